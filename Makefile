@@ -1,0 +1,42 @@
+# atiende: two commands for a newcomer — `make demo` and `make test`.
+# Only Python 3.11 and make are needed; uv is bootstrapped into .bootstrap/ when missing.
+
+PYTHON      ?= python3.11
+UV_VERSION  := 0.13.9
+BOOTSTRAP   := .bootstrap
+UV          := $(shell command -v uv 2>/dev/null || echo $(BOOTSTRAP)/bin/uv)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+ATIENDE     := $(VENV)/bin/atiende
+PORT        ?= 8000
+export ATIENDE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test test-sqlite test-postgres setup lint messages bench-seed bench clean
+
+$(BOOTSTRAP)/bin/uv:
+	$(PYTHON) -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON) --quiet
+	@touch $@
+
+setup: $(VENV)/.synced
+	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
+
+demo: setup
+	$(ATIENDE) migrate --no-input -v 0
+	$(ATIENDE) demo --port $(PORT)
+
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check atiende tests bench
+
+messages: setup
+	$(ATIENDE) makemessages -l es_MX -l en --ignore=.venv --ignore=.bootstrap --ignore=bench --no-obsolete
+	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
+
+clean:
+	rm -rf $(VENV) $(BOOTSTRAP)

@@ -1,0 +1,25 @@
+"""`atiende worker`: the Celery worker with the periodic scheduler embedded (production)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (Celery, with beat) against REDIS_URL."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument("--no-beat", action="store_true", help="Run the scheduler elsewhere.")
+
+    def handle(self, *args, concurrency, no_beat, **options):
+        if not settings.REDIS_URL:
+            raise CommandError(
+                "REDIS_URL is not set. Without it background work runs inside the web process "
+                "(embedded default) and no worker is needed."
+            )
+        from atiende.celery import app
+
+        argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]
+        if not no_beat:
+            argv.append("--beat")
+        app.worker_main(argv)

@@ -1,0 +1,60 @@
+"""Who may see and change customers and organizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from atiende.accounts.permissions import is_admin, is_customer, is_staff_agent, sees_all_tickets
+
+from .models import Customer
+
+
+def customer_of(user: Any) -> Customer | None:
+    """The Customer record behind a customer login (cached by Django on the user)."""
+    if not is_customer(user):
+        return None
+    try:
+        return user.customer
+    except Customer.DoesNotExist:
+        return None
+
+
+def customer_scope(user: Any) -> Q:
+    """Customers visible to `user`: staff agents all; a customer only themselves."""
+    if is_staff_agent(user):
+        return Q()
+    me = customer_of(user)
+    if me is not None:
+        return Q(pk=me.pk)
+    return Q(pk__in=[])
+
+
+def organization_scope(user: Any) -> Q:
+    if is_staff_agent(user):
+        return Q()
+    me = customer_of(user)
+    if me is not None and me.organization_id is not None:
+        return Q(pk=me.organization_id)
+    return Q(pk__in=[])
+
+
+def can_edit_customers(user: Any) -> bool:
+    return is_staff_agent(user)
+
+
+def can_delete_customers(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_edit_organizations(user: Any) -> bool:
+    return sees_all_tickets(user)  # admins and supervisors
+
+
+def can_delete_organizations(user: Any) -> bool:
+    return is_admin(user)
+
+
+# A customer may change these on their own record; everything else is for agents.
+SELF_EDITABLE_FIELDS = frozenset({"name", "language", "time_zone"})

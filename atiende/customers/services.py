@@ -1,0 +1,179 @@
+"""Writes for customers, their identities and organizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import User
+from atiende.core.exceptions import Conflict, Forbidden, Invalid
+
+from .identities import normalize_identity
+from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
+from .permissions import (
+    SELF_EDITABLE_FIELDS,
+    can_delete_customers,
+    can_delete_organizations,
+    can_edit_customers,
+    can_edit_organizations,
+    customer_of,
+)
+
+
+def _normalized(identities: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, Any] = {}
+    clean: dict[str, str] = {}
+    for kind, value in identities.items():
+        if kind not in IdentityKind.values:
+            errors[kind] = _("Unknown identity kind.")
+            continue
+        try:
+            clean[kind] = normalize_identity(kind, value)
+        except ValidationError as exc:
+            errors[kind] = " ".join(exc.messages)
+    if errors:
+        raise Invalid(fields=errors)
+    return clean
+
+
+def _set_identities(customer: Customer, identities: dict[str, str]) -> None:
+    for kind, value in _normalized(identities).items():
+        taken = Identity.objects.filter(kind=kind, value=value).exclude(customer=customer).exists()
+        if taken:
+            raise Conflict(_("Another customer already has this identity."), fields={kind: _("Already in use.")})
+        Identity.objects.filter(customer=customer, kind=kind, is_primary=True).update(is_primary=False)
+        Identity.objects.update_or_create(customer=customer, kind=kind, value=value, defaults={"is_primary": True})
+
+
+def customer_create(
+    *,
+    name: str,
+    identities: dict[str, str],
+    organization: Organization | None = None,
+    is_organization_admin: bool = False,
+    language: str = "",
+    time_zone: str = "",
+    password: str | None = None,
+) -> Customer:
+    """Create a contact. With an email identity a (possibly password-less) login is made too."""
+    clean = _normalized(identities)
+    if not clean:
+        raise Invalid(_("A customer needs at least one identity (email, phone, WhatsApp or Telegram)."),
+                      fields={"email": _("This field is required.")})
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                name=name.strip() or clean.get("email", "") or next(iter(clean.values())),
+                organization=organization,
+                is_organization_admin=is_organization_admin and organization is not None,
+                language=language,
+                time_zone=time_zone,
+            )
+            Identity.objects.bulk_create(
+                [Identity(customer=customer, kind=kind, value=value, is_primary=True) for kind, value in clean.items()]
+            )
+            if "email" in clean:
+                from atiende.accounts.services import customer_login_create
+
+                customer.user = customer_login_create(
+                    email=clean["email"], name=customer.name, password=password, language=language
+                )
+                customer.save(update_fields=["user"])
+    except IntegrityError as exc:
+        raise Conflict(_("A customer with this identity already exists."), fields={"identities": _("Already in use.")}) from exc
+    return customer
+
+
+def customer_create_by(*, actor: User, **fields: Any) -> Customer:
+    if not can_edit_customers(actor):
+        raise Forbidden()
+    return customer_create(**fields)
+
+
+def customer_get_or_create_by_email(*, email: str, name: str = "") -> Customer:
+    """The customer owning this email, created when unknown (inbound mail, agent-made tickets)."""
+    address = _normalized({"email": email})["email"]
+    existing = Customer.objects.filter(identities__kind=IdentityKind.EMAIL, identities__value=address).first()
+    if existing is not None:
+        return existing
+    try:
+        return customer_create(name=name or address.split("@")[0], identities={"email": address})
+    except Conflict:  # created concurrently: take theirs
+        return Customer.objects.get(identities__kind=IdentityKind.EMAIL, identities__value=address)
+
+
+def customer_update(*, actor: User, customer: Customer, changes: dict[str, Any]) -> Customer:
+    own_record = customer_of(actor) is not None and customer_of(actor).pk == customer.pk
+    if not can_edit_customers(actor):
+        forbidden = set(changes) - SELF_EDITABLE_FIELDS
+        if not own_record or forbidden:
+            raise Forbidden(fields={key: _("You may not change this field.") for key in forbidden})
+    identities = changes.pop("identities", None)
+    with transaction.atomic():
+        for field in ("name", "organization", "is_organization_admin", "language", "time_zone", "notes"):
+            if field in changes:
+                setattr(customer, field, changes[field])
+        if customer.organization_id is None:
+            customer.is_organization_admin = False
+        customer.save()
+        if identities:
+            _set_identities(customer, identities)
+    return customer
+
+
+def customer_delete(*, actor: User, customer: Customer) -> None:
+    if not can_delete_customers(actor):
+        raise Forbidden()
+    if customer.tickets.exists():
+        raise Conflict(_("This customer has tickets and cannot be deleted."))
+    with transaction.atomic():
+        user = customer.user
+        customer.delete()
+        if user is not None:
+            user.delete()
+
+
+def organization_create(*, actor: User | None, name: str, segment: str, sector: Sector | None = None,
+                        support_plan: SupportPlan | None = None, account_manager: User | None = None,
+                        notes: str = "") -> Organization:
+    """`actor=None` is the system (demo data, imports)."""
+    if actor is not None and not can_edit_organizations(actor):
+        raise Forbidden()
+    _check_account_manager(account_manager)
+    try:
+        with transaction.atomic():
+            return Organization.objects.create(name=name.strip(), segment=segment, sector=sector,
+                                               support_plan=support_plan, account_manager=account_manager, notes=notes)
+    except IntegrityError as exc:
+        raise Conflict(_("An organization with this name already exists."), fields={"name": _("Already in use.")}) from exc
+
+
+def _check_account_manager(user: User | None) -> None:
+    if user is not None and not user.is_agent:
+        raise Invalid(fields={"account_manager": _("The account manager must be an agent.")})
+
+
+def organization_update(*, actor: User, organization: Organization, changes: dict[str, Any]) -> Organization:
+    if not can_edit_organizations(actor):
+        raise Forbidden()
+    _check_account_manager(changes.get("account_manager"))
+    for field in ("name", "segment", "sector", "support_plan", "account_manager", "notes"):
+        if field in changes:
+            setattr(organization, field, changes[field])
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        raise Conflict(_("An organization with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    return organization
+
+
+def organization_delete(*, actor: User, organization: Organization) -> None:
+    if not can_delete_organizations(actor):
+        raise Forbidden()
+    if organization.tickets.exists():
+        raise Conflict(_("This organization has tickets and cannot be deleted."))
+    organization.delete()

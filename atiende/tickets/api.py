@@ -1,0 +1,246 @@
+"""Ticket endpoints under /api/v1/: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import FileResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from atiende.api.pagination import keyset_page
+from atiende.api.views import ApiView
+from atiende.core.exceptions import Forbidden, Invalid
+
+from . import selectors, services
+from .models import Channel
+from .permissions import sees_internal
+from .serializers import (
+    BulkUpdateInput,
+    EventSerializer,
+    LinkInput,
+    MergeInput,
+    MessageCreateInput,
+    MessageSerializer,
+    ReferInput,
+    TicketCreateInput,
+    TicketSerializer,
+    TicketUpdateInput,
+)
+from .status import TicketStatus
+
+ORDERINGS = {"-updated_at", "updated_at", "-created_at", "created_at", "-number", "number"}
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise Invalid(fields={name: _("Use a whole number.")})
+    return int(raw)
+
+
+def _filters(request: Request) -> selectors.TicketFilters:
+    params = request.query_params
+    statuses = [s for s in params.get("status", "").split(",") if s]
+    if any(s not in TicketStatus.values for s in statuses):
+        raise Invalid(fields={"status": _("Unknown status.")})
+    since = None
+    if params.get("updated_since"):
+        since = parse_datetime(params["updated_since"])
+        if since is None or since.tzinfo is None:
+            raise Invalid(fields={"updated_since": _("Use an ISO 8601 date and time with a time zone.")})
+    assignee = params.get("assignee")
+    return selectors.TicketFilters(
+        status=statuses or None,
+        priority=[p for p in params.get("priority", "").split(",") if p] or None,
+        team_id=_int_param(request, "team"),
+        assignee_id=None if assignee == "none" else _int_param(request, "assignee"),
+        unassigned=assignee == "none",
+        requester_id=_int_param(request, "requester"),
+        organization_id=_int_param(request, "organization"),
+        tag=params.get("tag") or None,
+        channel=params.get("channel") or None,
+        updated_since=since,
+    )
+
+
+def _context(request: Request) -> dict:
+    return {"request": request, "agent_only_fields": selectors.agent_only_field_keys()}
+
+
+def _present(data: dict, keys: list[str]) -> dict:
+    return {key: data[key] for key in keys if key in data}
+
+
+class TicketListView(ApiView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, description=desc)
+            for name, desc in [
+                ("status", "Comma-separated statuses"), ("priority", "Comma-separated priorities"),
+                ("team", "Team id"), ("assignee", "Agent id, or `none`"), ("requester", "Customer id"),
+                ("organization", "Organization id"), ("tag", "Tag name"), ("channel", "Channel"),
+                ("updated_since", "ISO 8601"), ("ordering", ", ".join(sorted(ORDERINGS))),
+                ("cursor", "Opaque cursor from `next`"), ("page_size", "1 to 100"),
+            ]
+        ],
+        responses=TicketSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        ordering = request.query_params.get("ordering", "-updated_at")
+        if ordering not in ORDERINGS:
+            raise Invalid(fields={"ordering": _("Unknown ordering.")})
+        qs = selectors.ticket_list(user=request.user, filters=_filters(request))
+        rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
+        return Response({"results": TicketSerializer(rows, many=True, context=_context(request)).data, "next": next_url})
+
+    @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
+    def post(self, request: Request) -> Response:
+        data = TicketCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        ticket = services.ticket_create(
+            actor=request.user,
+            subject=given["subject"],
+            body=given["body"],
+            body_html=given["body_html"],
+            requester_email=given.get("requester"),
+            requester_name=given["requester_name"],
+            channel=given.get("channel", Channel.API),
+            team=given.get("team"),
+            assignee=given.get("assignee"),
+            priority=given.get("priority"),
+            type=given.get("type"),
+            tags=given.get("tags", ()),
+            custom_fields=given.get("custom_fields"),
+            uploads=request.FILES.getlist("attachments"),
+        )
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket.pk)
+        return Response(TicketSerializer(ticket, context=_context(request)).data, status=201)
+
+
+class TicketDetailView(ApiView):
+    @extend_schema(responses=TicketSerializer)
+    def get(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        return Response(TicketSerializer(ticket, context=_context(request)).data)
+
+    @extend_schema(request=TicketUpdateInput, responses=TicketSerializer)
+    def patch(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        data = TicketUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = _present(data.validated_data, list(TicketUpdateInput().fields))
+        services.ticket_update(actor=request.user, ticket=ticket, changes=changes)
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        return Response(TicketSerializer(ticket, context=_context(request)).data)
+
+
+class TicketBulkUpdateView(ApiView):
+    """Apply the same changes to several tickets: all or nothing, each one checked."""
+
+    @extend_schema(request=BulkUpdateInput, responses=TicketSerializer(many=True))
+    def post(self, request: Request) -> Response:
+        data = BulkUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(data.validated_data["ids"]))
+        changes = _present(data.validated_data["changes"], list(TicketUpdateInput().fields))
+        with transaction.atomic():
+            for ticket_id in ids:
+                ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+                services.ticket_update(actor=request.user, ticket=ticket, changes=dict(changes))
+        tickets = selectors.ticket_list(user=request.user).filter(pk__in=ids).order_by("pk")
+        return Response({"results": TicketSerializer(tickets, many=True, context=_context(request)).data})
+
+
+class TicketMessagesView(ApiView):
+    @extend_schema(responses=MessageSerializer(many=True))
+    def get(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        messages = selectors.message_list(user=request.user, ticket=ticket)
+        return Response({"results": MessageSerializer(messages, many=True).data})
+
+    @extend_schema(request=MessageCreateInput, responses={201: MessageSerializer})
+    def post(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        data = MessageCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.message_create(
+            actor=request.user,
+            ticket=ticket,
+            body=data.validated_data["body"],
+            body_html=data.validated_data["body_html"],
+            internal=data.validated_data["internal"],
+            uploads=request.FILES.getlist("attachments"),
+        )
+        message = selectors.message_list(user=request.user, ticket=ticket).get(pk=message.pk)
+        return Response(MessageSerializer(message).data, status=201)
+
+
+class TicketEventsView(ApiView):
+    @extend_schema(responses=EventSerializer(many=True))
+    def get(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        if not sees_internal(request.user):
+            raise Forbidden()
+        events = selectors.event_list(user=request.user, ticket=ticket)
+        return Response({"results": EventSerializer(events, many=True).data})
+
+
+class TicketMergeView(ApiView):
+    @extend_schema(request=MergeInput, responses=TicketSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        source = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        data = MergeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.ticket_get(user=request.user, ticket_id=data.validated_data["target"])
+        survivor = services.ticket_merge(actor=request.user, source=source, target=target)
+        survivor = selectors.ticket_get(user=request.user, ticket_id=survivor.pk)
+        return Response(TicketSerializer(survivor, context=_context(request)).data)
+
+
+class TicketLinkView(ApiView):
+    @extend_schema(request=LinkInput, responses={201: LinkInput})
+    def post(self, request: Request, ticket_id: int) -> Response:
+        source = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        data = LinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.ticket_get(user=request.user, ticket_id=data.validated_data["target"])
+        link = services.ticket_link(actor=request.user, source=source, target=target, kind=data.validated_data["kind"])
+        return Response({"source": link.source_id, "target": link.target_id, "kind": link.kind}, status=201)
+
+
+class TicketReferView(ApiView):
+    @extend_schema(request=ReferInput, responses={201: MessageSerializer})
+    def post(self, request: Request, ticket_id: int) -> Response:
+        from atiende.accounts.selectors import agent_get
+
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        data = ReferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        collaborator = agent_get(user=request.user, agent_id=data.validated_data["collaborator"])
+        note = services.ticket_refer(actor=request.user, ticket=ticket, collaborator=collaborator, note=data.validated_data["note"])
+        return Response(MessageSerializer(selectors.message_list(user=request.user, ticket=ticket).get(pk=note.pk)).data, status=201)
+
+
+class AttachmentDownloadView(ApiView):
+    """Files only through here: permission checked, never rendered inline on our origin."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, public_id: str) -> FileResponse:
+        attachment = selectors.attachment_get(user=request.user, public_id=public_id)
+        return attachment_response(attachment)
+
+
+def attachment_response(attachment) -> FileResponse:
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from atiende.core import clock
+
+from .status import TicketStatus
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class TicketType(models.TextChoices):
+    QUESTION = "question", _("Question")
+    INCIDENT = "incident", _("Incident")
+    PROBLEM = "problem", _("Problem")
+    TASK = "task", _("Task")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    CHAT = "chat", _("Chat")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    PHONE = "phone", _("Phone")
+    INTERNAL = "internal", _("Internal")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomFieldKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+
+
+class CustomField(models.Model):
+    """An admin-defined ticket field; values live in `Ticket.custom_fields` under `key`."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=CustomFieldKind.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    agent_only = models.BooleanField(_("agents only"), default=False, help_text=_("Never shown to customers."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Ticket(models.Model):
+    number = models.PositiveBigIntegerField(_("number"), unique=True)
+    subject = models.CharField(_("subject"), max_length=250)
+    status = models.CharField(_("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    type = models.CharField(_("type"), max_length=10, choices=TicketType.choices, default=TicketType.QUESTION)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    requester = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("requester")
+    )
+    organization = models.ForeignKey(
+        "customers.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("organization"),
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("team")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    collaborators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="collaborating_tickets", verbose_name=_("collaborators")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets", verbose_name=_("merged into")
+    )
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="ticket_team_status_upd"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_upd"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_upd"),
+            models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status_upd"),
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester_upd"),
+            models.Index(fields=["organization", "-updated_at"], name="ticket_org_upd"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_merged_iff_merged_into",
+                condition=(models.Q(status="merged") & models.Q(merged_into__isnull=False))
+                | (~models.Q(status="merged") & models.Q(merged_into__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.number}"
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC = "public", _("Public reply")
+    INTERNAL = "internal", _("Internal note")
+
+
+class AuthorKind(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    CUSTOMER = "customer", _("Customer")
+    SYSTEM = "system", _("System")
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices, default=MessageKind.PUBLIC)
+    author_kind = models.CharField(_("author kind"), max_length=10, choices=AuthorKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created")]
+        constraints = [
+            models.CheckConstraint(
+                name="message_customer_never_internal",
+                condition=~(models.Q(author_kind="customer") & models.Q(kind="internal")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.pk}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random, unguessable storage name; the user's filename is kept only in the database.
+    return f"attachments/{instance.public_id.hex[:2]}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """One change to a ticket: the audit trail."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("field"), max_length=50)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.field}"
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("Related")
+    PARENT = "parent", _("Parent of")
+
+
+class TicketLink(models.Model):
+    """`source` is related to, or the parent of, `target`."""
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("kind"), max_length=10, choices=LinkKind.choices)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_unique_pair"),
+            models.CheckConstraint(name="ticket_link_not_self", condition=~models.Q(source=models.F("target"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+

@@ -1,0 +1,141 @@
+"""API shapes for tickets. Output only what the viewer may see; input is validated, then
+handed to services, which decide what the caller may change."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from atiende.tickets.permissions import sees_internal
+
+from .models import Attachment, Channel, LinkKind, Message, Priority, Ticket, TicketEvent, TicketType
+from .status import TicketStatus, behaviour
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    requester = RefSerializer()
+    organization = RefSerializer(allow_null=True)
+    team = RefSerializer(allow_null=True)
+    assignee = RefSerializer(allow_null=True)
+    tags = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+    custom_fields = serializers.SerializerMethodField()
+    reference = serializers.CharField()
+    merged_into = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "reference", "subject", "status", "status_label", "priority", "type", "channel",
+            "requester", "organization", "team", "assignee", "tags", "custom_fields", "merged_into",
+            "created_at", "updated_at", "solved_at", "closed_at",
+        ]
+
+    def get_tags(self, ticket: Ticket) -> list[str]:
+        return [tag.name for tag in ticket.tags.all()]
+
+    def get_status_label(self, ticket: Ticket) -> str:
+        viewer = self.context["request"].user
+        if sees_internal(viewer):
+            return str(TicketStatus(ticket.status).label)
+        return str(behaviour(ticket.status).customer_label)
+
+    def get_custom_fields(self, ticket: Ticket) -> dict:
+        viewer = self.context["request"].user
+        if sees_internal(viewer):
+            return ticket.custom_fields
+        hidden = self.context.get("agent_only_fields", frozenset())
+        return {k: v for k, v in ticket.custom_fields.items() if k not in hidden}
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "url"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return f"/api/v1/attachments/{attachment.public_id}/"
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "attachments", "created_at"]
+
+    def get_author(self, message: Message) -> dict:
+        if message.author_customer_id:
+            return {"kind": message.author_kind, "id": message.author_customer_id, "name": message.author_customer.name}
+        if message.author_user_id:
+            return {"kind": message.author_kind, "id": message.author_user_id, "name": message.author_user.name}
+        return {"kind": message.author_kind, "id": None, "name": ""}
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = RefSerializer(allow_null=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "field", "old_value", "new_value", "actor", "created_at"]
+
+
+class TicketCreateInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=250)
+    body = serializers.CharField(max_length=200_000, allow_blank=True, required=False, default="")
+    body_html = serializers.CharField(max_length=400_000, allow_blank=True, required=False, default="")
+    requester = serializers.EmailField(required=False, help_text="Agents only: the requester's email.")
+    requester_name = serializers.CharField(max_length=200, required=False, default="")
+    team = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
+    custom_fields = serializers.DictField(required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class TicketUpdateInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=250, required=False)
+    status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    team = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
+    custom_fields = serializers.DictField(required=False)
+
+
+class MessageCreateInput(serializers.Serializer):
+    body = serializers.CharField(max_length=200_000, allow_blank=True, required=False, default="")
+    body_html = serializers.CharField(max_length=400_000, allow_blank=True, required=False, default="")
+    internal = serializers.BooleanField(required=False, default=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class MergeInput(serializers.Serializer):
+    target = serializers.IntegerField(help_text="Id of the ticket that survives.")
+
+
+class LinkInput(serializers.Serializer):
+    target = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+
+
+class ReferInput(serializers.Serializer):
+    collaborator = serializers.IntegerField()
+    note = serializers.CharField(max_length=10_000)
+
+
+class BulkUpdateInput(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=100)
+    changes = TicketUpdateInput()

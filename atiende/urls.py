@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from atiende.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:list", permanent=False)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", include("atiende.api.urls")),
+    path("cuenta/", include("atiende.accounts.urls")),
+    path("tickets/", include("atiende.tickets.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler400 = "atiende.core.errors.handler400"
+handler403 = "atiende.core.errors.handler403"
+handler404 = "atiende.core.errors.handler404"
+handler500 = "atiende.core.errors.handler500"
