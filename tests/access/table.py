@@ -1,0 +1,42 @@
+"""The access rules, written once as data: (actor, object, action) -> allowed.
+
+Actors: anonymous, customer A, a colleague of A (same organization, not its admin), the
+organization admin of A's organization, customer B (another organization), an agent of team 1,
+an agent of team 2 only, a collaborator the ticket was referred to, a supervisor, an admin.
+Objects belong to customer A: their ticket (team 1), a public message and an internal note on
+it, an attachment on each, A's customer record, A's organization, and team 1.
+"""
+
+ACTORS = [
+    "anonymous", "customer_a", "colleague_a", "org_admin_a", "customer_b",
+    "agent_team1", "agent_team2", "collaborator", "supervisor", "admin",
+]
+
+_ = False
+Y = True
+
+# Columns follow ACTORS:
+#                                     anon  custA coll  oadm  custB ag1   ag2   collab super admin
+TABLE: dict[tuple[str, str], list[bool]] = {
+    ("ticket", "view"):                 [_,    Y,    _,    Y,    _,    Y,    _,    Y,    Y,    Y],
+    ("ticket", "update"):               [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "reply"):                [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "add_note"):             [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("ticket", "view_history"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("message", "view"):                [_,    Y,    _,    Y,    _,    Y,    _,    Y,    Y,    Y],
+    ("internal_note", "view"):          [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("attachment", "view"):             [_,    Y,    _,    Y,    _,    Y,    _,    Y,    Y,    Y],
+    ("note_attachment", "view"):        [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("customer", "view"):               [_,    Y,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("customer", "update"):             [_,    Y,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("organization", "view"):           [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("organization", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("team", "view"):                   [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("team", "update"):                 [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+}
+
+CELLS = [
+    (actor, obj, action, allowed[i])
+    for (obj, action), allowed in TABLE.items()
+    for i, actor in enumerate(ACTORS)
+]

@@ -1,0 +1,156 @@
+"""One test per cell of the access table, against the API and, where one exists, the pages.
+
+Each cell checks the decision and its consequence: allowed -> 2xx and the object is there;
+denied -> 401/403/404, the object's secret text is absent from the response, nothing changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from atiende.tickets.models import Message, Ticket
+from atiende.tickets.services import message_create
+
+from .table import CELLS
+
+DENIED = {401, 403, 404}
+
+
+@dataclass
+class Scene:
+    world: object
+    public_message: Message
+    internal_note: Message
+    attachment_id: str
+    note_attachment_id: str
+
+
+@pytest.fixture
+def scene(world) -> Scene:
+    public = message_create(
+        actor=world.agent1, ticket=world.ticket_a, body="Respuesta pública: revisa tus DNS",
+        uploads=[SimpleUploadedFile("captura.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)],
+    )
+    note = message_create(
+        actor=world.agent1, ticket=world.ticket_a, body="Nota interna: cliente moroso", internal=True,
+        uploads=[SimpleUploadedFile("interno.txt", b"solo agentes")],
+    )
+    return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id))
+
+
+def actor_user(world, actor: str):
+    return {
+        "anonymous": None,
+        "customer_a": world.customer_a.user,
+        "colleague_a": world.colleague_a.user,
+        "org_admin_a": world.org_admin_a.user,
+        "customer_b": world.customer_b.user,
+        "agent_team1": world.agent1,
+        "agent_team2": world.agent2,
+        "collaborator": world.collaborator,
+        "supervisor": world.supervisor,
+        "admin": world.admin,
+    }[actor]
+
+
+def page_client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="atiende.accounts.backends.EmailBackend")
+    return client
+
+
+def check(response, allowed: bool, *, secret: str | None = None) -> None:
+    if allowed:
+        assert response.status_code in (200, 201, 204), (response.status_code, response.content[:300])
+    else:
+        assert response.status_code in DENIED, (response.status_code, response.content[:300])
+        if secret:
+            assert secret.encode() not in b"".join(getattr(response, "streaming_content", [response.content]))
+
+
+def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> None:
+    w = scene.world
+    user = actor_user(w, actor)
+    api = w.client_for(user)
+    ticket = w.ticket_a
+    before = Ticket.objects.get(pk=ticket.pk)
+    messages_before = Message.objects.filter(ticket=ticket).count()
+
+    if (obj, action) == ("ticket", "view"):
+        check(api.get(f"/api/v1/tickets/{ticket.pk}/"), allowed, secret=ticket.subject)
+        listed = api.get("/api/v1/tickets/")
+        if user is not None:
+            ids = [t["id"] for t in listed.json()["results"]]
+            assert (ticket.pk in ids) is allowed
+        page = page_client(user).get("/tickets/")
+        if user is None:
+            assert page.status_code == 302
+        else:
+            assert (ticket.subject in page.content.decode()) is allowed
+    elif (obj, action) == ("ticket", "update"):
+        check(api.patch(f"/api/v1/tickets/{ticket.pk}/", {"priority": "urgent"}, format="json"), allowed)
+        after = Ticket.objects.get(pk=ticket.pk)
+        assert (after.priority == "urgent") is allowed
+        if not allowed:
+            assert after.updated_at == before.updated_at
+    elif (obj, action) in (("ticket", "reply"), ("ticket", "add_note")):
+        internal = action == "add_note"
+        response = api.post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "hola", "internal": internal}, format="json")
+        check(response, allowed)
+        assert Message.objects.filter(ticket=ticket).count() == messages_before + (1 if allowed else 0)
+    elif (obj, action) == ("ticket", "view_history"):
+        check(api.get(f"/api/v1/tickets/{ticket.pk}/events/"), allowed, secret="collaborator_added")
+    elif obj in ("message", "internal_note"):
+        message = scene.public_message if obj == "message" else scene.internal_note
+        response = api.get(f"/api/v1/tickets/{ticket.pk}/messages/")
+        if response.status_code == 200:
+            ids = [m["id"] for m in response.json()["results"]]
+            assert (message.pk in ids) is allowed
+            assert (message.body_text in response.content.decode()) is allowed
+        else:
+            assert not allowed and response.status_code in DENIED
+            assert message.body_text.encode() not in response.content
+    elif obj in ("attachment", "note_attachment"):
+        public_id = scene.attachment_id if obj == "attachment" else scene.note_attachment_id
+        check(api.get(f"/api/v1/attachments/{public_id}/"), allowed)
+        page = page_client(user).get(f"/tickets/adjuntos/{public_id}/")
+        if user is None:
+            assert page.status_code == 302 and "/cuenta/entrar/" in page["Location"]
+        else:
+            check(page, allowed)
+    elif obj == "customer":
+        url = f"/api/v1/customers/{w.customer_a.pk}/"
+        if action == "view":
+            check(api.get(url), allowed, secret="ana@tienda-a.mx")
+        else:
+            check(api.patch(url, {"name": "Nombre cambiado"}, format="json"), allowed)
+            w.customer_a.refresh_from_db()
+            assert (w.customer_a.name == "Nombre cambiado") is allowed
+    elif obj == "organization":
+        url = f"/api/v1/organizations/{w.org_a.pk}/"
+        if action == "view":
+            check(api.get(url), allowed, secret=w.org_a.name)
+        else:
+            check(api.patch(url, {"name": "Otra razón social"}, format="json"), allowed)
+            w.org_a.refresh_from_db()
+            assert (w.org_a.name == "Otra razón social") is allowed
+    elif obj == "team":
+        url = f"/api/v1/teams/{w.team1.pk}/"
+        if action == "view":
+            check(api.get(url), allowed, secret=w.team1.name)
+        else:
+            check(api.patch(url, {"name": "Primer nivel"}, format="json"), allowed)
+            w.team1.refresh_from_db()
+            assert (w.team1.name == "Primer nivel") is allowed
+    else:  # pragma: no cover - a new row in the table needs its driver here
+        raise AssertionError(f"no driver for {obj}/{action}")
+
+
+@pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])
+def test_access_cell(scene, actor, obj, action, allowed):
+    run_cell(scene, actor, obj, action, allowed)
