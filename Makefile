@@ -35,7 +35,9 @@ lint: setup
 	$(VENV)/bin/ruff check atiende tests bench
 
 messages: setup
-	$(ATIENDE) makemessages -l es_MX -l en --ignore=.venv --ignore=.bootstrap --ignore=bench --no-obsolete
+	$(ATIENDE) makemessages -l es_MX -l en --ignore=.venv --ignore=.bootstrap --ignore=bench --ignore=tests --no-obsolete
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po  # English msgids are the text
+	@msgattrib --untranslated locale/es_MX/LC_MESSAGES/django.po | grep -c '^msgid' | sed 's/^/untranslated es_MX entries: /' || true
 	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
 
 clean:

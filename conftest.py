@@ -71,3 +71,20 @@ def _route(ticket: Ticket, actor: User, team: Team) -> Ticket:
     from atiende.tickets.services import ticket_update
 
     return ticket_update(actor=actor, ticket=ticket, changes={"team": team})
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A reachable Redis; in CI a missing server fails the run instead of skipping."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is required in CI: {exc}")
+        pytest.skip(f"Redis at {url} is not running")
+    return url

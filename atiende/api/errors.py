@@ -61,6 +61,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             headers["WWW-Authenticate"] = "Token"
         code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "bad_request")
-        message = None if isinstance(exc, (exceptions.NotFound, exceptions.PermissionDenied, exceptions.Throttled)) else str(exc.detail)
+        # Parse errors and our own authentication failures carry a useful detail; the rest get ours.
+        specific = isinstance(exc, (exceptions.ParseError, exceptions.AuthenticationFailed))
+        message = str(exc.detail) if specific else None
         return Response(error_payload(code, message), status=exc.status_code, headers=headers)
     return None  # unexpected: Django's handler500 answers with the JSON envelope

@@ -23,12 +23,33 @@ class UserLanguageMiddleware:
 
 
 class RequestTooBigMiddleware:
-    """Django turns an oversized body into a 400; the right answer is a 413."""
+    """Refuse oversized bodies with a 413 before anything reads them.
+
+    Django only limits form parsing, and DRF's JSON parser reads the raw stream, so the limit
+    is enforced here from Content-Length: DATA_UPLOAD_MAX_MEMORY_SIZE for ordinary bodies,
+    room for MAX_UPLOAD_FILES attachments for multipart uploads.
+    """
+
+    MAX_UPLOAD_FILES = 10
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from .errors import error_response
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(request, status=400)
+        if request.content_type == "multipart/form-data":
+            limit = settings.ATTACHMENT_MAX_BYTES * self.MAX_UPLOAD_FILES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        else:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return error_response(request, status=413, code="request_too_large")
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

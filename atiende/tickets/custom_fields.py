@@ -10,6 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 
+MAX_NUMBER = 10**15
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str
@@ -40,6 +43,8 @@ def _clean_one(spec: FieldSpec, value: Any) -> Any:
             raise ValueError(_("Enter a number.")) from exc
         if not number.is_finite():
             raise ValueError(_("Enter a number."))
+        if abs(number) > MAX_NUMBER:  # also keeps 1e999999 from becoming a million-digit int
+            raise ValueError(_("Enter a number between -%(max)s and %(max)s.") % {"max": MAX_NUMBER})
         return int(number) if number == number.to_integral_value() else float(number)
     if spec.kind == "date":
         try:

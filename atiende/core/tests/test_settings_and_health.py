@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from atiende.settings.env import parse_email_url
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_check(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ATIENDE_ENV", "DJANGO_SETTINGS_MODULE"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="atiende.settings.base")
+    return subprocess.run([sys.executable, "-m", "atiende.cli", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"DEBUG": "true", "SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@h/db"}, "DEBUG is on"),
+        ({"DATABASE_URL": "postgres://u@h/db"}, "SECRET_KEY is the default"),
+        ({"SECRET_KEY": "x" * 50}, "the database is SQLite"),
+    ],
+)
+def test_production_refuses_unsafe_settings_with_a_clear_message(env, reason, tmp_path):
+    result = run_check(ATIENDE_ENV="production", ATIENDE_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "refuses to start with ATIENDE_ENV=production" in result.stderr
+    assert reason in result.stderr
+
+
+def test_production_starts_when_safe(tmp_path):
+    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    result = run_check(ATIENDE_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL=url, ATIENDE_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+def test_email_url_parsing():
+    plain = parse_email_url("smtp://user%40x.mx:p%3Ass@mail.example.mx:2525")
+    assert (plain.host, plain.port, plain.user, plain.password, plain.use_tls, plain.use_ssl) == (
+        "mail.example.mx", 2525, "user@x.mx", "p:ss", False, False)
+    tls = parse_email_url("smtp+tls://a:b@smtp.example.mx")
+    assert (tls.port, tls.use_tls) == (587, True)
+    assert parse_email_url("smtps://a:b@smtp.example.mx").port == 465
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        parse_email_url("http://example.mx")
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+@pytest.mark.django_db
+def test_readyz_checks_database(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_redis_when_configured(client, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    assert client.get("/readyz").json()["checks"] == {"database": "ok", "redis": "ok"}
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == "unreachable"
+
+
+def test_outbox_backend_keeps_mail(db, settings):
+    from django.core.mail import send_mail
+
+    from atiende.core.models import OutboxMessage
+
+    settings.EMAIL_BACKEND = "atiende.core.mail.OutboxBackend"
+    send_mail("Asunto", "Cuerpo", "soporte@example.mx", ["cliente@example.mx"])
+    kept = OutboxMessage.objects.get()
+    assert (kept.subject, kept.to, kept.body) == ("Asunto", ["cliente@example.mx"], "Cuerpo")
+    assert "Subject: Asunto" in kept.raw
