@@ -88,3 +88,12 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is required in CI: {exc}")
         pytest.skip(f"Redis at {url} is not running")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -139,3 +139,22 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     assert b"cdn." not in docs.content
+
+
+def test_api_rate_limit_answers_429_with_retry_after(world, settings):
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    original = UserRateThrottle.THROTTLE_RATES
+    UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/min"}
+    try:
+        api = world.client_for(world.agent1)
+        statuses = [api.get("/api/v1/me/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = api.get("/api/v1/me/")
+        assert limited.json()["error"]["code"] == "throttled" and int(limited["Retry-After"]) > 0
+    finally:
+        UserRateThrottle.THROTTLE_RATES = original
+        cache.clear()
