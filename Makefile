@@ -25,7 +25,6 @@ setup: $(VENV)/.synced
 	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
 
 demo: setup
-	$(ATIENDE) migrate --no-input -v 0
 	$(ATIENDE) demo --port $(PORT)
 
 test: setup
@@ -35,9 +34,12 @@ lint: setup
 	$(VENV)/bin/ruff check atiende tests bench
 
 messages: setup
+	rm -f locale/en/LC_MESSAGES/django.po  # English msgids are the text: rebuilt, never fuzzy
 	$(ATIENDE) makemessages -l es_MX -l en --ignore=.venv --ignore=.bootstrap --ignore=bench --ignore=tests --no-obsolete
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po  # English msgids are the text
-	@msgattrib --untranslated locale/es_MX/LC_MESSAGES/django.po | grep -c '^msgid' | sed 's/^/untranslated es_MX entries: /' || true
+	@echo "es_MX entries to translate (untranslated or fuzzy; scripts/po_set.py fills them):"
+	@msgattrib --untranslated locale/es_MX/LC_MESSAGES/django.po | grep '^msgid' | tail -n +2 || true
+	@msgattrib --only-fuzzy locale/es_MX/LC_MESSAGES/django.po | grep '^msgid' | tail -n +2 || true
 	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
 
 clean:

@@ -109,7 +109,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right after the transaction that asked for them.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

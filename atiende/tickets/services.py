@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_staff_agent, sees_all_tickets
@@ -433,7 +434,11 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         Message.objects.create(
             ticket=target, kind=MessageKind.INTERNAL, author_kind=AuthorKind.SYSTEM, channel=Channel.INTERNAL,
-            body_text=_("Ticket %(source)s was merged into this one (%(count)s messages moved).")
+            body_text=ngettext(
+                "Ticket %(source)s was merged into this one (%(count)s message moved).",
+                "Ticket %(source)s was merged into this one (%(count)s messages moved).",
+                moved,
+            )
             % {"source": source.reference, "count": moved},
             created_at=now,
         )
@@ -503,6 +508,8 @@ def ticket_refer(*, actor: User, ticket: Ticket, collaborator: User, note: str) 
             raise NotFound()
         if not can_edit_ticket(actor, ticket):
             raise Forbidden()
+        if behaviour(ticket.status).is_terminal:
+            raise Conflict(_("This ticket is closed and cannot be changed."))
         if ticket.collaborators.filter(pk=collaborator.pk).exists():
             raise Conflict(_("This ticket was already referred to this person."))
         ticket.collaborators.add(collaborator)
