@@ -53,7 +53,8 @@ def keyset_page(qs: QuerySet, request: Request, *, ordering: str, is_datetime: b
     if cursor:
         value, pk = _decode(cursor, is_datetime)
         op = "lt" if descending else "gt"
-        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": pk}))
+        # The first term gives the index a range bound to start from; the OR alone does not.
+        qs = qs.filter(Q(**{f"{field}__{op}e": value}), Q(**{f"{field}__{op}": value}) | Q(**{f"id__{op}": pk}))
     rows = list(qs[: size + 1])
     next_url = None
     if len(rows) > size:

@@ -269,3 +269,21 @@ def test_attachment_upload_limits_and_sniffing(world, settings):
 def test_history_events_are_written_for_creation(world):
     assert TicketEvent.objects.filter(ticket=world.ticket_a, field="created").count() == 1
     assert Identity.objects.filter(kind="email").count() == 4
+
+
+@pytest.mark.parametrize("ordering", ["-updated_at", "updated_at", "-number", "created_at"])
+def test_cursor_pagination_with_tied_timestamps(world, ordering):
+    from datetime import UTC, datetime
+
+    from atiende.core.clock import frozen_at
+
+    with frozen_at(datetime(2026, 3, 2, 16, 0, tzinfo=UTC)):
+        for i in range(8):
+            ticket_create(actor=world.agent1, subject=f"Empate {i}", body="x", requester=world.customer_a)
+    api = world.client_for(world.admin)
+    seen, url = [], f"/api/v1/tickets/?page_size=3&ordering={ordering}"
+    while url:
+        page = api.get(url).json()
+        seen += [t["id"] for t in page["results"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == Ticket.objects.count() == 10
