@@ -28,6 +28,7 @@ from .serializers import (
     TicketCreateInput,
     TicketSerializer,
     TicketUpdateInput,
+    ticket_data,
 )
 from .status import TicketStatus
 
@@ -68,8 +69,10 @@ def _filters(request: Request) -> selectors.TicketFilters:
     )
 
 
-def _context(request: Request) -> dict:
-    return {"request": request, "agent_only_fields": selectors.agent_only_field_keys()}
+def _render(request: Request, tickets) -> list[dict]:
+    for_agent = sees_internal(request.user)
+    hidden = frozenset() if for_agent else selectors.agent_only_field_keys()
+    return [ticket_data(ticket, for_agent=for_agent, hidden_fields=hidden) for ticket in tickets]
 
 
 def _present(data: dict, keys: list[str]) -> dict:
@@ -96,7 +99,7 @@ class TicketListView(ApiView):
             raise Invalid(fields={"ordering": _("Unknown ordering.")})
         qs = selectors.ticket_list(user=request.user, filters=_filters(request))
         rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
-        return Response({"results": TicketSerializer(rows, many=True, context=_context(request)).data, "next": next_url})
+        return Response({"results": _render(request, rows), "next": next_url})
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     def post(self, request: Request) -> Response:
@@ -120,14 +123,14 @@ class TicketListView(ApiView):
             uploads=request.FILES.getlist("attachments"),
         )
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket.pk)
-        return Response(TicketSerializer(ticket, context=_context(request)).data, status=201)
+        return Response(_render(request, [ticket])[0], status=201)
 
 
 class TicketDetailView(ApiView):
     @extend_schema(responses=TicketSerializer)
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
-        return Response(TicketSerializer(ticket, context=_context(request)).data)
+        return Response(_render(request, [ticket])[0])
 
     @extend_schema(request=TicketUpdateInput, responses=TicketSerializer)
     def patch(self, request: Request, ticket_id: int) -> Response:
@@ -137,7 +140,7 @@ class TicketDetailView(ApiView):
         changes = _present(data.validated_data, list(TicketUpdateInput().fields))
         services.ticket_update(actor=request.user, ticket=ticket, changes=changes)
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
-        return Response(TicketSerializer(ticket, context=_context(request)).data)
+        return Response(_render(request, [ticket])[0])
 
 
 class TicketBulkUpdateView(ApiView):
@@ -154,7 +157,7 @@ class TicketBulkUpdateView(ApiView):
                 ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
                 services.ticket_update(actor=request.user, ticket=ticket, changes=dict(changes))
         tickets = selectors.ticket_list(user=request.user).filter(pk__in=ids).order_by("pk")
-        return Response({"results": TicketSerializer(tickets, many=True, context=_context(request)).data})
+        return Response({"results": _render(request, tickets)})
 
 
 class TicketMessagesView(ApiView):
@@ -200,7 +203,7 @@ class TicketMergeView(ApiView):
         target = selectors.ticket_get(user=request.user, ticket_id=data.validated_data["target"])
         survivor = services.ticket_merge(actor=request.user, source=source, target=target)
         survivor = selectors.ticket_get(user=request.user, ticket_id=survivor.pk)
-        return Response(TicketSerializer(survivor, context=_context(request)).data)
+        return Response(_render(request, [survivor])[0])
 
 
 class TicketLinkView(ApiView):

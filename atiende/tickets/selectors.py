@@ -54,9 +54,20 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
         qs = qs.filter(channel=f.channel)
     if f.updated_since is not None:
         qs = qs.filter(updated_at__gte=f.updated_since)
-    return qs.select_related("requester", "organization", "team", "assignee").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    return (
+        qs.select_related("requester", "organization", "team", "assignee", "merged_into")
+        .only(*TICKET_COLUMNS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     )
+
+
+# What lists and pages show; related rows are fetched by id and name only (no password hashes).
+TICKET_COLUMNS = (
+    "id", "number", "subject", "status", "priority", "type", "channel", "custom_fields",
+    "created_at", "updated_at", "solved_at", "closed_at",
+    "requester__id", "requester__name", "organization__id", "organization__name",
+    "team__id", "team__name", "assignee__id", "assignee__name", "merged_into__id", "merged_into__number",
+)
 
 
 def ticket_get(*, user: User, ticket_id: Any) -> Ticket:

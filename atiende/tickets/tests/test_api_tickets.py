@@ -227,8 +227,8 @@ def test_list_query_count_is_constant(world, django_assert_num_queries):
         ticket_create(actor=world.agent1, subject=f"Caso {i}", body="x", requester=world.customer_a, team=world.team1, tags=["a", "b"])
     api = world.client_for(world.agent1)
     api.get("/api/v1/me/")  # the token's first use records it; later uses do not write
-    # token+user, agent's teams, tickets with their relations, tags prefetch, agent-only fields
-    with django_assert_num_queries(5):
+    # token+user, agent's teams, tickets with their relations, tags prefetch
+    with django_assert_num_queries(4):
         response = api.get(f"/api/v1/tickets/?team={world.team1.pk}&status=new")
     assert len(response.json()["results"]) == 11  # ten new ones and ticket A
 
@@ -287,3 +287,18 @@ def test_cursor_pagination_with_tied_timestamps(world, ordering):
         seen += [t["id"] for t in page["results"]]
         url = page["next"]
     assert len(seen) == len(set(seen)) == Ticket.objects.count() == 10
+
+
+def test_ticket_resource_matches_its_documented_schema(world):
+    from atiende.tickets.serializers import TicketSerializer
+
+    body = world.client_for(world.agent1).get(f"/api/v1/tickets/{world.ticket_a.pk}/").json()
+    assert list(body) == list(TicketSerializer().fields)
+
+
+def test_customer_list_query_count_includes_hidden_field_lookup(world, django_assert_num_queries):
+    api = world.client_for(world.customer_a.user)
+    api.get("/api/v1/me/")
+    # token+user, customer record, tickets with relations, tags prefetch, agent-only field keys
+    with django_assert_num_queries(5):
+        assert len(api.get("/api/v1/tickets/").json()["results"]) == 1
