@@ -122,7 +122,7 @@ class TicketListView(ApiView):
             custom_fields=given.get("custom_fields"),
             uploads=request.FILES.getlist("attachments"),
         )
-        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket.pk)
+        # The creator gets the ticket back even when routed to a team they cannot see.
         return Response(_render(request, [ticket])[0], status=201)
 
 

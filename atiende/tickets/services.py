@@ -228,7 +228,7 @@ def ticket_create(
             type=type or TicketType.QUESTION,
             channel=channel,
             requester=requester,
-            organization_id=requester.organization_id,
+            organization=requester.organization,
             team=team,
             assignee=assignee,
             custom_fields=values,

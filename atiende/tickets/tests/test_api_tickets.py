@@ -302,3 +302,15 @@ def test_customer_list_query_count_includes_hidden_field_lookup(world, django_as
     # token+user, customer record, tickets with relations, tags prefetch, agent-only field keys
     with django_assert_num_queries(5):
         assert len(api.get("/api/v1/tickets/").json()["results"]) == 1
+
+
+def test_agent_gets_created_ticket_back_even_when_routed_elsewhere(world, django_assert_max_num_queries):
+    api = world.client_for(world.agent1)
+    api.get("/api/v1/me/")
+    with django_assert_max_num_queries(12):
+        response = api.post("/api/v1/tickets/", {"subject": "Para especialistas", "body": "x", "requester": "ana@tienda-a.mx",
+                                                 "team": world.team2.pk}, format="json")
+    assert response.status_code == 201
+    assert response.json()["team"] == {"id": world.team2.pk, "name": world.team2.name}
+    assert response.json()["organization"] == {"id": world.org_a.pk, "name": world.org_a.name}
+    assert api.get(f"/api/v1/tickets/{response.json()['id']}/").status_code == 404
