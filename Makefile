@@ -31,7 +31,7 @@ test: setup
 	bash scripts/test.sh
 
 lint: setup
-	$(VENV)/bin/ruff check atiende tests bench
+	$(VENV)/bin/ruff check atiende tests conftest.py scripts bench
 
 messages: setup
 	rm -f locale/en/LC_MESSAGES/django.po  # English msgids are the text: rebuilt, never fuzzy

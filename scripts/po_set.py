@@ -4,7 +4,6 @@ MSGID is the joined msgid (multi-line entries too). For plural entries give both
 MSGSTR separated by ` || `. Clears the fuzzy flag of the entries it fills.
 """
 
-import re
 import sys
 
 
@@ -26,16 +25,16 @@ def quote(text: str) -> str:
 
 def main() -> None:
     path, pairs = sys.argv[1], sys.argv[2:]
-    wanted = dict(zip(pairs[::2], pairs[1::2]))
+    wanted = dict(zip(pairs[::2], pairs[1::2], strict=True))
     blocks = open(path, encoding="utf-8").read().split("\n\n")
     for i, block in enumerate(blocks):
         lines = block.split("\n")
         msgid = joined(lines, "msgid")
         if msgid is None or msgid not in wanted:
             continue
-        keep = [l for l in lines if l.startswith("#") and "fuzzy" not in l]
-        body = [l for l in lines if not l.startswith("#")]
-        head = body[: next(n for n, l in enumerate(body) if l.startswith("msgstr"))]
+        keep = [line for line in lines if line.startswith("#") and "fuzzy" not in line]
+        body = [line for line in lines if not line.startswith("#")]
+        head = body[: next(n for n, line in enumerate(body) if line.startswith("msgstr"))]
         if joined(lines, "msgid_plural") is not None:
             one, many = wanted.pop(msgid).split(" || ")
             tail = [f"msgstr[0] {quote(one)}", f"msgstr[1] {quote(many)}"]

@@ -12,6 +12,9 @@ if [[ "${CI:-}" == "true" && -z "${REDIS_URL:-}" ]]; then
   export TEST_REDIS_URL="redis://127.0.0.1:6379/15"
 fi
 
+echo "== lint (ruff) =="
+.venv/bin/ruff check atiende tests conftest.py scripts bench
+
 echo "== test suite on SQLite =="
 env -u DATABASE_URL $PY -m pytest "$@"
 

@@ -12,7 +12,7 @@ url = env_str("DATABASE_URL")
 config = dj_database_url.parse(url)
 params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
           "password": config["PASSWORD"] or None, "dbname": "postgres", "connect_timeout": 3}
-for attempt in range(10):
+for _attempt in range(10):
     try:
         psycopg.connect(**{k: v for k, v in params.items() if v is not None}).close()
         sys.exit(0)

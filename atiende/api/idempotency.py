@@ -8,6 +8,7 @@ first fails with a server error, everything (record included) rolls back and the
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
-import json
 
 from atiende.core.exceptions import Conflict, Invalid
 

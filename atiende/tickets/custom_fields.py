@@ -9,7 +9,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-
 MAX_NUMBER = 10**15
 
 

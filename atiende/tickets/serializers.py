@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .models import Attachment, Channel, LinkKind, Message, Priority, Ticket, TicketEvent, TicketType
+from .models import (
+    Attachment,
+    Channel,
+    LinkKind,
+    Message,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
 from .status import TicketStatus, behaviour
 
 

@@ -18,7 +18,6 @@ from atiende.customers.selectors import customer_list
 from atiende.tickets.filenames import sanitize_filename
 from atiende.tickets.models import Attachment, Ticket
 from atiende.tickets.services import message_create
-
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

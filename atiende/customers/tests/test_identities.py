@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from atiende.core.exceptions import Conflict, Invalid
 from atiende.customers.identities import normalize_identity
 from atiende.customers.models import Identity
 from atiende.customers.services import customer_create, customer_get_or_create_by_email
-from atiende.core.exceptions import Conflict, Invalid
 
 
 @pytest.mark.parametrize(
