@@ -22,7 +22,7 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 setup: $(VENV)/.synced
-	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
+	$(PY) scripts/compile_messages.py
 
 demo: setup
 	$(ATIENDE) demo --port $(PORT)
@@ -40,7 +40,7 @@ messages: setup
 	@echo "es_MX entries to translate (untranslated or fuzzy; scripts/po_set.py fills them):"
 	@msgattrib --untranslated locale/es_MX/LC_MESSAGES/django.po | grep '^msgid' | tail -n +2 || true
 	@msgattrib --only-fuzzy locale/es_MX/LC_MESSAGES/django.po | grep '^msgid' | tail -n +2 || true
-	$(ATIENDE) compilemessages --ignore=.venv --ignore=.bootstrap -v 0
+	$(PY) scripts/compile_messages.py
 
 clean:
 	rm -rf $(VENV) $(BOOTSTRAP)
