@@ -34,7 +34,8 @@ def test_production_refuses_unsafe_settings_with_a_clear_message(env, reason, tm
 
 
 def test_production_starts_when_safe(tmp_path):
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    # `check` does not connect, so any PostgreSQL URL will do.
+    url = "postgres://atiende@db.invalid:5432/atiende"
     result = run_check(ATIENDE_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL=url, ATIENDE_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
 
