@@ -1,0 +1,238 @@
+"""Creating tickets and changing their properties."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import Team, User
+from atiende.accounts.permissions import is_staff_agent
+from atiende.core import clock
+from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
+from atiende.customers.models import Customer
+from atiende.customers.permissions import customer_of
+from atiende.customers.services import customer_get_or_create_by_email
+
+from ..attachments import check_upload
+from ..models import (
+    Channel,
+    LinkKind,
+    Message,
+    MessageKind,
+    Priority,
+    Ticket,
+    TicketLink,
+    TicketType,
+)
+from ..numbering import next_ticket_number
+from ..permissions import (
+    CUSTOMER_UPDATE_FIELDS,
+    can_edit_ticket,
+    can_view_ticket,
+)
+from ..status import UNRESOLVED_STATUSES, TicketStatus, behaviour
+from .common import (
+    Change,
+    author_fields,
+    check_assignee,
+    clean_body,
+    clean_custom_field_values,
+    record_changes,
+    resolve_agent,
+    resolve_team,
+    store_attachments,
+    tags_from_names,
+)
+
+# --- create -------------------------------------------------------------------------------------
+
+def ticket_create(
+    *,
+    actor: User,
+    subject: str,
+    body: str,
+    body_html: str = "",
+    requester: Customer | None = None,
+    requester_email: str | None = None,
+    requester_name: str = "",
+    channel: str = Channel.API,
+    team: Team | int | None = None,
+    assignee: User | int | None = None,
+    priority: str | None = None,
+    type: str | None = None,
+    tags: Sequence[str] = (),
+    custom_fields: dict[str, Any] | None = None,
+    uploads: Sequence[UploadedFile] = (),
+) -> Ticket:
+    me = customer_of(actor)
+    if me is not None:
+        privileged = {
+            "requester": requester not in (None, me) or requester_email is not None, "team": team is not None, "assignee": assignee is not None,
+            "priority": priority is not None, "type": type is not None, "tags": bool(tags),
+        }
+        denied = [name for name, given in privileged.items() if given]
+        if denied:
+            raise Forbidden(fields={name: _("Customers cannot set this field.") for name in denied})
+        requester = me
+    elif not is_staff_agent(actor):
+        raise Forbidden()
+    if requester is None and not requester_email:
+        raise Invalid(fields={"requester": _("This field is required.")})
+    team, assignee = resolve_team(team), resolve_agent(assignee)
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise Invalid(fields={"subject": _("Write a subject.")})
+    if len(subject) > 250:
+        raise Invalid(fields={"subject": _("Use at most 250 characters.")})
+    text, html = clean_body(body, body_html)
+    if priority is not None and priority not in Priority.values:
+        raise Invalid(fields={"priority": _("Unknown priority.")})
+    if type is not None and type not in TicketType.values:
+        raise Invalid(fields={"type": _("Unknown type.")})
+    if channel not in Channel.values:
+        raise Invalid(fields={"channel": _("Unknown channel.")})
+    check_assignee(assignee, team)
+    checked = [check_upload(u) for u in uploads]
+    values = clean_custom_field_values(actor, {}, custom_fields or {}, enforce_required=True)
+
+    now = clock.now()
+    with transaction.atomic():
+        if requester is None:
+            requester = customer_get_or_create_by_email(email=requester_email or "", name=requester_name)
+        ticket = Ticket.objects.create(
+            number=next_ticket_number(),
+            subject=subject,
+            status=TicketStatus.OPEN if assignee else TicketStatus.NEW,
+            priority=priority or Priority.NORMAL,
+            type=type or TicketType.QUESTION,
+            channel=channel,
+            requester=requester,
+            organization=requester.organization,
+            team=team,
+            assignee=assignee,
+            custom_fields=values,
+            created_at=now,
+            updated_at=now,
+        )
+        if tags:
+            ticket.tags.set(tags_from_names(tags))
+        message = Message.objects.create(
+            ticket=ticket, kind=MessageKind.PUBLIC, channel=channel, body_text=text, body_html=html,
+            created_at=now, **author_fields(actor, ticket),
+        )
+        store_attachments(message, checked)
+        record_changes(ticket, actor, [("created", None, ticket.reference)])
+    return ticket
+
+
+# --- update -------------------------------------------------------------------------------------
+
+UPDATABLE = ("subject", "status", "priority", "type", "team", "assignee", "tags", "custom_fields")
+
+
+def _check_customer_update(actor: User, ticket: Ticket, changes: dict[str, Any]) -> None:
+    denied = set(changes) - CUSTOMER_UPDATE_FIELDS
+    if denied:
+        raise Forbidden(fields={name: _("Customers cannot set this field.") for name in sorted(denied)})
+    if "status" in changes:
+        current, wanted = ticket.status, changes["status"]
+        solving = wanted == TicketStatus.SOLVED and behaviour(current).is_active
+        reopening = wanted == TicketStatus.OPEN and current == TicketStatus.SOLVED
+        if wanted != current and not (solving or reopening):
+            raise Forbidden(fields={"status": _("You can mark your request as solved, or reopen a solved one.")})
+
+
+def _check_status_change(ticket: Ticket, wanted: str) -> None:
+    if wanted not in TicketStatus.values:
+        raise Invalid(fields={"status": _("Unknown status.")})
+    if not behaviour(wanted).agent_settable:
+        raise Invalid(fields={"status": _("Use merge to merge tickets.")})
+    if behaviour(wanted).is_resolved:
+        open_children = TicketLink.objects.filter(
+            source=ticket, kind=LinkKind.PARENT, target__status__in=UNRESOLVED_STATUSES
+        ).select_related("target")
+        numbers = [link.target.reference for link in open_children]
+        if numbers:
+            raise Conflict(
+                _("This ticket has open child tickets: %(numbers)s. Solve them first.") % {"numbers": ", ".join(numbers)},
+                fields={"status": _("Child tickets are still open.")},
+            )
+
+
+def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
+    """Apply `changes` (keys from UPDATABLE; team/assignee as objects) and record each one."""
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise Invalid(fields={name: _("This field cannot be changed.") for name in sorted(unknown)})
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not can_view_ticket(actor, ticket):
+            raise NotFound()
+        if customer_of(actor) is not None:
+            _check_customer_update(actor, ticket, changes)
+        elif not can_edit_ticket(actor, ticket):
+            raise Forbidden()
+        if behaviour(ticket.status).is_terminal:
+            raise Conflict(_("This ticket is closed and cannot be changed."))
+        recorded = _apply_changes(actor, ticket, changes)
+        if recorded:
+            ticket.updated_at = clock.now()
+            ticket.save()
+            record_changes(ticket, actor, recorded)
+    return ticket
+
+
+def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[Change]:
+    recorded: list[Change] = []
+
+    def set_field(name: str, value: Any) -> None:
+        old = getattr(ticket, name)
+        if old != value:
+            setattr(ticket, name, value)
+            recorded.append((name, old, value))
+
+    if "subject" in changes:
+        subject = " ".join(str(changes["subject"] or "").split())
+        if not subject or len(subject) > 250:
+            raise Invalid(fields={"subject": _("Write a subject of at most 250 characters.")})
+        set_field("subject", subject)
+    if "priority" in changes:
+        if changes["priority"] not in Priority.values:
+            raise Invalid(fields={"priority": _("Unknown priority.")})
+        set_field("priority", changes["priority"])
+    if "type" in changes:
+        if changes["type"] not in TicketType.values:
+            raise Invalid(fields={"type": _("Unknown type.")})
+        set_field("type", changes["type"])
+    if "team" in changes:
+        set_field("team", resolve_team(changes["team"]))
+    if "assignee" in changes:
+        assignee = resolve_agent(changes["assignee"])
+        check_assignee(assignee, ticket.team)
+        set_field("assignee", assignee)
+        if ticket.assignee is not None and ticket.status == TicketStatus.NEW and "status" not in changes:
+            set_field("status", TicketStatus.OPEN)
+    if "status" in changes:
+        _check_status_change(ticket, changes["status"])
+        set_field("status", changes["status"])
+        now = clock.now()
+        if ticket.status == TicketStatus.SOLVED:
+            ticket.solved_at = now
+        if ticket.status == TicketStatus.CLOSED:
+            ticket.closed_at = now
+    if "custom_fields" in changes:
+        values = clean_custom_field_values(actor, ticket.custom_fields, changes["custom_fields"], enforce_required=False)
+        set_field("custom_fields", values)
+    if "tags" in changes:
+        new_tags = tags_from_names(changes["tags"] or [])
+        old_names = sorted(ticket.tags.values_list("name", flat=True))
+        new_names = [t.name for t in new_tags]
+        if old_names != new_names:
+            ticket.tags.set(new_tags)
+            recorded.append(("tags", old_names, new_names))
+    return recorded
+

@@ -1,0 +1,84 @@
+"""Replies and internal notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import User
+from atiende.core import clock
+from atiende.core.exceptions import Conflict, Forbidden, NotFound
+
+from ..attachments import check_upload
+from ..models import (
+    AuthorKind,
+    Channel,
+    Message,
+    MessageKind,
+    Ticket,
+)
+from ..permissions import (
+    can_add_internal_note,
+    can_reply_publicly,
+    can_view_ticket,
+)
+from ..status import TicketStatus, behaviour
+from .common import Change, author_fields, clean_body, record_changes, store_attachments
+
+# --- messages -----------------------------------------------------------------------------------
+
+def message_create(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    body_html: str = "",
+    internal: bool = False,
+    channel: str | None = None,
+    uploads: Sequence[UploadedFile] = (),
+) -> Message:
+    text, html = clean_body(body, body_html)
+    checked = [check_upload(u) for u in uploads]
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not can_view_ticket(actor, ticket):
+            raise NotFound()
+        allowed = can_add_internal_note(actor, ticket) if internal else can_reply_publicly(actor, ticket)
+        if not allowed:
+            if behaviour(ticket.status).is_terminal:
+                raise Conflict(_("This ticket is closed; open a new request instead."))
+            raise Forbidden()
+        now = clock.now()
+        author = author_fields(actor, ticket)
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=MessageKind.INTERNAL if internal else MessageKind.PUBLIC,
+            channel=channel or Channel.API,
+            body_text=text,
+            body_html=html,
+            created_at=now,
+            **author,
+        )
+        store_attachments(message, checked)
+        changes = _status_after_message(ticket, author["author_kind"], internal)
+        ticket.updated_at = now
+        ticket.save(update_fields=["status", "updated_at"])
+        if changes:
+            record_changes(ticket, actor, changes)
+    return message
+
+
+def _status_after_message(ticket: Ticket, author_kind: str, internal: bool) -> list[Change]:
+    """A customer's reply reopens a ticket waiting on them or solved; an agent's first reply opens it."""
+    if internal:
+        return []
+    old = ticket.status
+    if author_kind == AuthorKind.CUSTOMER and old in (TicketStatus.PENDING_CUSTOMER, TicketStatus.SOLVED):
+        ticket.status = TicketStatus.OPEN
+    elif author_kind == AuthorKind.AGENT and old == TicketStatus.NEW:
+        ticket.status = TicketStatus.OPEN
+    return [("status", old, ticket.status)] if ticket.status != old else []
+
