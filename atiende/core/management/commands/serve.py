@@ -4,6 +4,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         if settings.USING_SQLITE and workers > 1:
-            self.stdout.write("SQLite: one worker process (PostgreSQL for more).")
+            self.stdout.write(_("SQLite: one worker process (set DATABASE_URL to PostgreSQL for more)."))
             workers = 1
         uvicorn.run(
             "atiende.asgi:application", host=host, port=port, workers=workers,

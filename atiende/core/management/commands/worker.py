@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -14,8 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, concurrency, no_beat, **options):
         if not settings.REDIS_URL:
             raise CommandError(
-                "REDIS_URL is not set. Without it background work runs inside the web process "
-                "(embedded default) and no worker is needed."
+                _("REDIS_URL is not set. Without it background work runs inside the web process "
+                  "(embedded default) and no worker is needed.")
             )
         from atiende.celery import app
 
