@@ -72,7 +72,9 @@ def _filters(request: Request) -> selectors.TicketFilters:
 def _render(request: Request, tickets) -> list[dict]:
     for_agent = sees_internal(request.user)
     hidden = frozenset() if for_agent else selectors.agent_only_field_keys()
-    return [ticket_data(ticket, for_agent=for_agent, hidden_fields=hidden) for ticket in tickets]
+    tickets = list(tickets)
+    tags = selectors.tag_names_by_ticket(tickets)
+    return [ticket_data(ticket, tags=tags[ticket.pk], for_agent=for_agent, hidden_fields=hidden) for ticket in tickets]
 
 
 def _present(data: dict, keys: list[str]) -> dict:

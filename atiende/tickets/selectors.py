@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from atiende.accounts.models import User
 from atiende.core.exceptions import NotFound
 
-from .models import Attachment, Message, MessageKind, Tag, Ticket, TicketEvent
+from .models import Attachment, Message, MessageKind, Ticket, TicketEvent
 from .permissions import can_view_message, sees_internal, ticket_scope
 
 
@@ -54,11 +54,20 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
         qs = qs.filter(channel=f.channel)
     if f.updated_since is not None:
         qs = qs.filter(updated_at__gte=f.updated_since)
-    return (
-        qs.select_related("requester", "organization", "team", "assignee", "merged_into")
-        .only(*TICKET_COLUMNS)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    return qs.select_related("requester", "organization", "team", "assignee", "merged_into").only(*TICKET_COLUMNS)
+
+
+def tag_names_by_ticket(tickets: list[Ticket]) -> dict[int, list[str]]:
+    """Tag names per ticket in one query (a model prefetch cost twice as much on a 50-row page)."""
+    names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    rows = (
+        Ticket.tags.through.objects.filter(ticket_id__in=list(names))
+        .order_by("tag__name")
+        .values_list("ticket_id", "tag__name")
     )
+    for ticket_id, name in rows:
+        names[ticket_id].append(name)
+    return names
 
 
 # What lists and pages show; related rows are fetched by id and name only (no password hashes).

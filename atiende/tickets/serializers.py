@@ -49,7 +49,7 @@ def _ref(obj) -> dict | None:
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
 
 
-def ticket_data(ticket: Ticket, *, for_agent: bool, hidden_fields: frozenset[str] = frozenset()) -> dict:
+def ticket_data(ticket: Ticket, *, tags: list[str], for_agent: bool, hidden_fields: frozenset[str] = frozenset()) -> dict:
     """The ticket resource, built directly: lists render 50 of these per request, and DRF's
     generic field machinery cost more than the database. `TicketSerializer` documents the same
     shape for the OpenAPI schema (a test keeps them equal)."""
@@ -69,7 +69,7 @@ def ticket_data(ticket: Ticket, *, for_agent: bool, hidden_fields: frozenset[str
         "organization": _ref(ticket.organization),
         "team": _ref(ticket.team),
         "assignee": _ref(ticket.assignee),
-        "tags": [tag.name for tag in ticket.tags.all()],
+        "tags": tags,
         "custom_fields": custom,
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
         "created_at": _iso(ticket.created_at),
