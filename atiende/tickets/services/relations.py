@@ -30,9 +30,15 @@ from .common import record_changes
 
 # --- merge, link, refer -------------------------------------------------------------------------
 
-def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
-    """Lock two tickets in id order (no deadlock between opposite merges)."""
+def _lock_editable_pair(actor: User, first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
+    """Lock two tickets in id order (no deadlock between opposite merges) and check the actor
+    may change both. Call inside a transaction."""
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")}
+    for ticket in locked.values():
+        if not can_view_ticket(actor, ticket):
+            raise NotFound()
+        if not can_edit_ticket(actor, ticket):
+            raise Forbidden()
     return locked[first.pk], locked[second.pk]
 
 
@@ -41,12 +47,8 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
     if source.pk == target.pk:
         raise Invalid(fields={"target": _("A ticket cannot be merged into itself.")})
     with transaction.atomic():
-        source, target = _lock_pair(source, target)
+        source, target = _lock_editable_pair(actor, source, target)
         for ticket in (source, target):
-            if not can_view_ticket(actor, ticket):
-                raise NotFound()
-            if not can_edit_ticket(actor, ticket):
-                raise Forbidden()
             if behaviour(ticket.status).is_terminal:
                 raise Conflict(_("Ticket %(ref)s is closed or merged.") % {"ref": ticket.reference})
         now = clock.now()
@@ -79,12 +81,7 @@ def ticket_link(*, actor: User, source: Ticket, target: Ticket, kind: str) -> Ti
     if source.pk == target.pk:
         raise Invalid(fields={"target": _("A ticket cannot be linked to itself.")})
     with transaction.atomic():
-        source, target = _lock_pair(source, target)
-        for ticket in (source, target):
-            if not can_view_ticket(actor, ticket):
-                raise NotFound()
-            if not can_edit_ticket(actor, ticket):
-                raise Forbidden()
+        source, target = _lock_editable_pair(actor, source, target)
         if TicketLink.objects.filter(source=target, target=source).exists() or TicketLink.objects.filter(
             source=source, target=target
         ).exists():
