@@ -1,0 +1,231 @@
+"""Business-calendar arithmetic (pure: no ORM).
+
+A calendar is weekly opening intervals in local wall time, in one IANA time zone, minus closed
+dates (statutory holidays from the `holidays` package and the admin's own closures). An interval
+is `[start, end)` in minutes after local midnight; an end earlier than its start runs past
+midnight and belongs to the day it starts on (so a holiday closes the night shift that starts on
+it, not the one that ends on it).
+
+Business time is real elapsed time inside open spans, so DST days are exact: a 9:00–18:00 day
+that loses an hour at 02:00 still has 9 open hours, and a night shift across the change has one
+hour less (or more).
+
+Speed: the calendar is expanded, a year at a time and only when needed, into sorted UTC spans in
+integer microseconds with the open time accumulated before each span. `add` and `between` are
+then two binary searches, a few microseconds each.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+MINUTES_PER_DAY = 24 * 60
+US_PER_MINUTE = 60_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_US = timedelta(microseconds=1)
+# Searching further than this for open time means the calendar has none (not an endless loop).
+MAX_YEARS_AHEAD = 5
+
+
+class CalendarError(ValueError):
+    """The calendar definition cannot work; the message says why."""
+
+
+class NoOpenTime(CalendarError):
+    """The calendar has no open time where some was needed."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: int  # minutes after local midnight, 0..1439
+    end: int  # minutes after local midnight of the same day; > 1440 runs into the next day
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> Interval:
+        """From "HH:MM" strings; "24:00" may end a day; an end before the start runs past midnight."""
+        first, last = _minutes(start, allow_24=False), _minutes(end, allow_24=True)
+        if first == last:
+            raise CalendarError(f"The interval {start}–{end} is empty.")
+        return cls(first, last if last > first else last + MINUTES_PER_DAY)
+
+
+def _minutes(text: str, *, allow_24: bool) -> int:
+    try:
+        hours, minutes = (int(part) for part in text.split(":"))
+    except (AttributeError, ValueError):
+        raise CalendarError(f"{text!r} is not a time of day as HH:MM.") from None
+    if (hours, minutes) == (24, 0) and allow_24:
+        return MINUTES_PER_DAY
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise CalendarError(f"{text!r} is not a time of day as HH:MM.")
+    return hours * 60 + minutes
+
+
+def _to_us(instant: datetime) -> int:
+    if instant.tzinfo is None:
+        raise CalendarError("Instants must carry a time zone.")
+    return (instant - EPOCH) // ONE_US
+
+
+def _from_us(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
+class BusinessCalendar:
+    """Open hours in a time zone. Weekdays are 0 (Monday) to 6 (Sunday)."""
+
+    def __init__(
+        self,
+        *,
+        time_zone: str,
+        hours: Mapping[int, Sequence[Interval]],
+        closed_dates: Collection[date] = (),
+        holidays: Callable[[int], Iterable[date]] | None = None,
+    ):
+        try:
+            self.zone = ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CalendarError(f"{time_zone!r} is not a known IANA time zone.") from None
+        if set(hours) - set(range(7)):
+            raise CalendarError("Weekdays are numbered 0 (Monday) to 6 (Sunday).")
+        self.hours = {day: tuple(sorted(hours.get(day, ()), key=lambda i: i.start)) for day in range(7)}
+        if not any(self.hours.values()):
+            raise NoOpenTime("The calendar has no open hours on any day.")
+        self.closed_dates = frozenset(closed_dates)
+        self._holidays = holidays
+        self._years: tuple[int, int] | None = None  # [first, last] expanded
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._before: list[int] = []  # open microseconds before span i
+
+    @classmethod
+    def always_open(cls) -> BusinessCalendar:
+        """The built-in 24/7 calendar."""
+        return cls(time_zone="UTC", hours={day: (Interval(0, MINUTES_PER_DAY),) for day in range(7)})
+
+    # --- public arithmetic ---------------------------------------------------------------------
+
+    def add(self, start: datetime, minutes: int | float) -> datetime:
+        """The instant `minutes` business minutes after `start` (`start` itself for 0)."""
+        if minutes < 0:
+            raise CalendarError("Add a positive number of minutes.")
+        if minutes == 0:
+            return start
+        origin = _to_us(start)
+        target = self._open_before(origin) + round(minutes * US_PER_MINUTE)
+        while self._open_total() < target:
+            self._grow(origin)
+        i = bisect.bisect_left(self._before, target) - 1  # the span in which `target` is reached
+        return _from_us(self._starts[i] + target - self._before[i]).astimezone(start.tzinfo)
+
+    def between(self, start: datetime, end: datetime) -> float:
+        """Business minutes from `start` to `end` (negative when `end` is earlier)."""
+        first, last = _to_us(start), _to_us(end)
+        if last < first:
+            return -self.between(end, start)
+        self._cover(first)  # both first: covering one may shift the offsets the other uses
+        self._cover(last)
+        return (self._open_before(last) - self._open_before(first)) / US_PER_MINUTE
+
+    def next_opening(self, instant: datetime) -> datetime:
+        """`instant` when open, else the start of the next open span."""
+        us = _to_us(instant)
+        self._cover(us)
+        i = bisect.bisect_right(self._starts, us) - 1
+        if i >= 0 and us < self._ends[i]:
+            return instant
+        while i + 1 >= len(self._starts):
+            self._grow(us)
+        return _from_us(self._starts[i + 1]).astimezone(instant.tzinfo)
+
+    def is_open(self, instant: datetime) -> bool:
+        return self.next_opening(instant) == instant
+
+    # --- expansion into UTC spans ------------------------------------------------------------------
+
+    def _open_before(self, us: int) -> int:
+        """Open microseconds from the start of the expanded range to `us`."""
+        self._cover(us)
+        i = bisect.bisect_right(self._starts, us) - 1
+        if i < 0:
+            return 0
+        return self._before[i] + min(us, self._ends[i]) - self._starts[i]
+
+    def _open_total(self) -> int:
+        return self._before[-1] + self._ends[-1] - self._starts[-1] if self._starts else 0
+
+    def _cover(self, us: int) -> None:
+        """Expand so that the year of `us` and its neighbours are known."""
+        year = _year_of(us)
+        if self._years is None or not (self._years[0] < year < self._years[1]):
+            first, last = year - 1, year + 1
+            if self._years is not None:
+                first, last = min(first, self._years[0]), max(last, self._years[1])
+            self._expand(first, last)
+
+    def _grow(self, origin: int) -> None:
+        """One more year ahead, within MAX_YEARS_AHEAD of `origin` (never an endless search)."""
+        assert self._years is not None
+        if self._years[1] + 1 - _year_of(origin) > MAX_YEARS_AHEAD:
+            raise NoOpenTime(f"The calendar has not enough open time within {MAX_YEARS_AHEAD} years.")
+        self._expand(self._years[0], self._years[1] + 1)
+
+    def _expand(self, first: int, last: int) -> None:
+        spans = _merged(self._spans(first, last))
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+        self._before, total = [], 0
+        for s, e in spans:
+            self._before.append(total)
+            total += e - s
+        self._years = (first, last)
+
+    def _spans(self, first: int, last: int) -> Iterable[tuple[int, int]]:
+        closed = set(self.closed_dates)
+        if self._holidays is not None:
+            for year in range(first - 1, last + 1):
+                closed.update(self._holidays(year))
+        day = date(first, 1, 1) - timedelta(days=1)  # the night shift that starts on Dec 31
+        stop = date(last, 12, 31)
+        while day <= stop:
+            if day not in closed:
+                midnight = datetime(day.year, day.month, day.day)
+                for interval in self.hours[day.weekday()]:
+                    yield (
+                        _local_us(midnight + timedelta(minutes=interval.start), self.zone),
+                        _local_us(midnight + timedelta(minutes=interval.end), self.zone),
+                    )
+            day += timedelta(days=1)
+
+
+def _local_us(wall: datetime, zone: ZoneInfo) -> int:
+    """Microseconds since the epoch of a local wall time (fold=0: the first of a repeated hour;
+    a wall time skipped by a DST jump maps to the instant it would have had before the jump)."""
+    return _to_us(wall.replace(tzinfo=zone))
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    result: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue  # an interval that DST removed entirely
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(result[-1][1], end))
+        else:
+            result.append((start, end))
+    return result
+
+
+def _year_of(us: int) -> int:
+    return _from_us(us).year
+
+
+def mexican_holidays(year: int) -> list[date]:
+    """Statutory rest days of Mexico (LFT art. 74), movable Mondays included."""
+    import holidays
+
+    return list(holidays.country_holidays("MX", years=year))
