@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atiende.accounts import api as accounts_api
 from atiende.customers import api as customers_api
+from atiende.sla import api as sla_api
 from atiende.tickets import api as tickets_api
 
 from .views import TokenView
@@ -29,6 +30,10 @@ urlpatterns = [
     path("teams/<int:team_id>/", accounts_api.TeamDetailView.as_view(), name="team"),
     path("agents/", accounts_api.AgentListView.as_view(), name="agents"),
     path("agents/<int:agent_id>/", accounts_api.AgentDetailView.as_view(), name="agent"),
+    path("business-calendars/", sla_api.CalendarListView.as_view(), name="calendars"),
+    path("business-calendars/<int:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
+    path("business-calendars/<int:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
+    path("business-calendars/<int:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[]), name="docs"),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "atiende.accounts",
     "atiende.customers",
     "atiende.tickets",
+    "atiende.sla",
     "atiende.api",
     "atiende.demo",
 ]

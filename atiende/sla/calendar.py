@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+
 MINUTES_PER_DAY = 24 * 60
 US_PER_MINUTE = 60_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -49,7 +51,7 @@ class Interval:
         """From "HH:MM" strings; "24:00" may end a day; an end before the start runs past midnight."""
         first, last = _minutes(start, allow_24=False), _minutes(end, allow_24=True)
         if first == last:
-            raise CalendarError(f"The interval {start}–{end} is empty.")
+            raise CalendarError(_("The interval %(start)s–%(end)s is empty.") % {"start": start, "end": end})
         return cls(first, last if last > first else last + MINUTES_PER_DAY)
 
 
@@ -57,17 +59,17 @@ def _minutes(text: str, *, allow_24: bool) -> int:
     try:
         hours, minutes = (int(part) for part in text.split(":"))
     except (AttributeError, ValueError):
-        raise CalendarError(f"{text!r} is not a time of day as HH:MM.") from None
+        raise CalendarError(_("%(text)s is not a time of day as HH:MM.") % {"text": repr(text)}) from None
     if (hours, minutes) == (24, 0) and allow_24:
         return MINUTES_PER_DAY
     if not (0 <= hours < 24 and 0 <= minutes < 60):
-        raise CalendarError(f"{text!r} is not a time of day as HH:MM.")
+        raise CalendarError(_("%(text)s is not a time of day as HH:MM.") % {"text": repr(text)})
     return hours * 60 + minutes
 
 
 def _to_us(instant: datetime) -> int:
     if instant.tzinfo is None:
-        raise CalendarError("Instants must carry a time zone.")
+        raise CalendarError(_("Instants must carry a time zone."))
     return (instant - EPOCH) // ONE_US
 
 
@@ -89,12 +91,12 @@ class BusinessCalendar:
         try:
             self.zone = ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise CalendarError(f"{time_zone!r} is not a known IANA time zone.") from None
+            raise CalendarError(_("%(zone)s is not a known IANA time zone.") % {"zone": repr(time_zone)}) from None
         if set(hours) - set(range(7)):
-            raise CalendarError("Weekdays are numbered 0 (Monday) to 6 (Sunday).")
+            raise CalendarError(_("Weekdays are numbered 0 (Monday) to 6 (Sunday)."))
         self.hours = {day: tuple(sorted(hours.get(day, ()), key=lambda i: i.start)) for day in range(7)}
         if not any(self.hours.values()):
-            raise NoOpenTime("The calendar has no open hours on any day.")
+            raise NoOpenTime(_("The calendar has no open hours on any day."))
         self.closed_dates = frozenset(closed_dates)
         self._holidays = holidays
         self._years: tuple[int, int] | None = None  # [first, last] expanded
@@ -112,7 +114,7 @@ class BusinessCalendar:
     def add(self, start: datetime, minutes: int | float) -> datetime:
         """The instant `minutes` business minutes after `start` (`start` itself for 0)."""
         if minutes < 0:
-            raise CalendarError("Add a positive number of minutes.")
+            raise CalendarError(_("Add a positive number of minutes."))
         if minutes == 0:
             return start
         origin = _to_us(start)
@@ -171,7 +173,7 @@ class BusinessCalendar:
         """One more year ahead, within MAX_YEARS_AHEAD of `origin` (never an endless search)."""
         assert self._years is not None
         if self._years[1] + 1 - _year_of(origin) > MAX_YEARS_AHEAD:
-            raise NoOpenTime(f"The calendar has not enough open time within {MAX_YEARS_AHEAD} years.")
+            raise NoOpenTime(_("The calendar has not enough open time within %(years)s years.") % {"years": MAX_YEARS_AHEAD})
         self._expand(self._years[0], self._years[1] + 1)
 
     def _expand(self, first: int, last: int) -> None:
@@ -229,3 +231,40 @@ def mexican_holidays(year: int) -> list[date]:
     import holidays
 
     return list(holidays.country_holidays("MX", years=year))
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly_hours(data: object) -> dict[int, tuple[Interval, ...]]:
+    """`{"mon": [["09:00", "14:00"], ["15:00", "18:00"]], …, "sun": []}` → intervals per weekday.
+
+    Missing days are closed. Raises CalendarError naming the day and interval at fault.
+    """
+    if not isinstance(data, dict):
+        raise CalendarError(_('Hours must be an object such as {"mon": [["09:00", "18:00"]]}.'))
+    unknown = set(data) - set(WEEKDAY_KEYS)
+    if unknown:
+        raise CalendarError(
+            _("Unknown days: %(days)s. Use %(keys)s.") % {"days": ", ".join(sorted(unknown)), "keys": ", ".join(WEEKDAY_KEYS)}
+        )
+    result: dict[int, tuple[Interval, ...]] = {}
+    for index, key in enumerate(WEEKDAY_KEYS):
+        pairs = data.get(key) or []
+        if not isinstance(pairs, list) or not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
+            raise CalendarError(_("%(day)s: give a list of [start, end] pairs.") % {"day": key})
+        try:
+            result[index] = tuple(Interval.parse(str(a), str(b)) for a, b in pairs)
+        except CalendarError as exc:
+            raise CalendarError(f"{key}: {exc}") from None  # the day key, then the translated reason
+    return result
+
+
+def format_weekly_hours(hours: dict[int, tuple[Interval, ...]]) -> dict[str, list[list[str]]]:
+    def clock(minutes: int) -> str:
+        if minutes == MINUTES_PER_DAY:
+            return "24:00"
+        minutes %= MINUTES_PER_DAY  # a night shift's end is stored past midnight
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    return {WEEKDAY_KEYS[d]: [[clock(i.start), clock(i.end)] for i in hours.get(d, ())] for d in range(7)}
