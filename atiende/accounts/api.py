@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from atiende.api.ids import IdField
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
 
@@ -34,7 +35,7 @@ class AgentInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
     password = serializers.CharField(required=False, write_only=True, min_length=8, max_length=1024)
-    teams = serializers.ListField(child=serializers.IntegerField(), required=False)
+    teams = serializers.ListField(child=IdField(), required=False, max_length=100)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -107,7 +108,7 @@ class TeamSerializer(serializers.ModelSerializer):
 class TeamInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    members = serializers.ListField(child=serializers.IntegerField(), required=False)
+    members = serializers.ListField(child=IdField(), required=False, max_length=1000)
 
 
 class TeamListView(ApiView):

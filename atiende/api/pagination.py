@@ -13,6 +13,8 @@ from rest_framework.utils.urls import replace_query_param
 
 from atiende.core.exceptions import Invalid
 
+from .ids import MAX_ID
+
 MAX_PAGE_SIZE = 100
 
 
@@ -36,7 +38,9 @@ def _decode(cursor: str, is_datetime: bool) -> tuple[object, int]:
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if is_datetime:
             value = datetime.fromisoformat(value)
-        if not isinstance(pk, int):
+        elif not isinstance(value, int) or abs(value) > MAX_ID:
+            raise ValueError
+        if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
             raise ValueError
         return value, pk
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):

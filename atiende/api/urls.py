@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atiende.accounts import api as accounts_api
@@ -6,7 +6,10 @@ from atiende.customers import api as customers_api
 from atiende.sla import api as sla_api
 from atiende.tickets import api as tickets_api
 
+from .ids import IdConverter
 from .views import TokenView
+
+register_converter(IdConverter, "id")
 
 app_name = "api"
 
@@ -15,25 +18,25 @@ urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("tickets/", tickets_api.TicketListView.as_view(), name="tickets"),
     path("tickets/bulk/", tickets_api.TicketBulkUpdateView.as_view(), name="tickets-bulk"),
-    path("tickets/<int:ticket_id>/", tickets_api.TicketDetailView.as_view(), name="ticket"),
-    path("tickets/<int:ticket_id>/messages/", tickets_api.TicketMessagesView.as_view(), name="ticket-messages"),
-    path("tickets/<int:ticket_id>/events/", tickets_api.TicketEventsView.as_view(), name="ticket-events"),
-    path("tickets/<int:ticket_id>/merge/", tickets_api.TicketMergeView.as_view(), name="ticket-merge"),
-    path("tickets/<int:ticket_id>/links/", tickets_api.TicketLinkView.as_view(), name="ticket-links"),
-    path("tickets/<int:ticket_id>/refer/", tickets_api.TicketReferView.as_view(), name="ticket-refer"),
+    path("tickets/<id:ticket_id>/", tickets_api.TicketDetailView.as_view(), name="ticket"),
+    path("tickets/<id:ticket_id>/messages/", tickets_api.TicketMessagesView.as_view(), name="ticket-messages"),
+    path("tickets/<id:ticket_id>/events/", tickets_api.TicketEventsView.as_view(), name="ticket-events"),
+    path("tickets/<id:ticket_id>/merge/", tickets_api.TicketMergeView.as_view(), name="ticket-merge"),
+    path("tickets/<id:ticket_id>/links/", tickets_api.TicketLinkView.as_view(), name="ticket-links"),
+    path("tickets/<id:ticket_id>/refer/", tickets_api.TicketReferView.as_view(), name="ticket-refer"),
     path("attachments/<str:public_id>/", tickets_api.AttachmentDownloadView.as_view(), name="attachment"),
     path("customers/", customers_api.CustomerListView.as_view(), name="customers"),
-    path("customers/<int:customer_id>/", customers_api.CustomerDetailView.as_view(), name="customer"),
+    path("customers/<id:customer_id>/", customers_api.CustomerDetailView.as_view(), name="customer"),
     path("organizations/", customers_api.OrganizationListView.as_view(), name="organizations"),
-    path("organizations/<int:organization_id>/", customers_api.OrganizationDetailView.as_view(), name="organization"),
+    path("organizations/<id:organization_id>/", customers_api.OrganizationDetailView.as_view(), name="organization"),
     path("teams/", accounts_api.TeamListView.as_view(), name="teams"),
-    path("teams/<int:team_id>/", accounts_api.TeamDetailView.as_view(), name="team"),
+    path("teams/<id:team_id>/", accounts_api.TeamDetailView.as_view(), name="team"),
     path("agents/", accounts_api.AgentListView.as_view(), name="agents"),
-    path("agents/<int:agent_id>/", accounts_api.AgentDetailView.as_view(), name="agent"),
+    path("agents/<id:agent_id>/", accounts_api.AgentDetailView.as_view(), name="agent"),
     path("business-calendars/", sla_api.CalendarListView.as_view(), name="calendars"),
-    path("business-calendars/<int:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
-    path("business-calendars/<int:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
-    path("business-calendars/<int:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
+    path("business-calendars/<id:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
+    path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
+    path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[]), name="docs"),
 ]

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from atiende.accounts.permissions import is_agent
+from atiende.api.ids import IdField, id_param
 from atiende.api.pagination import keyset_page
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
@@ -48,7 +49,7 @@ class CustomerInput(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False)
     whatsapp = serializers.CharField(max_length=40, required=False)
     telegram = serializers.CharField(max_length=40, required=False)
-    organization = serializers.IntegerField(required=False, allow_null=True)
+    organization = IdField(required=False, allow_null=True)
     is_organization_admin = serializers.BooleanField(required=False)
     language = serializers.ChoiceField(choices=["es-mx", "en"], required=False)
     time_zone = serializers.CharField(max_length=64, required=False)
@@ -77,12 +78,11 @@ class CustomerListView(ApiView):
         responses=CustomerSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        org = request.query_params.get("organization")
         qs = selectors.customer_list(
             user=request.user,
             email=request.query_params.get("email"),
             phone=request.query_params.get("phone"),
-            organization_id=int(org) if org and org.isdigit() else None,
+            organization_id=id_param(request, "organization"),
         )
         rows, next_url = keyset_page(qs, request, ordering="id", is_datetime=False)
         return Response({"results": CustomerSerializer(rows, many=True, context={"request": request}).data, "next": next_url})
@@ -157,7 +157,7 @@ class OrganizationInput(serializers.Serializer):
     segment = serializers.ChoiceField(choices=Segment.choices, required=False, default=Segment.PYME)
     sector = serializers.SlugRelatedField(slug_field="key", queryset=Sector.objects.all(), allow_null=True, required=False)
     support_plan = serializers.PrimaryKeyRelatedField(queryset=SupportPlan.objects.all(), allow_null=True, required=False)
-    account_manager = serializers.IntegerField(required=False, allow_null=True)
+    account_manager = IdField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 

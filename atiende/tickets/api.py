@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from atiende.api.ids import id_param
 from atiende.api.pagination import keyset_page
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Forbidden, Invalid
@@ -35,15 +36,6 @@ from .status import TicketStatus
 ORDERINGS = {"-updated_at", "updated_at", "-created_at", "created_at", "-number", "number"}
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise Invalid(fields={name: _("Use a whole number.")})
-    return int(raw)
-
-
 def _filters(request: Request) -> selectors.TicketFilters:
     params = request.query_params
     statuses = [s for s in params.get("status", "").split(",") if s]
@@ -58,11 +50,11 @@ def _filters(request: Request) -> selectors.TicketFilters:
     return selectors.TicketFilters(
         status=statuses or None,
         priority=[p for p in params.get("priority", "").split(",") if p] or None,
-        team_id=_int_param(request, "team"),
-        assignee_id=None if assignee == "none" else _int_param(request, "assignee"),
+        team_id=id_param(request, "team"),
+        assignee_id=None if assignee == "none" else id_param(request, "assignee"),
         unassigned=assignee == "none",
-        requester_id=_int_param(request, "requester"),
-        organization_id=_int_param(request, "organization"),
+        requester_id=id_param(request, "requester"),
+        organization_id=id_param(request, "organization"),
         tag=params.get("tag") or None,
         channel=params.get("channel") or None,
         updated_since=since,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from atiende.api.ids import IdField
+
 from .models import (
     Attachment,
     Channel,
@@ -128,8 +130,8 @@ class TicketCreateInput(serializers.Serializer):
     body_html = serializers.CharField(max_length=400_000, allow_blank=True, required=False, default="")
     requester = serializers.EmailField(required=False, help_text="Agents only: the requester's email.")
     requester_name = serializers.CharField(max_length=200, required=False, default="")
-    team = serializers.IntegerField(required=False, allow_null=True)
-    assignee = serializers.IntegerField(required=False, allow_null=True)
+    team = IdField(required=False, allow_null=True)
+    assignee = IdField(required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     type = serializers.ChoiceField(choices=TicketType.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
@@ -143,8 +145,8 @@ class TicketUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     type = serializers.ChoiceField(choices=TicketType.choices, required=False)
-    team = serializers.IntegerField(required=False, allow_null=True)
-    assignee = serializers.IntegerField(required=False, allow_null=True)
+    team = IdField(required=False, allow_null=True)
+    assignee = IdField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=30)
     custom_fields = serializers.DictField(required=False)
 
@@ -157,19 +159,19 @@ class MessageCreateInput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    target = serializers.IntegerField(help_text="Id of the ticket that survives.")
+    target = IdField(help_text="Id of the ticket that survives.")
 
 
 class LinkInput(serializers.Serializer):
-    target = serializers.IntegerField()
+    target = IdField()
     kind = serializers.ChoiceField(choices=LinkKind.choices)
 
 
 class ReferInput(serializers.Serializer):
-    collaborator = serializers.IntegerField()
+    collaborator = IdField()
     note = serializers.CharField(max_length=10_000)
 
 
 class BulkUpdateInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=100)
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
     changes = TicketUpdateInput()

@@ -244,3 +244,46 @@ def test_error_pages_do_not_echo_the_path(world):
     assert b"<script>alert" not in page.content and b"no-existe" not in page.content
     api = APIClient().get(f"/api/v1/nada/{marker}")
     assert api.status_code == 404 and b"nada" not in api.content
+
+
+# --- ids out of range (SQLite raises OverflowError past 64 bits) --------------------------------
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/api/v1/tickets/{HUGE}/", 404), (f"/api/v1/tickets/{HUGE}/messages/", 404), (f"/api/v1/customers/{HUGE}/", 404),
+        (f"/api/v1/organizations/{HUGE}/", 404), (f"/api/v1/teams/{HUGE}/", 404), (f"/api/v1/agents/{HUGE}/", 404),
+        (f"/api/v1/business-calendars/{HUGE}/", 404), (f"/api/v1/tickets/?team={HUGE}", 400),
+        (f"/api/v1/tickets/?requester={HUGE}", 400), (f"/api/v1/customers/?organization={HUGE}", 400),
+        ("/api/v1/tickets/?organization=-1", 400),
+    ],
+)
+def test_out_of_range_ids_in_urls_and_queries(world, url, status):
+    response = world.client_for(world.admin).get(url)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] in ("not_found", "invalid")
+
+
+@pytest.mark.parametrize("field", ["team", "assignee"])
+def test_out_of_range_ids_in_bodies(world, field):
+    api = world.client_for(world.admin)
+    before = Ticket.objects.count()
+    response = api.post("/api/v1/tickets/", {"subject": "x", "body": "y", "requester": "z@z.mx", field: int(HUGE)}, format="json")
+    assert response.status_code == 400 and field in response.json()["error"]["fields"]
+    merge = api.post(f"/api/v1/tickets/{world.ticket_a.pk}/merge/", {"target": int(HUGE)}, format="json")
+    assert merge.status_code == 400
+    assert Ticket.objects.count() == before
+
+
+def test_out_of_range_cursor_is_a_400(world):
+    import base64
+    import json
+
+    for payload in (["2026-01-01T00:00:00+00:00", int(HUGE)], [int(HUGE), 1]):
+        cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+        ordering = "-updated_at" if isinstance(payload[0], str) else "-number"
+        response = world.client_for(world.admin).get(f"/api/v1/tickets/?ordering={ordering}&cursor={cursor}")
+        assert response.status_code == 400

@@ -1,0 +1,44 @@
+"""Ids from outside (URL, query string, body) are bounded to what every database stores.
+
+SQLite raises OverflowError for integers past 64 bits; a bound here turns such ids into a
+404 (URL) or a 400 (parameter, body field) instead of a 500.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from atiende.core.exceptions import Invalid
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """`<id:name>` in URLs: 1 to 18 digits (always below MAX_ID)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+def id_param(request: Request, name: str) -> int | None:
+    """An optional id from the query string; anything else than a valid id is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise Invalid(fields={name: _("Use a whole number.")})
+    return int(raw)
