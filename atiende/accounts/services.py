@@ -7,10 +7,11 @@ import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atiende.core import clock
+from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 
 from . import throttle
@@ -38,11 +39,8 @@ def _user_create(*, email: str, name: str, kind: str, role: str, password: str |
         user.set_password(password)
     else:
         user.set_unusable_password()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise Conflict(_("A user with this email already exists."), fields={"email": _("Already in use.")}) from exc
+    with unique_or_conflict(_("A user with this email already exists."), field="email"):
+        user.save()
     return user
 
 
@@ -96,11 +94,8 @@ def team_create(*, actor: User, name: str, description: str = "") -> Team:
     name = name.strip()
     if not name:
         raise Invalid(fields={"name": _("This field is required.")})
-    try:
-        with transaction.atomic():
-            return Team.objects.create(name=name, description=description)
-    except IntegrityError as exc:
-        raise Conflict(_("A team with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    with unique_or_conflict(_("A team with this name already exists.")):
+        return Team.objects.create(name=name, description=description)
 
 
 def team_update(*, actor: User, team: Team, name: str | None = None, description: str | None = None,
@@ -111,16 +106,14 @@ def team_update(*, actor: User, team: Team, name: str | None = None, description
         team.name = name.strip() or team.name
     if description is not None:
         team.description = description
-    try:
-        with transaction.atomic():
-            team.save()
-            if members is not None:
-                members = list(members)
-                if any(not m.is_agent for m in members):
-                    raise Invalid(fields={"members": _("Only agents can be team members.")})
-                team.members.set(members)
-    except IntegrityError as exc:
-        raise Conflict(_("A team with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    if members is not None:
+        members = list(members)
+        if any(not m.is_agent for m in members):
+            raise Invalid(fields={"members": _("Only agents can be team members.")})
+    with unique_or_conflict(_("A team with this name already exists.")):
+        team.save()
+        if members is not None:
+            team.members.set(members)
     return team
 
 

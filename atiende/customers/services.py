@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
+from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 
 from .identities import normalize_identity
@@ -63,27 +64,24 @@ def customer_create(
     if not clean:
         raise Invalid(_("A customer needs at least one identity (email, phone, WhatsApp or Telegram)."),
                       fields={"email": _("This field is required.")})
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create(
-                name=name.strip() or clean.get("email", "") or next(iter(clean.values())),
-                organization=organization,
-                is_organization_admin=is_organization_admin and organization is not None,
-                language=language,
-                time_zone=time_zone,
-            )
-            Identity.objects.bulk_create(
-                [Identity(customer=customer, kind=kind, value=value, is_primary=True) for kind, value in clean.items()]
-            )
-            if "email" in clean:
-                from atiende.accounts.services import customer_login_create
+    with unique_or_conflict(_("A customer with this identity already exists."), field="identities"):
+        customer = Customer.objects.create(
+            name=name.strip() or clean.get("email", "") or next(iter(clean.values())),
+            organization=organization,
+            is_organization_admin=is_organization_admin and organization is not None,
+            language=language,
+            time_zone=time_zone,
+        )
+        Identity.objects.bulk_create(
+            [Identity(customer=customer, kind=kind, value=value, is_primary=True) for kind, value in clean.items()]
+        )
+        if "email" in clean:
+            from atiende.accounts.services import customer_login_create
 
-                customer.user = customer_login_create(
-                    email=clean["email"], name=customer.name, password=password, language=language
-                )
-                customer.save(update_fields=["user"])
-    except IntegrityError as exc:
-        raise Conflict(_("A customer with this identity already exists."), fields={"identities": _("Already in use.")}) from exc
+            customer.user = customer_login_create(
+                email=clean["email"], name=customer.name, password=password, language=language
+            )
+            customer.save(update_fields=["user"])
     return customer
 
 
@@ -143,12 +141,9 @@ def organization_create(*, actor: User | None, name: str, segment: str, sector: 
     if actor is not None and not can_edit_organizations(actor):
         raise Forbidden()
     _check_account_manager(account_manager)
-    try:
-        with transaction.atomic():
-            return Organization.objects.create(name=name.strip(), segment=segment, sector=sector,
-                                               support_plan=support_plan, account_manager=account_manager, notes=notes)
-    except IntegrityError as exc:
-        raise Conflict(_("An organization with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    with unique_or_conflict(_("An organization with this name already exists.")):
+        return Organization.objects.create(name=name.strip(), segment=segment, sector=sector,
+                                           support_plan=support_plan, account_manager=account_manager, notes=notes)
 
 
 def _check_account_manager(user: User | None) -> None:
@@ -163,11 +158,8 @@ def organization_update(*, actor: User, organization: Organization, changes: dic
     for field in ("name", "segment", "sector", "support_plan", "account_manager", "notes"):
         if field in changes:
             setattr(organization, field, changes[field])
-    try:
-        with transaction.atomic():
-            organization.save()
-    except IntegrityError as exc:
-        raise Conflict(_("An organization with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    with unique_or_conflict(_("An organization with this name already exists.")):
+        organization.save()
     return organization
 
 

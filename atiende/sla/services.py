@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
-from atiende.core.exceptions import Conflict, Forbidden, Invalid
+from atiende.core.db import unique_or_conflict
+from atiende.core.exceptions import Forbidden, Invalid
 
 from .calendar import (
     BusinessCalendar,
@@ -60,11 +60,8 @@ def calendar_create(*, actor: User, name: str, time_zone: str, hours: object, ho
     if not name:
         raise Invalid(fields={"name": _("This field is required.")})
     fields = calendar_fields_clean(time_zone=time_zone, hours=hours, holidays=holidays, closures=list(closures))
-    try:
-        with transaction.atomic():
-            return Calendar.objects.create(name=name, **fields)
-    except IntegrityError as exc:
-        raise Conflict(_("A calendar with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    with unique_or_conflict(_("A calendar with this name already exists.")):
+        return Calendar.objects.create(name=name, **fields)
 
 
 def calendar_update(*, actor: User, calendar: Calendar, changes: dict) -> Calendar:
@@ -81,9 +78,6 @@ def calendar_update(*, actor: User, calendar: Calendar, changes: dict) -> Calend
     if "name" in changes:
         calendar.name = " ".join(str(changes["name"]).split()) or calendar.name
     calendar.updated_at = clock.now()
-    try:
-        with transaction.atomic():
-            calendar.save()
-    except IntegrityError as exc:
-        raise Conflict(_("A calendar with this name already exists."), fields={"name": _("Already in use.")}) from exc
+    with unique_or_conflict(_("A calendar with this name already exists.")):
+        calendar.save()
     return calendar
