@@ -60,7 +60,7 @@ def _identities(data: dict) -> dict[str, str]:
     return {kind: data[kind] for kind in IdentityKind.values if kind in data}
 
 
-def _organization(user, data: dict) -> dict:
+def _organization(data: dict) -> dict:
     if "organization" not in data:
         return {}
     if data["organization"] is None:
@@ -99,7 +99,7 @@ class CustomerListView(ApiView):
             is_organization_admin=given.get("is_organization_admin", False),
             language=given.get("language", ""),
             time_zone=given.get("time_zone", ""),
-            **_organization(request.user, given),
+            **_organization(given),
         )
         customer = selectors.customer_get(user=request.user, customer_id=customer.pk)
         return Response(CustomerSerializer(customer, context={"request": request}).data, status=201)
@@ -118,7 +118,7 @@ class CustomerDetailView(ApiView):
         data.is_valid(raise_exception=True)
         given = dict(data.validated_data)
         changes = {k: v for k, v in given.items() if k in request.data and k not in IdentityKind.values and k != "organization"}
-        changes.update(_organization(request.user, given))
+        changes.update(_organization(given))
         if _identities(given):
             changes["identities"] = _identities(given)
         services.customer_update(actor=request.user, customer=customer, changes=changes)

@@ -91,6 +91,5 @@ def can_view_message(user: Any, message: Message) -> bool:
     return can_view_ticket(user, message.ticket)
 
 
-# Fields a customer may set on their own ticket; anything else is privileged.
-CUSTOMER_CREATE_FIELDS = frozenset({"subject", "body", "body_html", "custom_fields", "attachments"})
+# Fields a customer may change on their own ticket; anything else is privileged.
 CUSTOMER_UPDATE_FIELDS = frozenset({"status", "custom_fields"})

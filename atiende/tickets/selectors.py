@@ -90,13 +90,6 @@ def ticket_get(*, user: User, ticket_id: Any) -> Ticket:
     return ticket
 
 
-def ticket_get_by_number(*, user: User, number: int) -> Ticket:
-    ticket = ticket_list(user=user).filter(number=number).first()
-    if ticket is None:
-        raise NotFound()
-    return ticket
-
-
 def message_list(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     """The conversation as `user` may see it (customers never get internal notes)."""
     qs = Message.objects.filter(ticket=ticket)

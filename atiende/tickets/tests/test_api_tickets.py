@@ -73,7 +73,7 @@ def test_customer_of_another_organization_gets_404_and_nothing(world):
                         ("post", f"/api/v1/tickets/{world.ticket_a.pk}/messages/")]:
         response = getattr(api, method)(url, {"body": "intruso"}, format="json") if method == "post" else api.get(url)
         assert response.status_code == 404
-        assert response.json() == {"error": {"code": "not_found", "message": "No encontrado.", "fields": {}}} or response.json()["error"]["code"] == "not_found"
+        assert response.json()["error"]["code"] == "not_found"
         assert world.ticket_a.subject.encode() not in response.content
     assert not Message.objects.filter(body_text="intruso").exists()
 
