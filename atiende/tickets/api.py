@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.dateparse import parse_datetime
@@ -13,7 +15,7 @@ from rest_framework.response import Response
 from atiende.api.ids import id_param
 from atiende.api.pagination import keyset_page
 from atiende.api.views import ApiView
-from atiende.core.exceptions import Forbidden, Invalid
+from atiende.core.exceptions import Forbidden, Invalid, NotFound
 
 from . import selectors, services
 from .models import Channel
@@ -33,6 +35,7 @@ from .serializers import (
 )
 from .status import TicketStatus
 
+logger = logging.getLogger(__name__)
 ORDERINGS = {"-updated_at", "updated_at", "-created_at", "created_at", "-number", "number"}
 
 
@@ -234,9 +237,12 @@ class AttachmentDownloadView(ApiView):
 
 
 def attachment_response(attachment) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type=attachment.content_type
-    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:  # storage lost the file: say so plainly, never a traceback
+        logger.error("attachment %s is missing from storage (%s)", attachment.public_id, attachment.file.name)
+        raise NotFound() from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.filename, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -24,7 +24,6 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def attachment_view(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
-        attachment = selectors.attachment_get(user=request.user, public_id=public_id)
+        return attachment_response(selectors.attachment_get(user=request.user, public_id=public_id))
     except NotFound:
         raise Http404() from None
-    return attachment_response(attachment)

@@ -287,3 +287,12 @@ def test_out_of_range_cursor_is_a_400(world):
         ordering = "-updated_at" if isinstance(payload[0], str) else "-number"
         response = world.client_for(world.admin).get(f"/api/v1/tickets/?ordering={ordering}&cursor={cursor}")
         assert response.status_code == 400
+
+
+def test_attachment_missing_from_storage_is_a_404_not_a_500(world, attachment):
+    attachment.file.storage.delete(attachment.file.name)
+    api = world.client_for(world.customer_a.user)
+    assert api.get(f"/api/v1/attachments/{attachment.public_id}/").status_code == 404
+    page = Client()
+    page.force_login(world.customer_a.user, backend="atiende.accounts.backends.EmailBackend")
+    assert page.get(f"/tickets/adjuntos/{attachment.public_id}/").status_code == 404
