@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +41,15 @@ def _normalized(identities: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def _check_time_zone(time_zone: str) -> None:
+    if not time_zone:
+        return
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(fields={"time_zone": _("Use an IANA time zone such as America/Mexico_City.")}) from None
+
+
 def _set_identities(customer: Customer, identities: dict[str, str]) -> None:
     for kind, value in _normalized(identities).items():
         taken = Identity.objects.filter(kind=kind, value=value).exclude(customer=customer).exists()
@@ -61,6 +71,7 @@ def customer_create(
 ) -> Customer:
     """Create a contact. With an email identity a (possibly password-less) login is made too."""
     clean = _normalized(identities)
+    _check_time_zone(time_zone)
     if not clean:
         raise Invalid(_("A customer needs at least one identity (email, phone, WhatsApp or Telegram)."),
                       fields={"email": _("This field is required.")})
@@ -109,6 +120,7 @@ def customer_update(*, actor: User, customer: Customer, changes: dict[str, Any])
         forbidden = set(changes) - SELF_EDITABLE_FIELDS
         if not own_record or forbidden:
             raise Forbidden(fields={key: _("You may not change this field.") for key in forbidden})
+    _check_time_zone(changes.get("time_zone", ""))
     identities = changes.pop("identities", None)
     with transaction.atomic():
         for field in ("name", "organization", "is_organization_admin", "language", "time_zone", "notes"):

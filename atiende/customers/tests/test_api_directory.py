@@ -90,3 +90,14 @@ def test_directory_lists_have_constant_query_counts(world, url, queries, django_
     api.get("/api/v1/me/")
     with django_assert_num_queries(queries):
         assert api.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "America/"])
+def test_customer_time_zone_is_validated(world, zone):
+    api = world.client_for(world.customer_a.user)
+    response = api.patch(f"/api/v1/customers/{world.customer_a.pk}/", {"time_zone": zone}, format="json")
+    assert response.status_code == 400 and "time_zone" in response.json()["error"]["fields"]
+    world.customer_a.refresh_from_db()
+    assert world.customer_a.time_zone == ""
+    ok = api.patch(f"/api/v1/customers/{world.customer_a.pk}/", {"time_zone": "America/Tijuana"}, format="json")
+    assert ok.json()["time_zone"] == "America/Tijuana"
