@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from atiende.accounts.models import User
-from atiende.core.exceptions import NotFound
+from atiende.core.exceptions import Forbidden, NotFound
 
 from .models import Attachment, Message, MessageKind, Ticket, TicketEvent
 from .permissions import can_view_message, sees_internal, ticket_scope
@@ -99,8 +99,9 @@ def message_list(*, user: User, ticket: Ticket) -> QuerySet[Message]:
 
 
 def event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The audit trail of a ticket the user can see: agents only (Forbidden for customers)."""
     if not sees_internal(user):
-        return TicketEvent.objects.none()
+        raise Forbidden()
     return TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id")
 
 

@@ -236,3 +236,22 @@ def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list
             recorded.append(("tags", old_names, new_names))
     return recorded
 
+
+
+def ticket_bulk_update(*, actor: User, ticket_ids: Sequence[int], changes: dict[str, Any]) -> list[int]:
+    """The same changes on several tickets: all or nothing, each ticket checked as if alone.
+
+    Any ticket the actor may not see or change aborts the whole batch (NotFound / Forbidden)."""
+    ids = list(dict.fromkeys(ticket_ids))
+    with transaction.atomic():
+        for ticket in _tickets_in_order(ids):
+            ticket_update(actor=actor, ticket=ticket, changes=dict(changes))
+    return ids
+
+
+def _tickets_in_order(ids: list[int]) -> list[Ticket]:
+    found = {ticket.pk: ticket for ticket in Ticket.objects.filter(pk__in=ids)}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise NotFound()
+    return [found[pk] for pk in ids]

@@ -314,3 +314,10 @@ def test_agent_gets_created_ticket_back_even_when_routed_elsewhere(world, django
     assert response.json()["team"] == {"id": world.team2.pk, "name": world.team2.name}
     assert response.json()["organization"] == {"id": world.org_a.pk, "name": world.org_a.name}
     assert api.get(f"/api/v1/tickets/{response.json()['id']}/").status_code == 404
+
+
+def test_bulk_update_with_an_unknown_id_changes_nothing(world):
+    api = world.client_for(world.admin)
+    response = api.post("/api/v1/tickets/bulk/", {"ids": [world.ticket_a.pk, 987654], "changes": {"priority": "urgent"}}, format="json")
+    assert response.status_code == 404
+    assert set(Ticket.objects.values_list("priority", flat=True)) == {"normal"}
