@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
+from atiende.core.jobs import enqueue_after_commit
 
 from .identities import normalize_identity
 from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
@@ -167,12 +168,24 @@ def organization_update(*, actor: User, organization: Organization, changes: dic
     if not can_edit_organizations(actor):
         raise Forbidden()
     _check_account_manager(changes.get("account_manager"))
+    before = (organization.segment, organization.support_plan_id)
     for field in ("name", "segment", "sector", "support_plan", "account_manager", "notes"):
         if field in changes:
             setattr(organization, field, changes[field])
     with unique_or_conflict(_("An organization with this name already exists.")):
         organization.save()
+    if (organization.segment, organization.support_plan_id) != before:
+        _reevaluate_sla_later(organization)
     return organization
+
+
+def _reevaluate_sla_later(organization: Organization) -> None:
+    """SLA policies may be chosen by plan and segment: the organization's open tickets are
+    evaluated again once this change commits."""
+    from atiende.sla.services.clocks import Reason
+    from atiende.sla.tasks import reevaluate_tickets
+
+    enqueue_after_commit(reevaluate_tickets, reason=Reason.PLAN, organization_id=organization.pk)
 
 
 def organization_delete(*, actor: User, organization: Organization) -> None:

@@ -127,6 +127,11 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = "atiende"
 CELERY_TIMEZONE = "UTC"
+# The same schedule runs under `atiende worker` (Celery beat) and, in the embedded default, on a
+# thread of `atiende serve` (atiende.core.scheduler).
+CELERY_BEAT_SCHEDULE = {
+    "sla-scan": {"task": "atiende.sla.tasks.scan", "schedule": float(env_int("SLA_SCAN_SECONDS", 60))},
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

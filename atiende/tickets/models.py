@@ -116,6 +116,13 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Service level, kept by atiende.sla: the policy in force and its nearest running deadline.
+    sla_policy = models.ForeignKey(
+        "sla.Policy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("SLA policy")
+    )
+    sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_paused = models.BooleanField(_("SLA paused"), default=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -127,6 +134,9 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status_upd"),
             models.Index(fields=["requester", "-updated_at"], name="ticket_requester_upd"),
             models.Index(fields=["organization", "-updated_at"], name="ticket_org_upd"),
+            models.Index(
+                fields=["sla_due_at", "id"], name="ticket_sla_due", condition=models.Q(sla_due_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -216,6 +226,7 @@ class TicketEvent(models.Model):
     field = models.CharField(_("field"), max_length=50)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
+    note = models.CharField(_("reason"), max_length=50, blank=True, help_text=_("Why an automatic change happened."))
     created_at = models.DateTimeField(_("when"), default=clock.now)
 
     class Meta:

@@ -44,11 +44,14 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def record_changes(ticket: Ticket, actor: User | None, changes: Iterable[Change]) -> None:
+def record_changes(ticket: Ticket, actor: User | None, changes: Iterable[Change], *, note: str = "") -> None:
     now = clock.now()
     TicketEvent.objects.bulk_create(
         [
-            TicketEvent(ticket=ticket, actor=actor, field=field, old_value=_display(old), new_value=_display(new), created_at=now)
+            TicketEvent(
+                ticket=ticket, actor=actor, field=field, old_value=_display(old), new_value=_display(new),
+                note=note, created_at=now,
+            )
             for field, old, new in changes
         ]
     )

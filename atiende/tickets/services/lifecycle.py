@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +17,12 @@ from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.customers.models import Customer
 from atiende.customers.permissions import customer_of
 from atiende.customers.services import customer_get_or_create_by_email
+from atiende.sla.services.clocks import (
+    Reason,
+    sla_reevaluate,
+    sla_status_changed,
+    sla_ticket_created,
+)
 
 from ..attachments import check_upload
 from ..models import (
@@ -126,6 +133,7 @@ def ticket_create(
         )
         store_attachments(message, checked)
         record_changes(ticket, actor, [("created", None, ticket.reference)])
+        sla_ticket_created(ticket=ticket, now=now)
     return ticket
 
 
@@ -178,12 +186,26 @@ def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ti
             raise Forbidden()
         if behaviour(ticket.status).is_terminal:
             raise Conflict(_("This ticket is closed and cannot be changed."))
+        old_status = ticket.status
         recorded = _apply_changes(actor, ticket, changes)
         if recorded:
-            ticket.updated_at = clock.now()
+            ticket.updated_at = now = clock.now()
             ticket.save()
             record_changes(ticket, actor, recorded)
+            _update_sla(actor, ticket, old_status, {field for field, _old, _new in recorded}, now)
     return ticket
+
+
+# Ticket fields an SLA policy may be chosen by, and the reason recorded when one changes.
+SLA_FIELDS = {"priority": Reason.PRIORITY, "type": Reason.TYPE}
+
+
+def _update_sla(actor: User, ticket: Ticket, old_status: str, changed: set[str], now: datetime) -> None:
+    if "status" in changed:
+        sla_status_changed(ticket=ticket, old_status=old_status, now=now)
+    reasons = [reason for field, reason in SLA_FIELDS.items() if field in changed]
+    if reasons:
+        sla_reevaluate(ticket=ticket, now=now, reason=reasons[0], actor=actor)
 
 
 def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[Change]:

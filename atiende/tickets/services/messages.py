@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, NotFound
+from atiende.sla.services.clocks import sla_public_message, sla_status_changed
 
 from ..attachments import check_upload
 from ..models import (
@@ -63,11 +64,15 @@ def message_create(
             **author,
         )
         store_attachments(message, checked)
+        old_status = ticket.status
         changes = _status_after_message(ticket, author["author_kind"], internal)
         ticket.updated_at = now
         ticket.save(update_fields=["status", "updated_at"])
         if changes:
             record_changes(ticket, actor, changes)
+            sla_status_changed(ticket=ticket, old_status=old_status, now=now)
+        if not internal:
+            sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
     return message
 
 

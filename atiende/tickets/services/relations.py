@@ -10,6 +10,7 @@ from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.core.jobs import enqueue_after_commit
+from atiende.sla.services.clocks import sla_status_changed
 
 from ..models import (
     AuthorKind,
@@ -70,6 +71,7 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         target.save(update_fields=["updated_at"])
         target.collaborators.add(*source.collaborators.all())
         record_changes(source, actor, [("status", old_status, TicketStatus.MERGED), ("merged_into", None, target.reference)])
+        sla_status_changed(ticket=source, old_status=old_status, now=now)
         record_changes(target, actor, [("merged_from", None, source.reference)])
     return target
 

@@ -25,6 +25,10 @@ class Command(BaseCommand):
         if settings.USING_SQLITE and workers > 1:
             self.stdout.write(_("SQLite: one worker process (set DATABASE_URL to PostgreSQL for more)."))
             workers = 1
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: run the periodic schedule in this process
+            from atiende.core.scheduler import EmbeddedScheduler
+
+            EmbeddedScheduler().start()
         uvicorn.run(
             "atiende.asgi:application", host=host, port=port, workers=workers,
             proxy_headers=True, access_log=False, log_level="warning", lifespan="off",

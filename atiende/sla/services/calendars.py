@@ -11,15 +11,15 @@ from atiende.core import clock
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Forbidden, Invalid
 
-from .calendar import (
+from ..calendar import (
     BusinessCalendar,
     CalendarError,
     NoOpenTime,
     format_weekly_hours,
     parse_weekly_hours,
 )
-from .models import Calendar
-from .permissions import can_edit_calendars
+from ..models import Calendar
+from ..permissions import can_edit_calendars
 
 SUPPORTED_HOLIDAYS = {"MX"}
 
