@@ -1,0 +1,35 @@
+"""The embedded default runs the periodic schedule in-process, with no broker."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from atiende.core import clock
+from atiende.core.scheduler import EmbeddedScheduler
+from atiende.sla.models import Calendar, Clock
+from atiende.sla.services.policies import policy_create
+from atiende.tickets.services import ticket_create
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_thread_runs_the_sla_scan_on_schedule(world):
+    always = Calendar.objects.get(name="24/7")
+    policy_create(actor=world.admin, name="Rápida", targets={"first_response": {"minutes": 5, "calendar": always.pk}},
+                  actions={"warn_at_percent": None})
+    with clock.frozen_at(clock.now() - timedelta(minutes=30)):
+        ticket = ticket_create(actor=world.agent1, subject="Servidor caído", body="No responde",
+                               requester=world.customer_a, team=world.team1, assignee=world.agent1)
+    scheduler = EmbeddedScheduler({"sla-scan": {"task": "atiende.sla.tasks.scan", "schedule": 0.2}})
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not Clock.objects.filter(ticket=ticket, breached_at__isnull=False).exists():
+            time.sleep(0.1)
+    finally:
+        scheduler.stop()
+        scheduler.join(timeout=10)
+    assert Clock.objects.get(ticket=ticket).breached_at is not None
+    assert any(ticket.reference in message.subject for message in mail.outbox)
+    assert not scheduler.is_alive()
