@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from atiende.accounts import api as accounts_api
 from atiende.customers import api as customers_api
 from atiende.sla import api as sla_api
+from atiende.sla import api_policies as sla_policies_api
 from atiende.tickets import api as tickets_api
 
 from .ids import IdConverter
@@ -33,6 +34,11 @@ urlpatterns = [
     path("teams/<id:team_id>/", accounts_api.TeamDetailView.as_view(), name="team"),
     path("agents/", accounts_api.AgentListView.as_view(), name="agents"),
     path("agents/<id:agent_id>/", accounts_api.AgentDetailView.as_view(), name="agent"),
+    path("tickets/<id:ticket_id>/sla/", sla_policies_api.TicketSlaView.as_view(), name="ticket-sla"),
+    path("sla-policies/", sla_policies_api.PolicyListView.as_view(), name="sla-policies"),
+    path("sla-policies/<id:policy_id>/", sla_policies_api.PolicyDetailView.as_view(), name="sla-policy"),
+    path("sla-policies/<id:policy_id>/preview/", sla_policies_api.PolicyPreviewView.as_view(), name="sla-policy-preview"),
+    path("sla-attainment/", sla_policies_api.AttainmentView.as_view(), name="sla-attainment"),
     path("business-calendars/", sla_api.CalendarListView.as_view(), name="calendars"),
     path("business-calendars/<id:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
     path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
-from atiende.core.exceptions import NotFound
+from atiende.core.exceptions import Forbidden, NotFound
 from atiende.tickets.models import Ticket
 
+from . import wording
 from .calendar import BusinessCalendar, mexican_holidays, parse_weekly_hours
-from .models import Calendar, Policy, Target
-from .permissions import can_view_calendars
+from .models import Calendar, Clock, ClockState, Metric, Policy, Result, Target
+from .permissions import can_view_attainment, can_view_calendars, can_view_policies
 
 
 def calendar_list(*, user: User) -> QuerySet[Calendar]:
@@ -49,6 +52,14 @@ def arithmetic_for(calendar: Calendar) -> BusinessCalendar:
     return found
 
 
+def clock_minutes_used(clock: Clock, now: datetime) -> float:
+    """Business minutes a clock has used by `now`, counting its running stretch."""
+    used = clock.elapsed_minutes
+    if clock.state == ClockState.RUNNING and clock.running_since is not None:
+        used += max(arithmetic_for(clock.calendar).between(clock.running_since, now), 0.0)
+    return used
+
+
 def policy_matches(policy: Policy, ticket: Ticket) -> bool:
     """Every condition the policy sets holds for the ticket (empty conditions match anything)."""
     organization = ticket.organization
@@ -71,3 +82,122 @@ def policy_for(ticket: Ticket) -> Policy | None:
         "support_plans", "organizations", Prefetch("targets", queryset=Target.objects.select_related("calendar"))
     )
     return next((policy for policy in policies if policy_matches(policy, ticket)), None)
+
+
+# --- what agents see: badge, policies, attainment ------------------------------------------------
+
+class Badge:
+    NONE = "none"
+    OK = "ok"
+    WARNING = "warning"
+    BREACHED = "breached"
+    PAUSED = "paused"
+
+
+def badge_state(ticket: Ticket, now: datetime) -> str:
+    """The colour of a ticket's SLA badge, from the summary kept on the ticket (no query)."""
+    if ticket.sla_due_at is None:
+        return Badge.PAUSED if ticket.sla_paused else Badge.NONE
+    if ticket.sla_due_at <= now:
+        return Badge.BREACHED
+    if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+        return Badge.WARNING
+    return Badge.OK
+
+
+def policy_list(*, user: User) -> QuerySet[Policy]:
+    if not can_view_policies(user):
+        return Policy.objects.none()
+    return Policy.objects.order_by("position", "id").prefetch_related(
+        "support_plans", "organizations", Prefetch("targets", queryset=Target.objects.select_related("calendar"))
+    )
+
+
+def policy_get(*, user: User, policy_id: int) -> Policy:
+    policy = policy_list(user=user).filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def policy_preview(policy: Policy, arrival: datetime) -> dict[str, datetime]:
+    """When each target would be due for a ticket arriving at `arrival` (no pauses)."""
+    return {
+        target.metric: arithmetic_for(target.calendar).add(arrival, target.minutes)
+        for target in policy.targets.all()
+    }
+
+
+def ticket_clocks(*, ticket: Ticket) -> QuerySet[Clock]:
+    """A ticket's clocks, oldest first (callers have already checked the ticket may be seen)."""
+    return Clock.objects.filter(ticket=ticket).select_related("calendar", "policy").order_by("started_at", "id")
+
+
+@dataclass(frozen=True)
+class AttainmentRow:
+    key: int | None
+    name: str
+    metric: str
+    met: int
+    breached: int
+
+    @property
+    def percent(self) -> float | None:
+        total = self.met + self.breached
+        return round(100 * self.met / total, 1) if total else None
+
+
+ATTAINMENT_GROUPS = {
+    "policy": ("policy_id", "policy__name"),
+    "team": ("ticket__team_id", "ticket__team__name"),
+    "agent": ("ticket__assignee_id", "ticket__assignee__name"),
+}
+
+
+def attainment(*, user: User, group_by: str, since: datetime, until: datetime) -> list[AttainmentRow]:
+    """Targets met and missed among clocks that stopped in [since, until), per group and metric.
+
+    Teams and agents are the ticket's current ones; clocks that no longer applied are left out."""
+    if not can_view_attainment(user):
+        raise Forbidden()
+    key, name = ATTAINMENT_GROUPS[group_by]
+    rows = (
+        Clock.objects.filter(state=ClockState.STOPPED, stopped_at__gte=since, stopped_at__lt=until,
+                             result__in=[Result.MET, Result.BREACHED])
+        .values(key, name, "metric")
+        .annotate(met=Count("id", filter=Q(result=Result.MET)), breached=Count("id", filter=Q(result=Result.BREACHED)))
+        .order_by(name, "metric")
+    )
+    return [AttainmentRow(row[key], row[name] or "", row["metric"], row["met"], row["breached"]) for row in rows]
+
+
+# --- what customers are told ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CustomerPromise:
+    expected_by: datetime
+    opens_at: datetime | None  # when a person will read the message, if we are closed now
+    text: str
+
+
+def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = None) -> CustomerPromise | None:
+    """When the customer can expect our answer, in the active language and their time zone.
+
+    None when no response target is running (answered, waiting on them, or no policy)."""
+    waiting = (
+        Clock.objects.filter(ticket=ticket, state=ClockState.RUNNING, metric__in=[Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE])
+        .select_related("calendar").order_by("due_at").first()
+    )
+    if waiting is None:
+        return None
+    zone = time_zone or ticket.requester.time_zone or waiting.calendar.time_zone
+    opening = arithmetic_for(waiting.calendar).next_opening(now)
+    due = max(waiting.due_at, now)
+    if opening > now:
+        text = _(
+            "We received your message outside our business hours: a person will read it from %(opening)s, "
+            "and we will answer before %(due)s, %(zone)s."
+        ) % {"opening": wording.moment(opening, zone), "due": wording.moment(due, zone), "zone": wording.zone_name(zone)}
+        return CustomerPromise(expected_by=due, opens_at=opening, text=text)
+    text = _("We will answer before %(due)s, %(zone)s.") % {"due": wording.moment(due, zone), "zone": wording.zone_name(zone)}
+    return CustomerPromise(expected_by=due, opens_at=None, text=text)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from atiende.api.ids import id_param
 from atiende.api.pagination import keyset_page
 from atiende.api.views import ApiView
+from atiende.core import clock
 from atiende.core.exceptions import Invalid, NotFound
 
 from . import selectors, services
@@ -35,7 +36,8 @@ from .serializers import (
 from .status import TicketStatus
 
 logger = logging.getLogger(__name__)
-ORDERINGS = {"-updated_at", "updated_at", "-created_at", "created_at", "-number", "number"}
+# `sla_due_at` lists the tickets with a running SLA deadline, nearest first.
+ORDERINGS = {"-updated_at", "updated_at", "-created_at", "created_at", "-number", "number", "sla_due_at"}
 
 
 def _filters(request: Request) -> selectors.TicketFilters:
@@ -68,7 +70,10 @@ def _render(request: Request, tickets) -> list[dict]:
     hidden = frozenset() if for_agent else selectors.agent_only_field_keys()
     tickets = list(tickets)
     tags = selectors.tag_names_by_ticket(tickets)
-    return [ticket_data(ticket, tags=tags[ticket.pk], for_agent=for_agent, hidden_fields=hidden) for ticket in tickets]
+    now = clock.now()
+    return [
+        ticket_data(ticket, tags=tags[ticket.pk], for_agent=for_agent, now=now, hidden_fields=hidden) for ticket in tickets
+    ]
 
 
 def _present(data: dict, keys: list[str]) -> dict:
@@ -94,6 +99,8 @@ class TicketListView(ApiView):
         if ordering not in ORDERINGS:
             raise Invalid(fields={"ordering": _("Unknown ordering.")})
         qs = selectors.ticket_list(user=request.user, filters=_filters(request))
+        if ordering == "sla_due_at":
+            qs = qs.filter(sla_due_at__isnull=False)
         rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
         return Response({"results": _render(request, rows), "next": next_url})
 

@@ -8,8 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
+from atiende.core import clock
+from atiende.customers.models import Customer, IdentityKind
 
-from .models import Message
+from .models import Message, Ticket
 
 
 def referral_send(*, message_id: int, collaborator_id: int) -> bool:
@@ -35,6 +37,40 @@ def referral_send(*, message_id: int, collaborator_id: int) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[collaborator.email],
         headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    mail.send()
+    return True
+
+
+def _customer_email(customer: Customer) -> str | None:
+    addresses = customer.identities.filter(kind=IdentityKind.EMAIL, undeliverable=False).order_by("-is_primary", "id")
+    return addresses.values_list("value", flat=True).first()
+
+
+def acknowledgement_send(*, ticket_id: int) -> bool:
+    """Confirm a new request to its requester with its number and when to expect an answer.
+
+    The promise is the SLA's (atiende.sla); without a running response target it says only that
+    the team will answer. Marked automatic so the customer's auto-responder does not answer it."""
+    from atiende.sla.selectors import customer_promise
+
+    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
+    address = _customer_email(ticket.requester) if ticket else None
+    if address is None:
+        return False
+    customer = ticket.requester
+    language = customer.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        promise = customer_promise(ticket=ticket, now=clock.now(), time_zone=customer.time_zone or None)
+        expectation = promise.text if promise else _("Our team will answer you as soon as possible.")
+        subject = _("[%(ref)s] We received your request: %(subject)s") % {"ref": ticket.reference, "subject": ticket.subject}
+        body = _("Hello %(name)s,\n\nWe received your request %(ref)s, \"%(subject)s\".\n%(expectation)s\n\n"
+                 "Reply to this message to add anything.\n") % {
+            "name": customer.name, "ref": ticket.reference, "subject": ticket.subject, "expectation": expectation,
+        }
+    mail = EmailMessage(
+        subject=" ".join(subject.split()), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address],
+        headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
     )
     mail.send()
     return True

@@ -54,7 +54,9 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
         qs = qs.filter(channel=f.channel)
     if f.updated_since is not None:
         qs = qs.filter(updated_at__gte=f.updated_since)
-    return qs.select_related("requester", "organization", "team", "assignee", "merged_into").only(*TICKET_COLUMNS)
+    return qs.select_related("requester", "organization", "team", "assignee", "merged_into", "sla_policy").only(
+        *TICKET_COLUMNS
+    )
 
 
 def tag_names_by_ticket(tickets: list[Ticket]) -> dict[int, list[str]]:
@@ -76,6 +78,7 @@ TICKET_COLUMNS = (
     "created_at", "updated_at", "solved_at", "closed_at",
     "requester__id", "requester__name", "organization__id", "organization__name",
     "team__id", "team__name", "assignee__id", "assignee__name", "merged_into__id", "merged_into__number",
+    "sla_due_at", "sla_warn_at", "sla_paused", "sla_policy__id", "sla_policy__name",
 )
 
 

@@ -3,9 +3,12 @@ handed to services, which decide what the caller may change."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rest_framework import serializers
 
 from atiende.api.ids import IdField
+from atiende.sla.selectors import badge_state
 
 from .models import (
     Attachment,
@@ -25,6 +28,13 @@ class RefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class SlaSummarySerializer(serializers.Serializer):
+    policy = RefSerializer(allow_null=True)
+    state = serializers.ChoiceField(["none", "ok", "warning", "breached", "paused"])
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The nearest running deadline.")
+    warn_at = serializers.DateTimeField(allow_null=True)
+
+
 class TicketSerializer(serializers.ModelSerializer):
     """Documents the ticket resource for the OpenAPI schema; `ticket_data` renders it."""
 
@@ -37,13 +47,14 @@ class TicketSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField())
     custom_fields = serializers.DictField(help_text="Agent-only fields are omitted for customers.")
     merged_into = serializers.IntegerField(allow_null=True, help_text="Number of the surviving ticket.")
+    sla = SlaSummarySerializer(allow_null=True, help_text="Agents only (null for customers): see /sla/ for details.")
 
     class Meta:
         model = Ticket
         fields = [
             "id", "number", "reference", "subject", "status", "status_label", "priority", "type", "channel",
             "requester", "organization", "team", "assignee", "tags", "custom_fields", "merged_into",
-            "created_at", "updated_at", "solved_at", "closed_at",
+            "created_at", "updated_at", "solved_at", "closed_at", "sla",
         ]
 
 
@@ -51,7 +62,9 @@ def _ref(obj) -> dict | None:
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
 
 
-def ticket_data(ticket: Ticket, *, tags: list[str], for_agent: bool, hidden_fields: frozenset[str] = frozenset()) -> dict:
+def ticket_data(
+    ticket: Ticket, *, tags: list[str], for_agent: bool, now: datetime, hidden_fields: frozenset[str] = frozenset()
+) -> dict:
     """The ticket resource, built directly: lists render 50 of these per request, and DRF's
     generic field machinery cost more than the database. `TicketSerializer` documents the same
     shape for the OpenAPI schema (a test keeps them equal)."""
@@ -78,6 +91,16 @@ def ticket_data(ticket: Ticket, *, tags: list[str], for_agent: bool, hidden_fiel
         "updated_at": _iso(ticket.updated_at),
         "solved_at": _iso(ticket.solved_at),
         "closed_at": _iso(ticket.closed_at),
+        "sla": _sla_summary(ticket, now) if for_agent else None,
+    }
+
+
+def _sla_summary(ticket: Ticket, now: datetime) -> dict:
+    return {
+        "policy": _ref(ticket.sla_policy) if ticket.sla_policy_id else None,
+        "state": badge_state(ticket, now),
+        "due_at": _iso(ticket.sla_due_at),
+        "warn_at": _iso(ticket.sla_warn_at),
     }
 
 

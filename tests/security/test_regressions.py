@@ -164,7 +164,7 @@ def throttle_cache(request, settings):
     cache.clear()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_wrong_passwords_get_no_more_attempts_than_the_limit(world, throttle_cache):
     checked = []
     lock = threading.Lock()

@@ -55,7 +55,7 @@ def test_malformed_keys_are_refused(world, key):
     assert not Ticket.objects.filter(subject="S").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_repeats_create_one_ticket(world):
     from atiende.accounts.services import token_issue
 

@@ -13,7 +13,8 @@ from atiende.sla.services.policies import policy_create
 from atiende.tickets.services import ticket_create
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop the seeded calendars and sectors
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_scheduler_thread_runs_the_sla_scan_on_schedule(world):
     always = Calendar.objects.get(name="24/7")
     policy_create(actor=world.admin, name="Rápida", targets={"first_response": {"minutes": 5, "calendar": always.pk}},

@@ -10,6 +10,7 @@ from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Forbidden, Invalid
+from atiende.core.jobs import enqueue_after_commit
 
 from ..calendar import (
     BusinessCalendar,
@@ -80,4 +81,13 @@ def calendar_update(*, actor: User, calendar: Calendar, changes: dict) -> Calend
     calendar.updated_at = clock.now()
     with unique_or_conflict(_("A calendar with this name already exists.")):
         calendar.save()
+    _retime_later(calendar)
     return calendar
+
+
+def _retime_later(calendar: Calendar) -> None:
+    """Running clocks on this calendar get their deadlines computed again once the change commits."""
+    from ..tasks import reevaluate_tickets
+    from .clocks import Reason
+
+    enqueue_after_commit(reevaluate_tickets, reason=Reason.CALENDAR, calendar_id=calendar.pk)

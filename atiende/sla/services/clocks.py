@@ -19,7 +19,7 @@ from atiende.tickets.models import AuthorKind, Message, MessageKind, Ticket
 from atiende.tickets.status import UNRESOLVED_STATUSES, behaviour
 
 from ..models import Clock, ClockState, Metric, Policy, Result, Target
-from ..selectors import arithmetic_for, policy_for
+from ..selectors import arithmetic_for, clock_minutes_used, policy_for
 
 RESPONSE_METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE)
 # Minutes are floats from the calendar arithmetic; a reply in the target's last microsecond is met.
@@ -40,11 +40,7 @@ class Reason:
 
 # --- one clock ----------------------------------------------------------------------------------
 
-def _used(clock: Clock, now: datetime) -> float:
-    used = clock.elapsed_minutes
-    if clock.state == ClockState.RUNNING and clock.running_since is not None:
-        used += max(arithmetic_for(clock.calendar).between(clock.running_since, now), 0.0)
-    return used
+_used = clock_minutes_used
 
 
 def _run(clock: Clock, now: datetime, warn_percent: int | None) -> None:

@@ -24,7 +24,7 @@ from atiende.sla.models import Calendar, Clock
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.services import ticket_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _database_url() -> str:

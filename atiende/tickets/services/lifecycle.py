@@ -14,6 +14,7 @@ from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_staff_agent
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
+from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer
 from atiende.customers.permissions import customer_of
 from atiende.customers.services import customer_get_or_create_by_email
@@ -42,6 +43,7 @@ from ..permissions import (
     can_view_ticket,
 )
 from ..status import UNRESOLVED_STATUSES, TicketStatus, behaviour
+from ..tasks import acknowledge_ticket
 from .common import (
     Change,
     author_fields,
@@ -134,6 +136,8 @@ def ticket_create(
         store_attachments(message, checked)
         record_changes(ticket, actor, [("created", None, ticket.reference)])
         sla_ticket_created(ticket=ticket, now=now)
+        if me is not None:  # the customer wrote in: confirm it with the SLA's promise
+            enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
     return ticket
 
 

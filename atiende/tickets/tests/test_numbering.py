@@ -9,7 +9,7 @@ from atiende.tickets.models import Ticket
 from atiende.tickets.services import ticket_create
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_creation_gives_unique_sequential_numbers(world):
     errors: list[Exception] = []
 
