@@ -11,7 +11,7 @@ ATIENDE     := $(VENV)/bin/atiende
 PORT        ?= 8000
 export ATIENDE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-sqlite test-postgres setup lint messages bench-seed bench clean
+.PHONY: demo test test-sqlite test-postgres test-servers setup lint messages bench-seed bench clean
 
 $(BOOTSTRAP)/bin/uv:
 	$(PYTHON) -m venv $(BOOTSTRAP)
@@ -27,8 +27,19 @@ setup: $(VENV)/.synced
 demo: setup
 	$(ATIENDE) demo --port $(PORT)
 
-test: setup
+test: setup test-servers
 	bash scripts/test.sh
+
+# The email tests start a private Dovecot; as root with apt-get, install Debian's package when
+# missing. Never fails: without it the tests skip locally and fail in CI.
+test-servers:
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q dovecot-imapd >/dev/null || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q dovecot-imapd >/dev/null; } || \
+	      echo "could not install dovecot-imapd: the IMAP tests will not run" >&2; \
+	  else echo "dovecot not found (Debian: sudo apt-get install dovecot-imapd): the IMAP tests will not run" >&2; fi
 
 lint: setup
 	$(VENV)/bin/ruff check atiende tests conftest.py scripts bench

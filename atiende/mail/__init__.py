@@ -1,0 +1,1 @@
+"""Email channel: parsing, reply splitting and automatic-mail detection (pure modules)."""
