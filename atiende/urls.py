@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("atiende.api.urls")),
     path("cuenta/", include("atiende.accounts.urls")),
     path("tickets/", include("atiende.tickets.urls")),
+    path("sla/", include("atiende.sla.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,11 +1,23 @@
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from atiende.core import clock
 from atiende.core.exceptions import Invalid
+from atiende.customers.models import Segment
+from atiende.tickets.models import Channel, Priority, TicketType
 
-from .models import Calendar
+from .models import Calendar, Metric, Policy, Target
+from .selectors import policy_preview
 from .services import calendar_fields_clean
+from .services.policies import reevaluate_later
 
 
 class CalendarForm(forms.ModelForm):
@@ -29,3 +41,71 @@ class CalendarForm(forms.ModelForm):
 class CalendarAdmin(admin.ModelAdmin):
     form = CalendarForm
     list_display = ["name", "time_zone", "holidays"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 1
+    fields = ["metric", "minutes", "calendar"]
+
+
+def _choices_field(choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None checked: any.")
+    )
+
+
+class PolicyForm(forms.ModelForm):
+    segments = _choices_field(Segment.choices)
+    priorities = _choices_field(Priority.choices)
+    types = _choices_field(TicketType.choices)
+    channels = _choices_field(Channel.choices)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "name", "position", "active", "support_plans", "segments", "priorities", "types", "channels", "organizations",
+            "warn_at_percent", "notify_on_warning", "notify_on_breach", "escalate_on_breach", "raise_priority_on_breach",
+        ]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    """Targets inline; the preview says when a ticket arriving at a few telling moments would be due."""
+
+    form = PolicyForm
+    inlines = [TargetInline]
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+    filter_horizontal = ["support_plans", "organizations"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Preview"))
+    def preview(self, policy: Policy) -> str:
+        if policy.pk is None or not policy.targets.exists():
+            return _("Save the policy with its targets to see a preview.")
+        zone = ZoneInfo(policy.targets.select_related("calendar").first().calendar.time_zone)
+        now = clock.now()
+        friday = (now.astimezone(zone) + timedelta(days=(4 - now.astimezone(zone).weekday()) % 7 or 7)).replace(
+            hour=17, minute=55, second=0, microsecond=0
+        )
+        lines = []
+        for arrival in (now, friday):
+            due = policy_preview(policy, arrival)
+            targets = "; ".join(
+                f"{Metric(metric).label}: {date_format(when.astimezone(zone), 'DATETIME_FORMAT')}" for metric, when in due.items()
+            )
+            lines.append(_("A ticket arriving %(arrival)s would be due — %(targets)s") % {
+                "arrival": date_format(arrival.astimezone(zone), "DATETIME_FORMAT"), "targets": targets,
+            })
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.updated_at = clock.now()
+        form.instance.save(update_fields=["updated_at"])
+        reevaluate_later()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        reevaluate_later()

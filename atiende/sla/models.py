@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,9 @@ class Calendar(models.Model):
         return self.name
 
 
+MAX_TARGET_MINUTES = 366 * 24 * 60
+
+
 class Metric(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     NEXT_RESPONSE = "next_response", _("Next response")
@@ -56,7 +60,7 @@ class Policy(models.Model):
         "customers.Organization", blank=True, related_name="+", verbose_name=_("organizations")
     )
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at (%)"), null=True, blank=True, default=75,
+        _("warn at (%)"), null=True, blank=True, default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("Share of a target's time after which the ticket is about to breach; empty for no warning."),
     )
     notify_on_warning = models.BooleanField(_("notify when about to breach"), default=True)
@@ -80,7 +84,9 @@ class Policy(models.Model):
 class Target(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
-    minutes = models.PositiveIntegerField(_("business minutes"))
+    minutes = models.PositiveIntegerField(
+        _("business minutes"), validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_MINUTES)]
+    )
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("calendar"))
 
     class Meta:

@@ -105,6 +105,25 @@ def badge_state(ticket: Ticket, now: datetime) -> str:
     return Badge.OK
 
 
+@dataclass(frozen=True)
+class BadgeView:
+    state: str
+    label: str
+
+
+def badge_view(ticket: Ticket, now: datetime) -> BadgeView:
+    """The badge with its words: time left, time overdue, or paused."""
+    state = badge_state(ticket, now)
+    if state == Badge.NONE:
+        return BadgeView(state, "")
+    if state == Badge.PAUSED:
+        return BadgeView(state, _("SLA paused"))
+    left = (ticket.sla_due_at - now).total_seconds() / 60
+    if state == Badge.BREACHED:
+        return BadgeView(state, _("%(time)s overdue") % {"time": wording.duration(left)})
+    return BadgeView(state, _("%(time)s left") % {"time": wording.duration(left)})
+
+
 def policy_list(*, user: User) -> QuerySet[Policy]:
     if not can_view_policies(user):
         return Policy.objects.none()

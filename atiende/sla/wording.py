@@ -58,3 +58,15 @@ def moment(instant: datetime, time_zone: str) -> str:
         "weekday": WEEKDAYS[local.weekday()], "month": MONTHS[local.month - 1], "day": local.day,
         "time": local.strftime("%H:%M"),
     }
+
+
+def duration(minutes: float) -> str:
+    """'2 h 10 min', '3 d 4 h', '45 min': short, for badges."""
+    minutes = int(abs(minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)s min") % {"minutes": mins}

@@ -122,7 +122,7 @@ class Ticket(models.Model):
     )
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
-    sla_paused = models.BooleanField(_("SLA paused"), default=False)
+    sla_paused = models.BooleanField(_("SLA paused"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -226,7 +226,9 @@ class TicketEvent(models.Model):
     field = models.CharField(_("field"), max_length=50)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
-    note = models.CharField(_("reason"), max_length=50, blank=True, help_text=_("Why an automatic change happened."))
+    note = models.CharField(
+        _("reason"), max_length=50, blank=True, default="", db_default="", help_text=_("Why an automatic change happened.")
+    )
     created_at = models.DateTimeField(_("when"), default=clock.now)
 
     class Meta:

@@ -4,7 +4,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from atiende.accounts.permissions import is_agent
+from atiende.core import clock
 from atiende.core.exceptions import NotFound
+from atiende.sla.selectors import badge_view
 
 from . import selectors
 from .api import attachment_response
@@ -16,8 +18,15 @@ PAGE_ROWS = 50
 @require_GET
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
     """A plain list of the tickets the agent may see (the full workspace is a later issue)."""
-    tickets = selectors.ticket_list(user=request.user).order_by("-updated_at", "-id")[:PAGE_ROWS]
-    return render(request, "tickets/list.html", {"tickets": tickets, "is_agent": is_agent(request.user)})
+    by_deadline = request.GET.get("orden") == "sla"
+    tickets = selectors.ticket_list(user=request.user)
+    if by_deadline:
+        tickets = tickets.filter(sla_due_at__isnull=False).order_by("sla_due_at", "id")
+    else:
+        tickets = tickets.order_by("-updated_at", "-id")
+    agent, now = is_agent(request.user), clock.now()
+    rows = [(ticket, badge_view(ticket, now) if agent else None) for ticket in tickets[:PAGE_ROWS]]
+    return render(request, "tickets/list.html", {"rows": rows, "is_agent": agent, "by_deadline": by_deadline})
 
 
 @login_required

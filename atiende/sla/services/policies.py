@@ -15,11 +15,10 @@ from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Organization, Segment, SupportPlan
 from atiende.tickets.models import Channel, Priority, TicketType
 
-from ..models import Calendar, Metric, Policy, Target
+from ..models import MAX_TARGET_MINUTES, Calendar, Metric, Policy, Target
 from ..permissions import can_edit_policies
 from .clocks import Reason
 
-MAX_TARGET_MINUTES = 366 * 24 * 60
 LIST_CONDITIONS = {
     "segments": Segment.values, "priorities": Priority.values, "types": TicketType.values, "channels": Channel.values,
 }
@@ -116,7 +115,7 @@ def policy_create(*, actor: User, name: str, targets: Any, position: int = 0, ac
     with transaction.atomic(), unique_or_conflict(_("A policy with this name already exists.")):
         policy = Policy.objects.create(name=name, position=position, active=bool(active), **clean_actions)
         _store(policy, clean_conditions, clean_targets)
-    _reevaluate_later()
+    reevaluate_later()
     return policy
 
 
@@ -137,7 +136,7 @@ def policy_update(*, actor: User, policy: Policy, changes: dict[str, Any]) -> Po
     with transaction.atomic(), unique_or_conflict(_("A policy with this name already exists.")):
         policy.save()
         _store(policy, clean_conditions, clean_targets)
-    _reevaluate_later()
+    reevaluate_later()
     return policy
 
 
@@ -147,7 +146,7 @@ def policy_delete(*, actor: User, policy: Policy) -> None:
         raise Forbidden()
     with transaction.atomic():
         policy.delete()
-    _reevaluate_later()
+    reevaluate_later()
 
 
 def _store(policy: Policy, conditions: dict[str, list] | None, targets: dict[str, tuple[int, Calendar]] | None) -> None:
@@ -163,7 +162,8 @@ def _store(policy: Policy, conditions: dict[str, list] | None, targets: dict[str
             Target.objects.update_or_create(policy=policy, metric=metric, defaults={"minutes": minutes, "calendar": calendar})
 
 
-def _reevaluate_later() -> None:
+def reevaluate_later() -> None:
+    """Open tickets are evaluated again once the policy change commits."""
     from ..tasks import reevaluate_tickets
 
     enqueue_after_commit(reevaluate_tickets, reason=Reason.POLICY)
