@@ -18,6 +18,8 @@ from atiende.accounts.services import agent_create, team_create
 from atiende.core import clock
 from atiende.customers.models import Customer, Organization, Sector, SupportPlan
 from atiende.customers.services import customer_create, organization_create
+from atiende.sla.models import Calendar
+from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Channel, Message, Ticket
 from atiende.tickets.services import (
     message_create,
@@ -121,6 +123,7 @@ def _build_world(*, at: datetime) -> _World:
                                             teams=[teams[key] for key in spec.teams])
         # Support plans have no service: they are configuration, kept in the Django admin.
         plans = {p.name: SupportPlan.objects.create(name=p.name, description=p.description) for p in PLANS}
+        _create_sla_policies(admin, plans)
         sectors = {s.key: s for s in Sector.objects.filter(key__in={o.sector for o in ORGANIZATIONS})}
         organizations = {
             o.key: organization_create(
@@ -138,6 +141,27 @@ def _build_world(*, at: datetime) -> _World:
             for c in CUSTOMERS
         }
     return _World(teams, agents, customers)
+
+
+def _create_sla_policies(admin: User, plans: dict[str, SupportPlan]) -> None:
+    """Service levels as the plans promise them (people.PLANS), urgent problems 24/7 for everyone."""
+    office = Calendar.objects.get(name="Horario de oficina (CDMX)").pk
+    always = Calendar.objects.get(name="24/7").pk
+    hours = 60
+    for position, (name, condition, targets) in enumerate((
+        ("Urgente 24/7", {"priorities": ["urgent"]}, (always, 1 * hours, 2 * hours, 8 * hours)),
+        ("Empresarial", {"support_plans": [plans["Empresarial"].pk]}, (always, 1 * hours, 2 * hours, 24 * hours)),
+        ("Negocio", {"support_plans": [plans["Negocio"].pk]}, (office, 4 * hours, 4 * hours, 24 * hours)),
+        ("Básico", {}, (office, 8 * hours, 8 * hours, 40 * hours)),
+    )):
+        calendar, first, following, resolution = targets
+        policy_create(
+            actor=admin, name=name, position=10 * (position + 1), conditions=condition,
+            targets={"first_response": {"minutes": first, "calendar": calendar},
+                     "next_response": {"minutes": following, "calendar": calendar},
+                     "resolution": {"minutes": resolution, "calendar": calendar}},
+            actions={"escalate_on_breach": name == "Urgente 24/7"},
+        )
 
 
 def _play(world: _World, plans: list[TicketPlan]) -> dict[int, Ticket]:
