@@ -165,3 +165,13 @@ def test_promise_during_business_hours_in_english_and_the_customers_zone(world, 
         promise = agent.get(f"/api/v1/tickets/{ticket.pk}/sla/", HTTP_ACCEPT_LANGUAGE="en").json()["promise"]
     assert promise["text"] == "We will answer before Tuesday, November 17 at 09:00, Northwest time."
     assert promise["opens_at"] is None
+
+
+def test_a_tickets_sla_follows_the_tickets_visibility(world, office):
+    world.client_for(world.admin).post("/api/v1/sla-policies/", standard_payload(office), format="json")
+    url = f"/api/v1/tickets/{world.ticket_a.pk}/sla/"
+    assert world.client_for(world.customer_b.user).get(url).status_code == 404
+    assert world.client_for(world.agent2).get(url).status_code == 404  # team 2 only; ticket A is team 1's
+    assert world.client_for(None).get(url).status_code == 401
+    assert world.client_for(world.colleague_a.user).get(url).status_code == 404  # same org, not an org admin
+    assert world.client_for(world.org_admin_a.user).get(url).status_code == 200
