@@ -15,7 +15,7 @@ from atiende.customers.models import Segment
 from atiende.tickets.models import Channel, Priority, TicketType
 
 from .models import Calendar, Metric, Policy, Target
-from .selectors import policy_preview
+from .selectors import arithmetic_for, policy_preview
 from .services import calendar_fields_clean
 from .services.policies import reevaluate_later
 
@@ -37,10 +37,29 @@ class CalendarForm(forms.ModelForm):
         return data
 
 
+PREVIEW_MINUTES = (60, 8 * 60)
+
+
 @admin.register(Calendar)
 class CalendarAdmin(admin.ModelAdmin):
     form = CalendarForm
     list_display = ["name", "time_zone", "holidays"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Preview"))
+    def preview(self, calendar: Calendar) -> str:
+        if calendar.pk is None:
+            return _("Save the calendar to see a preview.")
+        arithmetic, zone = arithmetic_for(calendar), ZoneInfo(calendar.time_zone)
+        now = clock.now()
+        lines = [
+            _("%(minutes)s business minutes from now (%(now)s) end at %(due)s.") % {
+                "minutes": minutes, "now": date_format(now.astimezone(zone), "DATETIME_FORMAT"),
+                "due": date_format(arithmetic.add(now, minutes).astimezone(zone), "DATETIME_FORMAT"),
+            }
+            for minutes in PREVIEW_MINUTES
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
 class TargetInline(admin.TabularInline):

@@ -58,3 +58,9 @@ def test_admin_policy_page_previews_due_dates(world, policy):
     assert "would be due" in html or "vencería" in html
     add = browser(world.admin).get("/admin/sla/policy/add/")
     assert add.status_code == 200
+
+
+def test_admin_calendar_page_previews_due_dates(world):
+    office = Calendar.objects.get(name="Horario de oficina (CDMX)")
+    html = browser(world.admin).get(f"/admin/sla/calendar/{office.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "480 business minutes from now" in html
