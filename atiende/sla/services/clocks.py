@@ -276,7 +276,7 @@ def sla_reevaluate_many(
     while ids := list(tickets.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
         for pk in ids:
             with transaction.atomic():
-                ticket = Ticket.objects.select_for_update().select_related("organization").filter(pk=pk).first()
+                ticket = Ticket.objects.select_for_update(of=("self",)).select_related("organization").filter(pk=pk).first()
                 if ticket is not None:
                     changed += sla_reevaluate(
                         ticket=ticket, now=wall_clock.now(), reason=reason, retime_calendar_id=calendar_id

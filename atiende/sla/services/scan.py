@@ -103,7 +103,7 @@ def _act(alert: str, clocks: list[Clock], now: datetime) -> None:
 
 def _escalate(clock: Clock, now: datetime) -> None:
     """Move the ticket to its team's next tier and/or raise its priority, as the policy says."""
-    ticket = Ticket.objects.select_for_update().select_related("team__escalation_team", "organization").get(
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team__escalation_team", "organization").get(
         pk=clock.ticket_id
     )
     if behaviour(ticket.status).is_terminal:
