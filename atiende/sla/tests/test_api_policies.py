@@ -1,26 +1,15 @@
 """Policies, a ticket's SLA, attainment and the customer's promise through the API."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 
 from atiende.core.clock import frozen_at
 from atiende.sla.models import Calendar, Policy
+from atiende.sla.tests.conftest import cdmx
 from atiende.tickets.services import message_create, ticket_create
 
 pytestmark = pytest.mark.django_db
-CDMX = ZoneInfo("America/Mexico_City")
-
-
-def cdmx(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=CDMX).astimezone(UTC)
-
-
-@pytest.fixture
-def office() -> Calendar:
-    return Calendar.objects.get(name="Horario de oficina (CDMX)")
 
 
 def standard_payload(office: Calendar, **extra) -> dict:

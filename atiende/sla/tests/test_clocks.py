@@ -5,33 +5,18 @@ America/Mexico_City (UTC-6, no DST since 2022) with Mexican holidays; Monday 16 
 is Revolution Day.
 """
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
 from atiende.core.clock import frozen_at
-from atiende.sla.models import Calendar, Clock, ClockState, Metric, Result
+from atiende.sla.models import Clock, ClockState, Metric, Result
 from atiende.sla.services.policies import policy_create, policy_update
+from atiende.sla.tests.conftest import cdmx
 from atiende.tickets.models import TicketEvent
 from atiende.tickets.services import message_create, ticket_create, ticket_merge, ticket_update
 
 pytestmark = pytest.mark.django_db
-CDMX = ZoneInfo("America/Mexico_City")
-
-
-def cdmx(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=CDMX).astimezone(UTC)
-
-
-@pytest.fixture
-def office() -> Calendar:
-    return Calendar.objects.get(name="Horario de oficina (CDMX)")
-
-
-@pytest.fixture
-def always() -> Calendar:
-    return Calendar.objects.get(name="24/7")
 
 
 @pytest.fixture

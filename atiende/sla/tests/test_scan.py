@@ -8,7 +8,7 @@ from django.core import mail
 from atiende.accounts.models import Role
 from atiende.accounts.services import agent_create
 from atiende.core.clock import frozen_at
-from atiende.sla.models import Calendar, Clock, Metric
+from atiende.sla.models import Clock, Metric
 from atiende.sla.services.policies import policy_create
 from atiende.sla.services.scan import sla_scan
 from atiende.tickets.models import TicketEvent
@@ -16,11 +16,6 @@ from atiende.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday; the 24/7 calendar ignores it anyway
-
-
-@pytest.fixture
-def always() -> Calendar:
-    return Calendar.objects.get(name="24/7")
 
 
 def open_ticket(world, **extra):
