@@ -69,8 +69,10 @@ def customer_create(
     language: str = "",
     time_zone: str = "",
     password: str | None = None,
+    login: bool = True,
 ) -> Customer:
-    """Create a contact. With an email identity a (possibly password-less) login is made too."""
+    """Create a contact. With an email identity a (possibly password-less) login is made too,
+    unless `login` is False (the address already signs in as an agent)."""
     clean = _normalized(identities)
     _check_time_zone(time_zone)
     if not clean:
@@ -87,7 +89,7 @@ def customer_create(
         Identity.objects.bulk_create(
             [Identity(customer=customer, kind=kind, value=value, is_primary=True) for kind, value in clean.items()]
         )
-        if "email" in clean:
+        if "email" in clean and login:
             from atiende.accounts.services import customer_login_create
 
             customer.user = customer_login_create(
@@ -104,13 +106,19 @@ def customer_create_by(*, actor: User, **fields: Any) -> Customer:
 
 
 def customer_get_or_create_by_email(*, email: str, name: str = "") -> Customer:
-    """The customer owning this email, created when unknown (inbound mail, agent-made tickets)."""
+    """The customer owning this email, created when unknown (inbound mail, agent-made tickets).
+
+    An address an agent signs in with gets a customer record without a login: mail that only
+    claims to come from an agent is kept as a customer's, never as the agent's."""
     address = _normalized({"email": email})["email"]
     existing = Customer.objects.filter(identities__kind=IdentityKind.EMAIL, identities__value=address).first()
     if existing is not None:
         return existing
     try:
-        return customer_create(name=name or address.split("@")[0], identities={"email": address})
+        from atiende.accounts.models import User
+
+        agent_address = User.objects.filter(email__iexact=address).exists()
+        return customer_create(name=name or address.split("@")[0], identities={"email": address}, login=not agent_address)
     except Conflict:  # created concurrently: take theirs
         return Customer.objects.get(identities__kind=IdentityKind.EMAIL, identities__value=address)
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "atiende.customers",
     "atiende.tickets",
     "atiende.sla",
+    "atiende.mail",
     "atiende.api",
     "atiende.demo",
 ]
@@ -167,6 +168,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# --- Email channel ----------------------------------------------------------------------------
+MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
+MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender
+MAIL_AUTO_REPLIES_PER_HOUR = env_int("MAIL_AUTO_REPLIES_PER_HOUR", 5)  # per address: loops stop by themselves
+MAIL_INBOUND_SECRET = env_str("MAIL_INBOUND_SECRET")  # the HTTP inbound endpoint is off while empty
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG

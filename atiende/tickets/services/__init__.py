@@ -1,7 +1,13 @@
 """Writes for tickets: create, update, reply, merge, link, refer. Each checks the policy first."""
 
-from .lifecycle import UPDATABLE, ticket_bulk_update, ticket_create, ticket_update
-from .messages import message_create
+from .lifecycle import (
+    UPDATABLE,
+    channel_ticket_create,
+    ticket_bulk_update,
+    ticket_create,
+    ticket_update,
+)
+from .messages import channel_message_create, message_create
 from .relations import ticket_link, ticket_merge, ticket_refer
 
-__all__ = ["UPDATABLE", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]
+__all__ = ["UPDATABLE", "channel_message_create", "channel_ticket_create", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]

@@ -27,6 +27,7 @@ from atiende.sla.services.clocks import (
 
 from ..attachments import check_upload
 from ..models import (
+    AuthorKind,
     Channel,
     LinkKind,
     Message,
@@ -108,37 +109,77 @@ def ticket_create(
     checked = [check_upload(u) for u in uploads]
     values = clean_custom_field_values(actor, {}, custom_fields or {}, enforce_required=True)
 
-    now = clock.now()
     with transaction.atomic():
         if requester is None:
             requester = customer_get_or_create_by_email(email=requester_email or "", name=requester_name)
-        ticket = Ticket.objects.create(
-            number=next_ticket_number(),
-            subject=subject,
-            status=TicketStatus.OPEN if assignee else TicketStatus.NEW,
-            priority=priority or Priority.NORMAL,
-            type=type or TicketType.QUESTION,
-            channel=channel,
-            requester=requester,
-            organization=requester.organization,
-            team=team,
-            assignee=assignee,
-            custom_fields=values,
-            created_at=now,
-            updated_at=now,
+        ticket, _message = _open_ticket(
+            requester=requester, author=author_fields(actor, None), actor=actor, subject=subject, text=text, html=html,
+            channel=channel, team=team, assignee=assignee, priority=priority, type=type, tags=tags,
+            custom_fields=values, checked=checked,
         )
-        if tags:
-            ticket.tags.set(tags_from_names(tags))
-        message = Message.objects.create(
-            ticket=ticket, kind=MessageKind.PUBLIC, channel=channel, body_text=text, body_html=html,
-            created_at=now, **author_fields(actor, ticket),
-        )
-        store_attachments(message, checked)
-        record_changes(ticket, actor, [("created", None, ticket.reference)])
-        sla_ticket_created(ticket=ticket, now=now)
         if me is not None:  # the customer wrote in: confirm it with the SLA's promise
             enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
     return ticket
+
+
+def channel_ticket_create(
+    *,
+    requester: Customer,
+    subject: str,
+    body: str,
+    body_html: str = "",
+    channel: str,
+    team: Team | None = None,
+    uploads: Sequence[UploadedFile] = (),
+    acknowledge: bool = True,
+) -> tuple[Ticket, Message]:
+    """A request that came through a channel trusted to say who sent it (an email's sender): the
+    sender is the requester and no viewer permission applies. `acknowledge` queues the mail
+    confirming it; callers turn it off for senders who must not get automatic mail."""
+    subject = " ".join((subject or "").split())[:250] or _("(no subject)")
+    text, html = clean_body(body, body_html)
+    checked = [check_upload(u) for u in uploads]
+    author = {"author_kind": AuthorKind.CUSTOMER, "author_customer": requester, "author_user": requester.user}
+    with transaction.atomic():
+        ticket, message = _open_ticket(
+            requester=requester, author=author, actor=requester.user, subject=subject, text=text, html=html,
+            channel=channel, team=team, checked=checked,
+        )
+        if acknowledge:
+            enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
+    return ticket, message
+
+
+def _open_ticket(
+    *, requester: Customer, author: dict, actor: User | None, subject: str, text: str, html: str, channel: str,
+    team: Team | None, checked: Sequence, assignee: User | None = None, priority: str | None = None,
+    type: str | None = None, tags: Sequence[str] = (), custom_fields: dict | None = None,
+) -> tuple[Ticket, Message]:
+    now = clock.now()
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(),
+        subject=subject,
+        status=TicketStatus.OPEN if assignee else TicketStatus.NEW,
+        priority=priority or Priority.NORMAL,
+        type=type or TicketType.QUESTION,
+        channel=channel,
+        requester=requester,
+        organization=requester.organization,
+        team=team,
+        assignee=assignee,
+        custom_fields=custom_fields or {},
+        created_at=now,
+        updated_at=now,
+    )
+    if tags:
+        ticket.tags.set(tags_from_names(tags))
+    message = Message.objects.create(
+        ticket=ticket, kind=MessageKind.PUBLIC, channel=channel, body_text=text, body_html=html, created_at=now, **author,
+    )
+    store_attachments(message, checked)
+    record_changes(ticket, actor, [("created", None, ticket.reference)])
+    sla_ticket_created(ticket=ticket, now=now)
+    return ticket, message
 
 
 # --- update -------------------------------------------------------------------------------------

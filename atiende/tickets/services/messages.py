@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, NotFound
+from atiende.customers.models import Customer
 from atiende.sla.services.clocks import sla_public_message, sla_status_changed
 
 from ..attachments import check_upload
@@ -52,27 +53,59 @@ def message_create(
             if behaviour(ticket.status).is_terminal:
                 raise Conflict(_("This ticket is closed; open a new request instead."))
             raise Forbidden()
-        now = clock.now()
-        author = author_fields(actor, ticket)
-        message = Message.objects.create(
-            ticket=ticket,
-            kind=MessageKind.INTERNAL if internal else MessageKind.PUBLIC,
-            channel=channel or Channel.API,
-            body_text=text,
-            body_html=html,
-            created_at=now,
-            **author,
-        )
-        store_attachments(message, checked)
-        old_status = ticket.status
-        changes = _status_after_message(ticket, author["author_kind"], internal)
-        ticket.updated_at = now
-        ticket.save(update_fields=["status", "updated_at"])
-        if changes:
-            record_changes(ticket, actor, changes)
-            sla_status_changed(ticket=ticket, old_status=old_status, now=now)
-        if not internal:
-            sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
+        return _append(ticket, author_fields(actor, ticket), actor, text, html, internal, channel or Channel.API, checked)
+
+
+def channel_message_create(
+    *,
+    ticket: Ticket,
+    author: Customer | User | None,
+    body: str,
+    body_html: str = "",
+    channel: str,
+    uploads: Sequence[UploadedFile] = (),
+    internal: bool = False,
+) -> Message:
+    """A message that came through a channel trusted to say who wrote it (an email's sender, a
+    signed reply token), so no viewer permission applies: a person copied on the thread may
+    answer it. `author` None is the system (bounces, automatic mail), which only writes notes.
+    A closed ticket takes nothing: Conflict, and the caller opens a follow-up."""
+    text, html = clean_body(body, body_html)
+    checked = [check_upload(u) for u in uploads]
+    if isinstance(author, Customer):
+        fields, actor = {"author_kind": AuthorKind.CUSTOMER, "author_customer": author, "author_user": author.user}, author.user
+    else:
+        fields, actor = author_fields(author, ticket), author
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if behaviour(ticket.status).is_terminal:
+            raise Conflict(_("This ticket is closed; open a new request instead."))
+        return _append(ticket, fields, actor, text, html, internal or author is None, channel, checked)
+
+
+def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
+            checked: Sequence) -> Message:
+    """Store the message on the locked ticket, then move its status and SLA clocks."""
+    now = clock.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.INTERNAL if internal else MessageKind.PUBLIC,
+        channel=channel,
+        body_text=text,
+        body_html=html,
+        created_at=now,
+        **author,
+    )
+    store_attachments(message, checked)
+    old_status = ticket.status
+    changes = _status_after_message(ticket, author["author_kind"], internal)
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "updated_at"])
+    if changes:
+        record_changes(ticket, actor, changes)
+        sla_status_changed(ticket=ticket, old_status=old_status, now=now)
+    if not internal:
+        sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
     return message
 
 

@@ -1,0 +1,331 @@
+"""Taking in an email: parse, deduplicate, recognise automatic mail, thread, store.
+
+Every source (IMAP, `atiende mail ingest`, the HTTP endpoint) calls `ingest`. A message is taken
+in once: its key (Message-ID, or a hash of its bytes when it has none) is inserted first, in the
+same transaction as the ticket or reply it becomes, so a second delivery — or a crash between
+fetching and committing followed by a new fetch — finds the key and creates nothing. A message
+that cannot be read is kept whole in quarantine, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import User, UserKind
+from atiende.core import clock
+from atiende.core.exceptions import Conflict
+from atiende.core.jobs import enqueue_after_commit
+from atiende.customers.models import Customer, Identity, IdentityKind
+from atiende.customers.services import customer_get_or_create_by_email
+from atiende.tickets.models import Channel, LinkKind, Message, Ticket, TicketLink
+from atiende.tickets.services import channel_message_create, channel_ticket_create
+from atiende.tickets.status import TicketStatus, behaviour
+
+from . import tasks
+from .automatic import Automatic, AutomaticKind, classify
+from .inline import rewrite_cid_sources
+from .models import (
+    AutoReplyLog,
+    InboundKind,
+    InboundMessage,
+    Mailbox,
+    OutboundEmail,
+    QuarantinedMessage,
+)
+from .parsing import ParsedMessage, Quarantine, parse_message
+from .reply import split_reply
+from .tokens import Person, ReplyToken, token_in
+
+TICKET_REFERENCE = re.compile(r"\[#(\d{1,18})\]")
+REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|rv|res|aw|tr|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+MAX_NOTE_CHARS = 4000
+
+
+class Outcome:
+    NEW_TICKET = "new_ticket"
+    REPLY = "reply"
+    DUPLICATE = "duplicate"
+    AUTOMATIC = "automatic"
+    QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: str
+    ticket_id: int | None = None
+    detail: str = ""
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, reason: str, detail: str = "") -> None:
+        super().__init__(code)
+        self.code, self.reason, self.detail = code, reason, detail
+
+
+def ingest(raw: bytes, *, source: str, mailbox: Mailbox | None = None) -> IngestResult:
+    """Take in one raw RFC 5322 message; never raises for what the message contains."""
+    try:
+        return _ingest(raw, source, mailbox)
+    except _Refused as refused:
+        item = QuarantinedMessage(source=source, mailbox=mailbox, size=len(raw))
+        item.raw.save("message.eml", ContentFile(raw), save=False)
+        return _keep_in_quarantine(item, refused)
+
+
+def quarantine_retry(item: QuarantinedMessage) -> IngestResult:
+    """Try a quarantined message again (after a fix); it leaves quarantine once taken in."""
+    with item.raw.open("rb") as handle:
+        raw = handle.read()
+    item.retried_at = clock.now()
+    try:
+        result = _ingest(raw, item.source, item.mailbox)
+    except _Refused as refused:
+        return _keep_in_quarantine(item, refused)
+    item.released = True
+    item.save()
+    return result
+
+
+def _keep_in_quarantine(item: QuarantinedMessage, refused: _Refused) -> IngestResult:
+    item.code, item.reason, item.detail = refused.code, refused.reason, refused.detail[:2000]
+    item.save()
+    return IngestResult(Outcome.QUARANTINED, detail=refused.reason)
+
+
+def _ingest(raw: bytes, source: str, mailbox: Mailbox | None) -> IngestResult:
+    if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
+        _tell_sender_too_large(raw)
+        limit = settings.MAIL_MAX_MESSAGE_BYTES // (1024 * 1024)
+        raise _Refused("too_large", _("The message is larger than the %(limit)s MB allowed.") % {"limit": limit},
+                       f"{len(raw)} bytes")
+    try:
+        parsed = parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
+    except Quarantine as exc:
+        raise _Refused(exc.code, exc.reason, exc.detail) from None
+    automatic = classify(parsed)
+    if not parsed.from_address and (automatic is None or automatic.by_wording):
+        failure = Quarantine("no_sender")
+        raise _Refused(failure.code, failure.reason)
+    key = (parsed.message_id or f"sha256:{parsed.content_hash}")[:255]
+    if InboundMessage.objects.filter(key=key).exists():
+        return IngestResult(Outcome.DUPLICATE)
+    try:
+        with transaction.atomic():
+            # The key goes in first: a concurrent copy of this message waits on it, then fails.
+            record = InboundMessage.objects.create(
+                key=key, header_id=(parsed.message_id or "")[:255], source=source, mailbox=mailbox,
+                sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=InboundKind.REPLY,
+            )
+            result = _take_in(parsed, automatic, record, mailbox)
+            record.raw.save("message.eml", ContentFile(raw), save=False)
+            record.save()
+    except IntegrityError:
+        if InboundMessage.objects.filter(key=key).exists():
+            return IngestResult(Outcome.DUPLICATE)
+        raise
+    if parsed.oversized_attachments and automatic is None:
+        _tell_sender_files_dropped(parsed)
+    return result
+
+
+def _tell_sender_too_large(raw: bytes) -> None:
+    """Read only the headers of an oversized message to tell its (human) sender why it was refused."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+    sender = parseaddr(str(headers.get("From", "")))[1]
+    automatic = any(headers.get(name) for name in ("Auto-Submitted", "Precedence", "List-Id", "X-Autoreply"))
+    if sender and "@" in sender and not automatic and _may_auto_reply(sender):
+        AutoReplyLog.objects.create(address=sender.lower())
+        enqueue_after_commit(tasks.size_notice, address=sender, subject=str(headers.get("Subject", ""))[:200],
+                             dropped=[], whole_message=True)
+
+
+def _tell_sender_files_dropped(parsed: ParsedMessage) -> None:
+    if _may_auto_reply(parsed.from_address):
+        AutoReplyLog.objects.create(address=parsed.from_address.lower())
+        enqueue_after_commit(tasks.size_notice, address=parsed.from_address, subject=parsed.subject[:200],
+                             dropped=list(parsed.oversized_attachments), whole_message=False)
+
+
+# --- one message --------------------------------------------------------------------------------
+
+def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: InboundMessage,
+             mailbox: Mailbox | None) -> IngestResult:
+    token = token_in(_recipients(parsed), mailbox.address if mailbox else None)
+    if automatic is not None and not automatic.by_wording:
+        return _record_automatic(parsed, automatic, record, token)
+    sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
+    author: Customer | User = _agent_by_token(token) or sender
+    ticket = _thread(parsed, token, sender)
+    # Mail that only reads like a bounce still reaches agents, but gets no automatic answer.
+    acknowledge = automatic is None and _may_auto_reply(parsed.from_address)
+    if ticket is not None:
+        text, _quoted = split_reply(parsed.text)
+        try:
+            message = channel_message_create(ticket=ticket, author=author, body=_text(text), channel=Channel.EMAIL,
+                                             uploads=_uploads(parsed))
+        except Conflict:  # closed: the customer's answer opens a follow-up
+            return _new_ticket(parsed, sender, record, mailbox, acknowledge, follows=ticket)
+        _link_inline_images(message, parsed)
+        record.kind, record.ticket, record.message = InboundKind.REPLY, ticket, message
+        return IngestResult(Outcome.REPLY, ticket.pk)
+    return _new_ticket(parsed, sender, record, mailbox, acknowledge)
+
+
+def _new_ticket(parsed: ParsedMessage, sender: Customer, record: InboundMessage, mailbox: Mailbox | None,
+                acknowledge: bool, follows: Ticket | None = None) -> IngestResult:
+    ticket, message = channel_ticket_create(
+        requester=sender, subject=parsed.subject, body=_text(parsed.text), body_html=parsed.html,
+        channel=Channel.EMAIL, team=mailbox.team if mailbox else (follows.team if follows else None),
+        uploads=_uploads(parsed), acknowledge=acknowledge,
+    )
+    if acknowledge:
+        AutoReplyLog.objects.create(address=parsed.from_address.lower())
+    if follows is not None:
+        TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
+    _link_inline_images(message, parsed)
+    record.kind, record.ticket, record.message = InboundKind.NEW_TICKET, ticket, message
+    return IngestResult(Outcome.NEW_TICKET, ticket.pk)
+
+
+def _text(text: str) -> str:
+    return text.strip() or _("(This message had no text.)")
+
+
+def _uploads(parsed: ParsedMessage) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(item.filename, item.content, item.content_type) for item in parsed.attachments]
+
+
+def _link_inline_images(message: Message, parsed: ParsedMessage) -> None:
+    """Point the HTML's `cid:` images at the attachments they were stored as."""
+    if not message.body_html or "cid:" not in message.body_html:
+        return
+    stored = list(message.attachments.order_by("id"))
+    urls = {
+        item.content_id: reverse("tickets:attachment", args=[attachment.public_id])
+        for item, attachment in zip(parsed.attachments, stored, strict=False) if item.content_id
+    }
+    message.body_html = rewrite_cid_sources(message.body_html, urls)
+    message.save(update_fields=["body_html"])
+
+
+def _recipients(parsed: ParsedMessage) -> list[str]:
+    boxes = [box.address for box in (*parsed.to, *parsed.cc)]
+    for name in ("delivered-to", "x-original-to", "envelope-to"):
+        boxes += [value.strip().strip("<>") for value in parsed.header_values(name)]
+    return boxes
+
+
+def _agent_by_token(token: ReplyToken | None) -> User | None:
+    if token is None or token.person != Person.AGENT:
+        return None
+    return User.objects.filter(pk=token.person_id, kind=UserKind.AGENT, is_active=True).first()
+
+
+def _may_auto_reply(address: str) -> bool:
+    """At most MAIL_AUTO_REPLIES_PER_HOUR automatic mails to one address: loops stop by themselves."""
+    since = clock.now() - timedelta(hours=1)
+    sent = AutoReplyLog.objects.filter(address=address.lower(), sent_at__gte=since).count()
+    return sent < settings.MAIL_AUTO_REPLIES_PER_HOUR
+
+
+# --- threading ----------------------------------------------------------------------------------
+
+def _thread(parsed: ParsedMessage, token: ReplyToken | None, sender: Customer | None) -> Ticket | None:
+    """The ticket a message answers: signed token, then [#n] of the sender's ticket, then the
+    Message-IDs we sent and received, then the same subject from the same sender recently."""
+    ticket = None
+    if token is not None:
+        ticket = Ticket.objects.filter(pk=token.ticket_id).first()
+    if ticket is None and sender is not None:
+        ticket = _by_reference(parsed.subject, sender)
+    if ticket is None:
+        ticket = _by_message_ids(parsed.thread_ids)
+    if ticket is None and sender is not None:
+        ticket = _by_subject(parsed.subject, sender)
+    return _surviving(ticket)
+
+
+def _by_reference(subject: str, sender: Customer) -> Ticket | None:
+    numbers = [int(n) for n in TICKET_REFERENCE.findall(subject)]
+    return Ticket.objects.filter(number__in=numbers, requester=sender).order_by("-id").first() if numbers else None
+
+
+def _by_message_ids(ids: tuple[str, ...]) -> Ticket | None:
+    if not ids:
+        return None
+    ids = tuple(value[:255] for value in ids)
+    sent = OutboundEmail.objects.filter(header_id__in=ids).values_list("ticket_id", flat=True).first()
+    if sent is None:
+        sent = (
+            InboundMessage.objects.filter(header_id__in=ids, ticket__isnull=False)
+            .values_list("ticket_id", flat=True).first()
+        )
+    return Ticket.objects.filter(pk=sent).first() if sent else None
+
+
+def _by_subject(subject: str, sender: Customer) -> Ticket | None:
+    base = REPLY_PREFIX.sub("", subject).strip()
+    if not base or base == subject.strip():
+        return None  # only an answer ("Re: …") threads by subject; a new message with an old subject is new
+    since = clock.now() - timedelta(days=settings.MAIL_THREAD_WINDOW_DAYS)
+    return (
+        Ticket.objects.filter(requester=sender, subject__iexact=base[:250], updated_at__gte=since)
+        .order_by("-updated_at").first()
+    )
+
+
+def _surviving(ticket: Ticket | None) -> Ticket | None:
+    """Answers to a merged ticket go to the one it was merged into."""
+    for _hop in range(10):
+        if ticket is None or ticket.status != TicketStatus.MERGED:
+            return ticket
+        ticket = ticket.merged_into
+    return ticket
+
+
+# --- automatic mail -----------------------------------------------------------------------------
+
+def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: InboundMessage,
+                      token: ReplyToken | None) -> IngestResult:
+    """Keep it on the right ticket as a note, never answer it; a permanent bounce marks the address."""
+    ticket = None
+    if token is not None:
+        ticket = Ticket.objects.filter(pk=token.ticket_id).first()
+    bounce = automatic.bounce
+    if ticket is None:
+        ids = parsed.thread_ids + ((bounce.original_message_id,) if bounce and bounce.original_message_id else ())
+        ticket = _by_message_ids(ids)
+    ticket = _surviving(ticket)
+    lines = [_("Automatic mail received (%(kind)s): %(subject)s") % {
+        "kind": AutomaticKind(automatic.kind).label, "subject": parsed.subject or "—",
+    }]
+    if bounce is not None:
+        for recipient in bounce.recipients:
+            if recipient.permanent:
+                _mark_undeliverable(recipient.address)
+                lines.append(_("%(address)s could not be reached (%(status)s) and is now marked undeliverable.") % {
+                    "address": recipient.address, "status": recipient.status,
+                })
+    record.kind = InboundKind.BOUNCE if automatic.kind == AutomaticKind.BOUNCE else InboundKind.AUTOMATIC
+    record.note = automatic.reason[:255]
+    if ticket is not None and not behaviour(ticket.status).is_terminal:
+        note = "\n".join(lines) + "\n\n" + parsed.text[:MAX_NOTE_CHARS]
+        record.message = channel_message_create(ticket=ticket, author=None, body=note, channel=Channel.EMAIL, internal=True)
+        record.ticket = ticket
+    return IngestResult(Outcome.AUTOMATIC, ticket.pk if ticket else None, automatic.reason)
+
+
+def _mark_undeliverable(address: str) -> None:
+    Identity.objects.filter(kind=IdentityKind.EMAIL, value=address.lower()).update(undeliverable=True)
