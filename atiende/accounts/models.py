@@ -92,6 +92,7 @@ class Team(models.Model):
     escalation_team = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("next-tier team")
     )
+    email_signature = models.TextField(_("email signature"), blank=True, help_text=_("Ends every email reply."))
 
     class Meta:
         ordering = ["name"]

@@ -8,3 +8,14 @@ from . import notifications
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def size_notice(self, *, address: str, subject: str, dropped: list[str], whole_message: bool) -> None:
     notifications.size_notice_send(address=address, subject=subject, dropped=dropped, whole_message=whole_message)
+
+
+@shared_task(bind=True, max_retries=4)
+def send_email(self, *, outbound_id: int) -> str:
+    """Send one queued reply; retried with growing waits (1, 2, 4, 8 minutes), then marked failed."""
+    from .outbound import Delivery, deliver
+
+    outcome = deliver(outbound_id)
+    if outcome == Delivery.RETRY and not self.request.is_eager:
+        raise self.retry(countdown=60 * 2 ** self.request.retries)
+    return outcome

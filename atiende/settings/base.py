@@ -173,6 +173,7 @@ MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender
 MAIL_AUTO_REPLIES_PER_HOUR = env_int("MAIL_AUTO_REPLIES_PER_HOUR", 5)  # per address: loops stop by themselves
 MAIL_INBOUND_SECRET = env_str("MAIL_INBOUND_SECRET")  # the HTTP inbound endpoint is off while empty
+SITE_NAME = env_str("SITE_NAME", "Soporte")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG
@@ -180,6 +181,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "soporte@atiende.localhost")
+# Replies to customers come from this address; its local part carries the signed reply token.
+MAIL_SUPPORT_ADDRESS = env_str("MAIL_SUPPORT_ADDRESS", DEFAULT_FROM_EMAIL)
 if EMAIL_URL:
     _mail = parse_email_url(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -76,6 +76,10 @@ def _render(request: Request, tickets) -> list[dict]:
     ]
 
 
+def _message_context(request: Request) -> dict:
+    return {"for_agent": sees_internal(request.user)}
+
+
 def _present(data: dict, keys: list[str]) -> dict:
     return {key: data[key] for key in keys if key in data}
 
@@ -164,7 +168,7 @@ class TicketMessagesView(ApiView):
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
         messages = selectors.message_list(user=request.user, ticket=ticket)
-        return Response({"results": MessageSerializer(messages, many=True).data})
+        return Response({"results": MessageSerializer(messages, many=True, context=_message_context(request)).data})
 
     @extend_schema(request=MessageCreateInput, responses={201: MessageSerializer})
     def post(self, request: Request, ticket_id: int) -> Response:
@@ -180,7 +184,7 @@ class TicketMessagesView(ApiView):
             uploads=request.FILES.getlist("attachments"),
         )
         message = selectors.message_list(user=request.user, ticket=ticket).get(pk=message.pk)
-        return Response(MessageSerializer(message).data, status=201)
+        return Response(MessageSerializer(message, context=_message_context(request)).data, status=201)
 
 
 class TicketEventsView(ApiView):
@@ -224,7 +228,7 @@ class TicketReferView(ApiView):
         data.is_valid(raise_exception=True)
         collaborator = agent_get(user=request.user, agent_id=data.validated_data["collaborator"])
         note = services.ticket_refer(actor=request.user, ticket=ticket, collaborator=collaborator, note=data.validated_data["note"])
-        return Response(MessageSerializer(selectors.message_list(user=request.user, ticket=ticket).get(pk=note.pk)).data, status=201)
+        return Response(MessageSerializer(selectors.message_list(user=request.user, ticket=ticket).get(pk=note.pk), context=_message_context(request)).data, status=201)
 
 
 class AttachmentDownloadView(ApiView):

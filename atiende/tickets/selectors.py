@@ -95,10 +95,12 @@ def ticket_get(*, user: User, ticket_id: Any) -> Ticket:
 
 def message_list(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     """The conversation as `user` may see it (customers never get internal notes)."""
-    qs = Message.objects.filter(ticket=ticket)
-    if not sees_internal(user):
+    qs = Message.objects.filter(ticket=ticket).prefetch_related("attachments")
+    if sees_internal(user):
+        qs = qs.prefetch_related("emails")
+    else:
         qs = qs.filter(kind=MessageKind.PUBLIC)
-    return qs.select_related("author_user", "author_customer").prefetch_related("attachments").order_by("created_at", "id")
+    return qs.select_related("author_user", "author_customer").order_by("created_at", "id")
 
 
 def event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:

@@ -126,10 +126,19 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
+    emails = serializers.SerializerMethodField(help_text="Agents only: the emails this reply was sent as, "
+                                                       "with status queued/sent/failed and the last error.")
 
     class Meta:
         model = Message
-        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "attachments", "created_at"]
+        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "attachments", "emails", "created_at"]
+
+    def get_emails(self, message: Message) -> list[dict] | None:
+        if not self.context.get("for_agent"):
+            return None
+        from atiende.mail.api_outbound import email_data
+
+        return [email_data(email) for email in message.emails.all()]
 
     def get_author(self, message: Message) -> dict:
         if message.author_customer_id:

@@ -97,6 +97,10 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
         **author,
     )
     store_attachments(message, checked)
+    if not internal and author["author_kind"] == AuthorKind.AGENT:
+        from atiende.mail.outbound import reply_queue  # the email channel sends agents' replies
+
+        reply_queue(message)
     old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now

@@ -1,0 +1,175 @@
+"""Agents' replies by email: queued with the reply, sent by the worker, threaded both ways.
+
+Each reply becomes an `OutboundEmail` in the transaction that stores the reply, so the ticket
+shows it as queued at once, failed with the reason if sending keeps failing, and sent otherwise.
+The mail carries a unique Message-ID (recorded, so the customer's answer threads back),
+In-Reply-To and References for the conversation, `[#n]` in the subject, a signed reply-to
+address, text and HTML parts, the team's signature, the reply's attachments and the customer's
+last message quoted below. It goes to the requester only; referred colleagues get it in Bcc, so
+no customer ever sees another's address.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.utils import formataddr, make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from atiende.core import clock
+from atiende.core.jobs import enqueue_after_commit
+from atiende.customers.models import Customer, IdentityKind
+from atiende.tickets.models import AuthorKind, Channel, Message, MessageKind, Ticket
+
+from .models import DeliveryStatus, InboundMessage, OutboundEmail
+from .tokens import Person, make_token, reply_address
+
+MAX_ATTEMPTS = 5
+MAX_REFERENCES = 20
+# Channels whose customers are answered by email; chat and messaging apps answer in their own channel.
+EMAIL_CHANNELS = {Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.PHONE, Channel.INTERNAL}
+
+
+class Delivery:
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def requester_address(customer: Customer) -> str | None:
+    identities = customer.identities.filter(kind=IdentityKind.EMAIL).order_by("-is_primary", "id")
+    usable = identities.filter(undeliverable=False).values_list("value", flat=True).first()
+    return usable
+
+
+def reply_queue(message: Message) -> OutboundEmail | None:
+    """Queue the email for an agent's public reply (inside the reply's transaction)."""
+    ticket = message.ticket
+    if message.kind != MessageKind.PUBLIC or message.author_kind != AuthorKind.AGENT or ticket.channel not in EMAIL_CHANNELS:
+        return None
+    address = requester_address(ticket.requester)
+    status, error = DeliveryStatus.QUEUED, ""
+    if address is None:
+        status, error = DeliveryStatus.FAILED, _("The requester has no deliverable email address.")
+    email = OutboundEmail.objects.create(
+        ticket=ticket, message=message, header_id=make_msgid(domain=_support_domain()).strip("<>"),
+        recipients=[address] if address else [], subject=_subject(ticket), status=status, last_error=error,
+    )
+    if status == DeliveryStatus.QUEUED:
+        from .tasks import send_email
+
+        enqueue_after_commit(send_email, outbound_id=email.pk)
+    return email
+
+
+def retry(email: OutboundEmail) -> OutboundEmail:
+    """An agent asks to try a failed email again."""
+    OutboundEmail.objects.filter(pk=email.pk).update(status=DeliveryStatus.QUEUED, attempts=0, last_error="")
+    from .tasks import send_email
+
+    enqueue_after_commit(send_email, outbound_id=email.pk)
+    email.refresh_from_db()
+    return email
+
+
+def deliver(outbound_id: int) -> str:
+    """One sending attempt; records its outcome. Sending twice is prevented by the status."""
+    email = OutboundEmail.objects.select_related("ticket__requester", "ticket__team", "message").filter(
+        pk=outbound_id, status=DeliveryStatus.QUEUED
+    ).first()
+    if email is None:
+        return Delivery.SENT  # already sent, or failed for good, or gone
+    email.attempts += 1
+    try:
+        compose(email).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        email.status = DeliveryStatus.FAILED if email.attempts >= MAX_ATTEMPTS else DeliveryStatus.QUEUED
+        email.save(update_fields=["attempts", "last_error", "status"])
+        return Delivery.FAILED if email.status == DeliveryStatus.FAILED else Delivery.RETRY
+    email.status, email.sent_at, email.last_error = DeliveryStatus.SENT, clock.now(), ""
+    email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return Delivery.SENT
+
+
+# --- composing ----------------------------------------------------------------------------------
+
+def compose(email: OutboundEmail) -> EmailMultiAlternatives:
+    ticket, reply = email.ticket, email.message
+    customer = ticket.requester
+    token = make_token(ticket.pk, Person.CUSTOMER, customer.pk)
+    earlier = _thread_ids(ticket, before=email)
+    quoted = _last_customer_message(ticket, before=reply)
+    with translation.override(customer.language or settings.LANGUAGE_CODE), \
+            timezone.override(customer.time_zone or settings.TIME_ZONE):
+        text, html = _bodies(reply, ticket, quoted)
+    headers = {"Message-ID": f"<{email.header_id}>", "Reply-To": reply_address(_support_address(), token)}
+    if earlier:
+        headers["In-Reply-To"] = f"<{earlier[-1]}>"
+        headers["References"] = " ".join(f"<{item}>" for item in earlier[-MAX_REFERENCES:])
+    sender_name = _one_line(ticket.team.name if ticket.team else settings.SITE_NAME)
+    mail = EmailMultiAlternatives(
+        subject=email.subject, body=text, from_email=formataddr((sender_name, _support_address())),
+        to=email.recipients, bcc=list(ticket.collaborators.filter(is_active=True).values_list("email", flat=True)),
+        headers=headers, connection=get_connection(),
+    )
+    mail.attach_alternative(html, "text/html")
+    for attachment in reply.attachments.all():
+        with attachment.file.open("rb") as handle:
+            mail.attach(attachment.filename, handle.read(), attachment.content_type)
+    return mail
+
+
+def _bodies(reply: Message, ticket: Ticket, quoted: Message | None) -> tuple[str, str]:
+    signature = ticket.team.email_signature.strip() if ticket.team else ""
+    text_parts = [reply.body_text.strip()]
+    html_parts = [reply.body_html or f"<p>{linebreaksbr(reply.body_text.strip())}</p>"]
+    if signature:
+        text_parts.append(f"-- \n{signature}")
+        html_parts.append(f'<p class="signature">{linebreaksbr(signature)}</p>')
+    if quoted is not None:
+        said = _("On %(when)s, %(name)s wrote:") % {
+            "when": date_format(timezone.localtime(quoted.created_at), "DATETIME_FORMAT"),
+            "name": quoted.author_customer.name if quoted.author_customer else ticket.requester.name,
+        }
+        text_parts.append(said + "\n" + "\n".join(f"> {line}" for line in quoted.body_text.splitlines()))
+        html_parts.append(f"<p>{escape(said)}</p><blockquote>{linebreaksbr(quoted.body_text)}</blockquote>")
+    return "\n\n".join(text_parts) + "\n", "\n".join(html_parts)
+
+
+def _last_customer_message(ticket: Ticket, before: Message) -> Message | None:
+    return (
+        Message.objects.filter(ticket=ticket, author_kind=AuthorKind.CUSTOMER, kind=MessageKind.PUBLIC,
+                               created_at__lte=before.created_at, id__lt=before.pk)
+        .select_related("author_customer").order_by("-created_at", "-id").first()
+    )
+
+
+def _thread_ids(ticket: Ticket, before: OutboundEmail) -> list[str]:
+    """Message-IDs of the conversation so far, oldest first (received and sent)."""
+    received = InboundMessage.objects.filter(ticket=ticket).exclude(header_id="").values_list("received_at", "header_id")
+    sent = OutboundEmail.objects.filter(ticket=ticket, id__lt=before.pk).values_list("created_at", "header_id")
+    return [header_id for _when, header_id in sorted([*received, *sent])]
+
+
+def _subject(ticket: Ticket) -> str:
+    return _one_line(f"[{ticket.reference}] {ticket.subject}")[:250]
+
+
+def _one_line(text: str) -> str:
+    """Header values never carry line breaks from user input (no header injection)."""
+    return " ".join(str(text).split())
+
+
+def _support_address() -> str:
+    return settings.MAIL_SUPPORT_ADDRESS
+
+
+def _support_domain() -> str:
+    return _support_address().rpartition("@")[2] or "atiende.localhost"
