@@ -72,6 +72,7 @@ class InboundMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=InboundKind.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    cc = models.JSONField(_("Cc"), default=list, blank=True)
     ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     message = models.OneToOneField(
         "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_email"

@@ -31,6 +31,7 @@ from atiende.customers.models import Customer, Identity, IdentityKind
 from atiende.customers.services import customer_get_or_create_by_email
 from atiende.tickets.models import Channel, LinkKind, Message, Ticket, TicketLink
 from atiende.tickets.services import channel_message_create, channel_ticket_create
+from atiende.tickets.services.common import record_changes
 from atiende.tickets.status import TicketStatus, behaviour
 
 from . import tasks
@@ -165,6 +166,7 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
     token = token_in(_recipients(parsed), mailbox.address if mailbox else None)
     if automatic is not None and not automatic.by_wording:
         return _record_automatic(parsed, automatic, record, token)
+    record.cc = [box.address for box in parsed.cc][:50]
     sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
     author: Customer | User = _agent_by_token(token) or sender
     ticket = _thread(parsed, token, sender)
@@ -178,6 +180,7 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
         except Conflict:  # closed: the customer's answer opens a follow-up
             return _new_ticket(parsed, sender, record, mailbox, acknowledge, follows=ticket)
         _link_inline_images(message, parsed)
+        _copied_agents_collaborate(ticket, record.cc)
         record.kind, record.ticket, record.message = InboundKind.REPLY, ticket, message
         return IngestResult(Outcome.REPLY, ticket.pk)
     return _new_ticket(parsed, sender, record, mailbox, acknowledge)
@@ -195,8 +198,20 @@ def _new_ticket(parsed: ParsedMessage, sender: Customer, record: InboundMessage,
     if follows is not None:
         TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
     _link_inline_images(message, parsed)
+    _copied_agents_collaborate(ticket, record.cc)
     record.kind, record.ticket, record.message = InboundKind.NEW_TICKET, ticket, message
     return IngestResult(Outcome.NEW_TICKET, ticket.pk)
+
+
+def _copied_agents_collaborate(ticket: Ticket, cc: list[str]) -> None:
+    """The rule for Cc: agents copied on a customer's mail join the ticket as collaborators."""
+    if not settings.MAIL_CC_AGENTS_COLLABORATE or not cc:
+        return
+    agents = User.objects.filter(kind=UserKind.AGENT, is_active=True, email__in=[a.lower() for a in cc])
+    new = [agent for agent in agents if not ticket.collaborators.filter(pk=agent.pk).exists()]
+    if new:
+        ticket.collaborators.add(*new)
+        record_changes(ticket, None, [("collaborators", None, [agent.name for agent in new])], note="email_cc")
 
 
 def _text(text: str) -> str:

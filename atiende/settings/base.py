@@ -174,6 +174,7 @@ MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same su
 MAIL_AUTO_REPLIES_PER_HOUR = env_int("MAIL_AUTO_REPLIES_PER_HOUR", 5)  # per address: loops stop by themselves
 MAIL_INBOUND_SECRET = env_str("MAIL_INBOUND_SECRET")  # the HTTP inbound endpoint is off while empty
 SITE_NAME = env_str("SITE_NAME", "Soporte")
+MAIL_CC_AGENTS_COLLABORATE = env_bool("MAIL_CC_AGENTS_COLLABORATE", default=True)  # agents in Cc join the ticket
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG

@@ -136,7 +136,7 @@ class MessageSerializer(serializers.ModelSerializer):
     def get_emails(self, message: Message) -> list[dict] | None:
         if not self.context.get("for_agent"):
             return None
-        from atiende.mail.api_outbound import email_data
+        from atiende.mail.api_agents import email_data
 
         return [email_data(email) for email in message.emails.all()]
 

@@ -147,3 +147,10 @@ def test_auto_acknowledgements_are_capped_per_sender(django_capture_on_commit_ca
         for n in range(4):
             ingest(email(subject=f"Caso {n}"), source="file")
     assert Ticket.objects.count() == 4 and len(mail.outbox) == 2
+
+
+def test_cc_is_recorded_and_copied_agents_become_collaborators(world):
+    result = ingest(email(Cc="Ulises <UNO@example.mx>, vecina@abarrotes.mx"), source="file")
+    ticket = Ticket.objects.get(pk=result.ticket_id)
+    assert list(ticket.collaborators.all()) == [world.agent1]
+    assert InboundMessage.objects.get().cc == ["UNO@example.mx", "vecina@abarrotes.mx"]
