@@ -75,10 +75,13 @@ class _Refused(Exception):
         self.code, self.reason, self.detail = code, reason, detail
 
 
-def ingest(raw: bytes, *, source: str, mailbox: Mailbox | None = None) -> IngestResult:
-    """Take in one raw RFC 5322 message; never raises for what the message contains."""
+def ingest(raw: bytes, *, source: str, mailbox: Mailbox | None = None, answer: bool = True) -> IngestResult:
+    """Take in one raw RFC 5322 message; never raises for what the message contains.
+
+    `answer` False sends no automatic mail (acknowledgements, size notices): imports of another
+    helpdesk's history must not write to every customer again."""
     try:
-        return _ingest(raw, source, mailbox)
+        return _ingest(raw, source, mailbox, answer)
     except _Refused as refused:
         item = QuarantinedMessage(source=source, mailbox=mailbox, size=len(raw))
         item.raw.save("message.eml", ContentFile(raw), save=False)
@@ -91,7 +94,7 @@ def quarantine_retry(item: QuarantinedMessage) -> IngestResult:
         raw = handle.read()
     item.retried_at = clock.now()
     try:
-        result = _ingest(raw, item.source, item.mailbox)
+        result = _ingest(raw, item.source, item.mailbox, answer=True)
     except _Refused as refused:
         return _keep_in_quarantine(item, refused)
     item.released = True
@@ -105,9 +108,10 @@ def _keep_in_quarantine(item: QuarantinedMessage, refused: _Refused) -> IngestRe
     return IngestResult(Outcome.QUARANTINED, detail=refused.reason)
 
 
-def _ingest(raw: bytes, source: str, mailbox: Mailbox | None) -> IngestResult:
+def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> IngestResult:
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
-        _tell_sender_too_large(raw)
+        if answer:
+            _tell_sender_too_large(raw)
         limit = settings.MAIL_MAX_MESSAGE_BYTES // (1024 * 1024)
         raise _Refused("too_large", _("The message is larger than the %(limit)s MB allowed.") % {"limit": limit},
                        f"{len(raw)} bytes")
@@ -129,14 +133,14 @@ def _ingest(raw: bytes, source: str, mailbox: Mailbox | None) -> IngestResult:
                 key=key, header_id=(parsed.message_id or "")[:255], source=source, mailbox=mailbox,
                 sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=InboundKind.REPLY,
             )
-            result = _take_in(parsed, automatic, record, mailbox)
+            result = _take_in(parsed, automatic, record, mailbox, answer)
             record.raw.save("message.eml", ContentFile(raw), save=False)
             record.save()
     except IntegrityError:
         if InboundMessage.objects.filter(key=key).exists():
             return IngestResult(Outcome.DUPLICATE)
         raise
-    if parsed.oversized_attachments and automatic is None:
+    if parsed.oversized_attachments and automatic is None and answer:
         _tell_sender_files_dropped(parsed)
     return result
 
@@ -162,7 +166,7 @@ def _tell_sender_files_dropped(parsed: ParsedMessage) -> None:
 # --- one message --------------------------------------------------------------------------------
 
 def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: InboundMessage,
-             mailbox: Mailbox | None) -> IngestResult:
+             mailbox: Mailbox | None, answer: bool) -> IngestResult:
     token = token_in(_recipients(parsed), mailbox.address if mailbox else None)
     if automatic is not None and not automatic.by_wording:
         return _record_automatic(parsed, automatic, record, token)
@@ -171,7 +175,7 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
     author: Customer | User = _agent_by_token(token) or sender
     ticket = _thread(parsed, token, sender)
     # Mail that only reads like a bounce still reaches agents, but gets no automatic answer.
-    acknowledge = automatic is None and _may_auto_reply(parsed.from_address)
+    acknowledge = answer and automatic is None and _may_auto_reply(parsed.from_address)
     if ticket is not None:
         text, _quoted = split_reply(parsed.text)
         try:

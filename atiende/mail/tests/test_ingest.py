@@ -154,3 +154,9 @@ def test_cc_is_recorded_and_copied_agents_become_collaborators(world):
     ticket = Ticket.objects.get(pk=result.ticket_id)
     assert list(ticket.collaborators.all()) == [world.agent1]
     assert InboundMessage.objects.get().cc == ["UNO@example.mx", "vecina@abarrotes.mx"]
+
+
+def test_imports_can_take_mail_in_without_answering_anyone(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ingest(email(), source="file", answer=False)
+    assert result.outcome == Outcome.NEW_TICKET and mail.outbox == []
