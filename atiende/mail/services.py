@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User, UserKind
 from atiende.core import clock
-from atiende.core.exceptions import Conflict
+from atiende.core.exceptions import Conflict, Invalid
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer, Identity, IdentityKind
 from atiende.customers.services import customer_get_or_create_by_email
@@ -167,11 +167,14 @@ def _tell_sender_files_dropped(parsed: ParsedMessage) -> None:
 
 def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: InboundMessage,
              mailbox: Mailbox | None, answer: bool) -> IngestResult:
-    token = token_in(_recipients(parsed), mailbox.address if mailbox else None)
+    token = token_in(recipients_of(parsed), mailbox.address if mailbox else None)
     if automatic is not None and not automatic.by_wording:
         return _record_automatic(parsed, automatic, record, token)
     record.cc = [box.address for box in parsed.cc][:50]
-    sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
+    try:
+        sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
+    except Invalid:
+        raise _Refused("bad_sender", _("The sender's address is not valid."), parsed.from_address) from None
     author: Customer | User = _agent_by_token(token) or sender
     ticket = _thread(parsed, token, sender)
     # Mail that only reads like a bounce still reaches agents, but gets no automatic answer.
@@ -179,11 +182,11 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
     if ticket is not None:
         text, _quoted = split_reply(parsed.text)
         try:
-            message = channel_message_create(ticket=ticket, author=author, body=_text(text), channel=Channel.EMAIL,
-                                             uploads=_uploads(parsed))
+            message = channel_message_create(ticket=ticket, author=author, body=body_text(text), channel=Channel.EMAIL,
+                                             uploads=uploads_of(parsed))
         except Conflict:  # closed: the customer's answer opens a follow-up
             return _new_ticket(parsed, sender, record, mailbox, acknowledge, follows=ticket)
-        _link_inline_images(message, parsed)
+        link_inline_images(message, parsed)
         _copied_agents_collaborate(ticket, record.cc)
         record.kind, record.ticket, record.message = InboundKind.REPLY, ticket, message
         return IngestResult(Outcome.REPLY, ticket.pk)
@@ -193,15 +196,15 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
 def _new_ticket(parsed: ParsedMessage, sender: Customer, record: InboundMessage, mailbox: Mailbox | None,
                 acknowledge: bool, follows: Ticket | None = None) -> IngestResult:
     ticket, message = channel_ticket_create(
-        requester=sender, subject=parsed.subject, body=_text(parsed.text), body_html=parsed.html,
+        requester=sender, subject=parsed.subject, body=body_text(parsed.text), body_html=parsed.html,
         channel=Channel.EMAIL, team=mailbox.team if mailbox else (follows.team if follows else None),
-        uploads=_uploads(parsed), acknowledge=acknowledge,
+        uploads=uploads_of(parsed), acknowledge=acknowledge,
     )
     if acknowledge:
         AutoReplyLog.objects.create(address=parsed.from_address.lower())
     if follows is not None:
         TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
-    _link_inline_images(message, parsed)
+    link_inline_images(message, parsed)
     _copied_agents_collaborate(ticket, record.cc)
     record.kind, record.ticket, record.message = InboundKind.NEW_TICKET, ticket, message
     return IngestResult(Outcome.NEW_TICKET, ticket.pk)
@@ -218,15 +221,15 @@ def _copied_agents_collaborate(ticket: Ticket, cc: list[str]) -> None:
         record_changes(ticket, None, [("collaborators", None, [agent.name for agent in new])], note="email_cc")
 
 
-def _text(text: str) -> str:
+def body_text(text: str) -> str:
     return text.strip() or _("(This message had no text.)")
 
 
-def _uploads(parsed: ParsedMessage) -> list[SimpleUploadedFile]:
+def uploads_of(parsed: ParsedMessage) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile(item.filename, item.content, item.content_type) for item in parsed.attachments]
 
 
-def _link_inline_images(message: Message, parsed: ParsedMessage) -> None:
+def link_inline_images(message: Message, parsed: ParsedMessage) -> None:
     """Point the HTML's `cid:` images at the attachments they were stored as."""
     if not message.body_html or "cid:" not in message.body_html:
         return
@@ -239,7 +242,7 @@ def _link_inline_images(message: Message, parsed: ParsedMessage) -> None:
     message.save(update_fields=["body_html"])
 
 
-def _recipients(parsed: ParsedMessage) -> list[str]:
+def recipients_of(parsed: ParsedMessage) -> list[str]:
     boxes = [box.address for box in (*parsed.to, *parsed.cc)]
     for name in ("delivered-to", "x-original-to", "envelope-to"):
         boxes += [value.strip().strip("<>") for value in parsed.header_values(name)]

@@ -20,3 +20,16 @@ def next_ticket_number() -> int:
         else:
             cursor.execute("SELECT COALESCE(MAX(number), %s) + 1 FROM tickets_ticket", [FIRST_NUMBER - 1])
         return int(cursor.fetchone()[0])
+
+
+def next_ticket_numbers(count: int) -> list[int]:
+    """`count` numbers in one query (imports); on SQLite the transaction's lock keeps them free."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count])
+            return [int(row[0]) for row in cursor.fetchall()]
+        cursor.execute("SELECT COALESCE(MAX(number), %s) + 1 FROM tickets_ticket", [FIRST_NUMBER - 1])
+        first = int(cursor.fetchone()[0])
+        return list(range(first, first + count))
