@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atiende.accounts import api as accounts_api
 from atiende.customers import api as customers_api
+from atiende.mail import api as mail_api
+from atiende.mail import api_agents as mail_agents_api
 from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
 from atiende.tickets import api as tickets_api
@@ -26,6 +28,8 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/links/", tickets_api.TicketLinkView.as_view(), name="ticket-links"),
     path("tickets/<id:ticket_id>/refer/", tickets_api.TicketReferView.as_view(), name="ticket-refer"),
     path("attachments/<str:public_id>/", tickets_api.AttachmentDownloadView.as_view(), name="attachment"),
+    path("emails/<id:email_id>/retry/", mail_agents_api.EmailRetryView.as_view(), name="email-retry"),
+    path("messages/<id:message_id>/original/", mail_agents_api.MessageOriginalView.as_view(), name="message-original"),
     path("customers/", customers_api.CustomerListView.as_view(), name="customers"),
     path("customers/<id:customer_id>/", customers_api.CustomerDetailView.as_view(), name="customer"),
     path("organizations/", customers_api.OrganizationListView.as_view(), name="organizations"),
@@ -43,6 +47,7 @@ urlpatterns = [
     path("business-calendars/<id:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
     path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
     path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
+    path("mail/inbound/", mail_api.InboundMailView.as_view(), name="mail-inbound"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[]), name="docs"),
 ]

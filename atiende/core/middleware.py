@@ -27,7 +27,8 @@ class RequestTooBigMiddleware:
 
     Django only limits form parsing, and DRF's JSON parser reads the raw stream, so the limit
     is enforced here from Content-Length: DATA_UPLOAD_MAX_MEMORY_SIZE for ordinary bodies,
-    room for MAX_UPLOAD_FILES attachments for multipart uploads.
+    room for MAX_UPLOAD_FILES attachments for multipart uploads. The raw-email endpoint enforces
+    its own, larger limit (MAIL_MAX_MESSAGE_BYTES) while it reads.
     """
 
     MAX_UPLOAD_FILES = 10
@@ -46,11 +47,19 @@ class RequestTooBigMiddleware:
             return error_response(request, status=400)
         if request.content_type == "multipart/form-data":
             limit = settings.ATTACHMENT_MAX_BYTES * self.MAX_UPLOAD_FILES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        elif request.path == self._raw_mail_path():
+            limit = None  # a whole email: the view reads it in chunks up to MAIL_MAX_MESSAGE_BYTES
         else:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return error_response(request, status=413, code="request_too_large")
         return self.get_response(request)
+
+    @staticmethod
+    def _raw_mail_path() -> str:
+        from django.urls import reverse
+
+        return reverse("api:mail-inbound")
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):

@@ -14,7 +14,7 @@ Imports never answer anyone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from atiende.customers.identities import normalize_identity
 from atiende.customers.services import customers_get_or_create_by_emails
@@ -66,16 +67,21 @@ class _Item:
     extra: dict = field(default_factory=dict)
 
 
-def ingest_many(raws: Iterable[bytes], *, source: str, mailbox: Mailbox | None = None, batch: int = BATCH) -> Counter:
-    """Take in every message, a batch per transaction; returns how many ended in each outcome."""
+def ingest_many(raws: Iterable[bytes], *, source: str, mailbox: Mailbox | None = None, batch: int = BATCH,
+                progress: Callable[[Counter], None] | None = None) -> Counter:
+    """Take in every message, a batch per transaction; returns how many ended in each outcome.
+    `progress` hears each committed batch's outcomes."""
     counts: Counter = Counter()
     for chunk in _chunks(raws, batch):
         try:
             with transaction.atomic():
-                counts.update(_take_batch(chunk, source, mailbox))
+                done = _take_batch(chunk, source, mailbox)
         except IntegrityError:  # another process took some of these meanwhile: one by one
             with transaction.atomic():
-                counts.update(ingest(raw, source=source, mailbox=mailbox, answer=False).outcome for raw in chunk)
+                done = Counter(ingest(raw, source=source, mailbox=mailbox, answer=False).outcome for raw in chunk)
+        counts.update(done)
+        if progress is not None:
+            progress(done)
     return counts
 
 
@@ -96,7 +102,7 @@ def _take_batch(raws: list[bytes], source: str, mailbox: Mailbox | None) -> Coun
     replies = [item for item in fast if item not in new]
     team = mailbox.team if mailbox else None
     first_messages = channel_tickets_import(
-        [IncomingTicket(senders[_address(item)], item.parsed.subject or "(sin asunto)", body_text(item.parsed.text),
+        [IncomingTicket(senders[_address(item)], item.parsed.subject or _("(no subject)"), body_text(item.parsed.text),
                         item.parsed.html, team, uploads_of(item.parsed)) for item in new],
         channel=Channel.EMAIL, acknowledge=False,
     )

@@ -46,7 +46,7 @@ def mailbox_settings(mailbox: Mailbox) -> MailboxSettings:
     """The connection settings of a Mailbox row, its password read from the environment.
 
     Raises MailboxError("password_missing") when the variable is not set or empty. The server's
-    certificate is checked against the system's CAs (SSL_CERT_FILE points elsewhere).
+    certificate is checked against the system's CAs, or those in the file SSL_CERT_FILE names.
     """
     password = os.environ.get(mailbox.password_env, "")
     if not password:

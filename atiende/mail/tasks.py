@@ -19,3 +19,16 @@ def send_email(self, *, outbound_id: int) -> str:
     if outcome == Delivery.RETRY and not self.request.is_eager:
         raise self.retry(countdown=60 * 2 ** self.request.retries)
     return outcome
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def poll_mailboxes(self) -> dict[str, int]:
+    """Read every active IMAP mailbox once (scheduled); a repeat run takes nothing twice."""
+    from .polling import mailboxes_poll  # here: polling imports services, which import this module
+
+    reports = mailboxes_poll()
+    return {
+        "mailboxes": len(reports),
+        "failed": sum(1 for report in reports if report.error),
+        "messages": sum(report.outcomes.total() for report in reports),
+    }

@@ -132,6 +132,7 @@ CELERY_TIMEZONE = "UTC"
 # thread of `atiende serve` (atiende.core.scheduler).
 CELERY_BEAT_SCHEDULE = {
     "sla-scan": {"task": "atiende.sla.tasks.scan", "schedule": float(env_int("SLA_SCAN_SECONDS", 60))},
+    "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
 }
 
 # --- Auth -----------------------------------------------------------------------------------

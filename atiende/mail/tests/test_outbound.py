@@ -118,3 +118,24 @@ def test_internal_notes_and_undeliverable_requesters_send_nothing(world, smtp, d
         message_create(actor=world.agent1, ticket=ticket, body="Respuesta")
     email = OutboundEmail.objects.get(ticket=ticket)
     assert email.status == DeliveryStatus.FAILED and email.last_error and smtp == []
+
+
+def test_agents_see_delivery_on_messages_retry_failures_and_read_originals(world, smtp, settings):
+    ticket = customer_writes()
+    Ticket.objects.filter(pk=ticket.pk).update(team=world.team1)  # out of agent 2's sight
+    settings.EMAIL_PORT = 9  # refused
+    message_create(actor=world.agent1, ticket=ticket, body="Respuesta")
+    email = OutboundEmail.objects.get(ticket=ticket)
+    OutboundEmail.objects.filter(pk=email.pk).update(status=DeliveryStatus.FAILED, last_error="SMTPException: 550")
+    agent, customer = world.client_for(world.agent1), world.client_for(ticket.requester.user)
+    rows = agent.get(f"/api/v1/tickets/{ticket.pk}/messages/").json()["results"]
+    assert rows[-1]["emails"][0]["status"] == "failed" and rows[-1]["emails"][0]["last_error"] == "SMTPException: 550"
+    assert all(row["emails"] is None for row in customer.get(f"/api/v1/tickets/{ticket.pk}/messages/").json()["results"])
+    assert customer.post(f"/api/v1/emails/{email.pk}/retry/").status_code == 403  # sees the ticket, cannot act
+    assert world.client_for(world.agent2).post(f"/api/v1/emails/{email.pk}/retry/").status_code == 404
+    assert agent.post(f"/api/v1/emails/{email.pk}/retry/").json()["status"] == "queued"
+    first = rows[0]["id"]
+    original = agent.get(f"/api/v1/messages/{first}/original/")
+    assert original.status_code == 200 and original["Content-Type"] == "message/rfc822"
+    assert b"Desde el lunes" in b"".join(original.streaming_content)
+    assert customer.get(f"/api/v1/messages/{first}/original/").status_code == 404
