@@ -98,6 +98,35 @@ def deliver(outbound_id: int) -> str:
     return Delivery.SENT
 
 
+def acknowledgement_envelope(ticket: Ticket, address: str, subject: str) -> tuple[OutboundEmail, dict] | None:
+    """Sender and headers for a new request's acknowledgement, recorded so the customer's answer
+    threads back; None when it was sent already (the task may run twice)."""
+    if OutboundEmail.objects.filter(ticket=ticket, message__isnull=True, status=DeliveryStatus.SENT).exists():
+        return None
+    email = OutboundEmail.objects.create(
+        ticket=ticket, header_id=make_msgid(domain=_support_domain()).strip("<>"), recipients=[address],
+        subject=_one_line(subject)[:250],
+    )
+    token = make_token(ticket.pk, Person.CUSTOMER, ticket.requester_id)
+    headers = {
+        "Message-ID": f"<{email.header_id}>", "Reply-To": reply_address(_support_address(), token),
+        "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All",
+    }
+    earlier = _thread_ids(ticket, before=email)
+    if earlier:
+        headers["In-Reply-To"] = f"<{earlier[-1]}>"
+        headers["References"] = " ".join(f"<{item}>" for item in earlier[-MAX_REFERENCES:])
+    return email, headers
+
+
+def sender(ticket: Ticket) -> str:
+    return formataddr((_one_line(ticket.team.name if ticket.team else settings.SITE_NAME), _support_address()))
+
+
+def mark_sent(email: OutboundEmail) -> None:
+    OutboundEmail.objects.filter(pk=email.pk).update(status=DeliveryStatus.SENT, sent_at=clock.now(), attempts=1)
+
+
 # --- composing ----------------------------------------------------------------------------------
 
 def compose(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -105,17 +134,17 @@ def compose(email: OutboundEmail) -> EmailMultiAlternatives:
     customer = ticket.requester
     token = make_token(ticket.pk, Person.CUSTOMER, customer.pk)
     earlier = _thread_ids(ticket, before=email)
+    answered = _last_received_id(ticket) or (earlier[-1] if earlier else None)
     quoted = _last_customer_message(ticket, before=reply)
     with translation.override(customer.language or settings.LANGUAGE_CODE), \
             timezone.override(customer.time_zone or settings.TIME_ZONE):
         text, html = _bodies(reply, ticket, quoted)
     headers = {"Message-ID": f"<{email.header_id}>", "Reply-To": reply_address(_support_address(), token)}
     if earlier:
-        headers["In-Reply-To"] = f"<{earlier[-1]}>"
+        headers["In-Reply-To"] = f"<{answered}>"
         headers["References"] = " ".join(f"<{item}>" for item in earlier[-MAX_REFERENCES:])
-    sender_name = _one_line(ticket.team.name if ticket.team else settings.SITE_NAME)
     mail = EmailMultiAlternatives(
-        subject=email.subject, body=text, from_email=formataddr((sender_name, _support_address())),
+        subject=email.subject, body=text, from_email=sender(ticket),
         to=email.recipients, bcc=list(ticket.collaborators.filter(is_active=True).values_list("email", flat=True)),
         headers=headers, connection=get_connection(),
     )
@@ -156,6 +185,14 @@ def _thread_ids(ticket: Ticket, before: OutboundEmail) -> list[str]:
     received = InboundMessage.objects.filter(ticket=ticket).exclude(header_id="").values_list("received_at", "header_id")
     sent = OutboundEmail.objects.filter(ticket=ticket, id__lt=before.pk).values_list("created_at", "header_id")
     return [header_id for _when, header_id in sorted([*received, *sent])]
+
+
+def _last_received_id(ticket: Ticket) -> str | None:
+    """The customer's latest message: the one a reply answers."""
+    return (
+        InboundMessage.objects.filter(ticket=ticket).exclude(header_id="").order_by("-received_at", "-id")
+        .values_list("header_id", flat=True).first()
+    )
 
 
 def _subject(ticket: Ticket) -> str:

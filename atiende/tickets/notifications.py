@@ -68,9 +68,12 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
                  "Reply to this message to add anything.\n") % {
             "name": customer.name, "ref": ticket.reference, "subject": ticket.subject, "expectation": expectation,
         }
-    mail = EmailMessage(
-        subject=" ".join(subject.split()), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address],
-        headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
-    )
-    mail.send()
+    from atiende.mail import outbound  # the email channel threads it and records it
+
+    envelope = outbound.acknowledgement_envelope(ticket, address, subject)
+    if envelope is None:
+        return False
+    record, headers = envelope
+    EmailMessage(subject=record.subject, body=body, from_email=outbound.sender(ticket), to=[address], headers=headers).send()
+    outbound.mark_sent(record)
     return True

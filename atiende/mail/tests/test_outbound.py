@@ -53,7 +53,7 @@ def test_reply_is_threaded_signed_quoted_and_goes_to_the_requester_only(
         ticket_refer(actor=world.admin, ticket=ticket, collaborator=world.collaborator, note="¿Lo revisas?")
         message_create(actor=world.agent1, ticket=ticket, body="Ya revisamos su MX; intente de nuevo.",
                        uploads=[SimpleUploadedFile("diagnostico.txt", b"MX ok\n", "text/plain")])
-    email = OutboundEmail.objects.get(ticket=ticket)
+    email = OutboundEmail.objects.get(ticket=ticket, message__isnull=False)
     assert email.status == DeliveryStatus.SENT and email.attempts == 1
     captured = smtp[-1]
     assert sorted(captured.rcpt_tos) == ["colabora@example.mx", "lupita@abarrotes.mx"]
@@ -139,3 +139,19 @@ def test_agents_see_delivery_on_messages_retry_failures_and_read_originals(world
     assert original.status_code == 200 and original["Content-Type"] == "message/rfc822"
     assert b"Desde el lunes" in b"".join(original.streaming_content)
     assert customer.get(f"/api/v1/messages/{first}/original/").status_code == 404
+
+
+def test_the_acknowledgement_threads_and_the_customers_answer_comes_back(smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = customer_writes(message_id="<pregunta-9@abarrotes.mx>")
+    ack = sent_to_customer(smtp)
+    assert ack["Auto-Submitted"] == "auto-replied" and ack["In-Reply-To"] == "<pregunta-9@abarrotes.mx>"
+    assert OutboundEmail.objects.get(ticket=ticket, message__isnull=True).status == DeliveryStatus.SENT
+    answer = EmailMessage()
+    answer["From"], answer["To"], answer["Subject"] = "lupita@abarrotes.mx", ack["Reply-To"], "Olvidé decirles"
+    answer["Message-ID"], answer["In-Reply-To"] = make_msgid(domain="abarrotes.mx"), ack["Message-ID"]
+    answer.set_content("También falla el webmail.")
+    assert ingest(answer.as_bytes(), source="file").ticket_id == ticket.pk
+    from atiende.tickets.notifications import acknowledgement_send
+
+    assert acknowledgement_send(ticket_id=ticket.pk) is False and len(smtp) == 1  # sent once only
