@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .models import InboundMessage, Mailbox, QuarantinedMessage
+from .parsing import REASONS
 from .polling import mailbox_poll
 from .services import Outcome, quarantine_retry
 
@@ -56,12 +57,18 @@ class InboundMessageAdmin(ReadOnlyAdmin):
 
 @admin.register(QuarantinedMessage)
 class QuarantinedMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "code", "reason", "size", "source", "released"]
+    list_display = ["created_at", "code", "reason_shown", "size", "source", "released"]
     list_filter = ["released", "code", "source"]
-    fields = ["code", "reason", "detail", "source", "mailbox", "size", "created_at", "retried_at",
+    fields = ["code", "reason_shown", "detail", "source", "mailbox", "size", "created_at", "retried_at",
               "released", "raw_preview"]
     readonly_fields = fields
     actions = ["retry"]
+
+    @admin.display(description=gettext_lazy("reason"))
+    def reason_shown(self, item: QuarantinedMessage) -> str:
+        """In the reader's language when the code says it all; else as stored when it happened."""
+        known = REASONS.get(item.code)
+        return str(known) if known is not None else item.reason
 
     @admin.display(description=gettext_lazy("Message (beginning)"))
     def raw_preview(self, item: QuarantinedMessage) -> str:
