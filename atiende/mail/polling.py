@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import close_old_connections
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from atiende.core import clock
 
-from .imap import MailboxError, MailboxSettings, PollResult, poll
+from .imap import MailboxError, MailboxSettings, PollResult, poll, wait_for_new
 from .models import Mailbox
 from .services import IngestResult, ingest
 
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 # One scheduled run takes at most BATCH * ROUNDS messages per mailbox; the rest waits a minute.
 BATCH = 50
 ROUNDS = 20
+IDLE_SECONDS = 25 * 60  # RFC 2177: servers may drop an IDLE after 30 minutes
+RETRY_SECONDS = 60
 
 
 @dataclass
@@ -40,6 +44,7 @@ class MailboxPollReport:
     more: bool = False  # unseen messages were left for the next run
     error: str = ""  # why the mailbox could not be read (translated)
     error_code: str = ""  # MailboxError.code, or "unexpected"
+    uidnext: int | None = None  # the folder's next UID at the last read: IDLE waits from there
 
 
 def mailbox_settings(mailbox: Mailbox) -> MailboxSettings:
@@ -79,7 +84,7 @@ def mailbox_poll(*, mailbox: Mailbox, batch: int = BATCH, rounds: int = ROUNDS) 
         for _round in range(rounds):
             result = poll(settings, handle, batch=batch)
             _note_failures(mailbox, report, result)
-            report.more = result.more
+            report.more, report.uidnext = result.more, result.uidnext
             if not result.more or result.failed:
                 break  # failures would only be fetched again at once: leave them to the next run
     except MailboxError as exc:
@@ -131,3 +136,22 @@ def _record(mailbox: Mailbox, **values: object) -> None:
     Mailbox.objects.filter(pk=mailbox.pk).update(**values)
     for name, value in values.items():
         setattr(mailbox, name, value)
+
+
+def mailbox_watch(*, mailbox: Mailbox, stopping: threading.Event, idle_seconds: float = IDLE_SECONDS) -> None:
+    """Read the mailbox as mail arrives, until `stopping` is set: poll, then wait with IDLE
+    (where the server offers it) for the next delivery, and again. The scheduled poll stays
+    the fall-back; both may run at once, since a message is taken in once whoever reads it.
+    Errors are recorded on the mailbox and retried after a pause."""
+    while not stopping.is_set():
+        report = mailbox_poll(mailbox=mailbox)
+        try:
+            if report.error:
+                raise MailboxError(report.error_code, report.error)
+            if not report.more:
+                wait_for_new(mailbox_settings(mailbox), idle_seconds, known_uidnext=report.uidnext)
+        except MailboxError as exc:
+            _record(mailbox, last_error=exc.message)
+            stopping.wait(RETRY_SECONDS)
+        finally:
+            close_old_connections()  # a long-lived loop must not keep a broken connection

@@ -289,3 +289,28 @@ def test_a_worker_killed_before_the_commit_loses_nothing(
     assert dict(report.outcomes) == {Outcome.NEW_TICKET: 1}
     assert seen(dovecot, imap_folder) == {uid: True}
     assert (Ticket.objects.count(), InboundMessage.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_watching_takes_new_mail_in_as_it_arrives(dovecot, imap_folder, mailbox_row):
+    import threading
+    import time
+
+    stopping = threading.Event()
+    watcher = threading.Thread(target=polling.mailbox_watch,
+                               kwargs={"mailbox": mailbox_row, "stopping": stopping, "idle_seconds": 20})
+    watcher.start()
+    try:
+        time.sleep(1)  # the watcher has polled an empty folder and is waiting in IDLE
+        dovecot.append(imap_folder, message(31))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not Ticket.objects.filter(subject="Pedido 31").exists():
+            time.sleep(0.1)
+        arrived_after = 10 - (deadline - time.monotonic())
+    finally:
+        stopping.set()
+    assert Ticket.objects.filter(subject="Pedido 31").exists()
+    assert arrived_after < 5  # IDLE, not the 20-second wait
+    dovecot.append(imap_folder, message(32))  # ends the IDLE so the thread sees `stopping`
+    watcher.join(timeout=15)
+    assert not watcher.is_alive()

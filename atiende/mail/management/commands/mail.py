@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import mailbox
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +28,7 @@ from django.utils.translation import ngettext
 
 from atiende.mail.bulk import ingest_many
 from atiende.mail.models import Mailbox
-from atiende.mail.polling import mailbox_poll
+from atiende.mail.polling import mailbox_poll, mailbox_watch
 from atiende.mail.services import Outcome
 
 PROGRESS_EVERY = 1000
@@ -44,22 +46,46 @@ class Item(NamedTuple):
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # translated when asked for, not at import
-        return _("Take in email from files (ingest) or read the active IMAP mailboxes once (poll).")
+        return _("Take in email from files (ingest), read the active IMAP mailboxes once (poll), or "
+                 "keep reading them as mail arrives (watch).")
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{ingest,poll}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{ingest,poll,watch}")
         ingest_parser = actions.add_parser(
             "ingest", help=_("Take in .eml files, mbox files, Maildir folders and folders of .eml files.")
         )
         ingest_parser.add_argument("paths", nargs="+", metavar="PATH")
         poll_parser = actions.add_parser("poll", help=_("Read the active IMAP mailboxes once."))
         poll_parser.add_argument("--mailbox", metavar="NAME", help=_("Only this mailbox (even if inactive)."))
+        actions.add_parser("watch", help=_("Keep reading the active IMAP mailboxes, with IDLE where the server "
+                                           "offers it, until stopped."))
 
     def handle(self, *args, action: str, **options):
         if action == "ingest":
             self._ingest([Path(path) for path in options["paths"]])
+        elif action == "watch":
+            self._watch()
         else:
             self._poll(options.get("mailbox"))
+
+    def _watch(self) -> None:
+        """One thread per active mailbox; SIGTERM or Ctrl-C stops them after their current wait."""
+        mailboxes = list(Mailbox.objects.filter(active=True).order_by("pk"))
+        if not mailboxes:
+            raise CommandError(_("No mailbox is active."))
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
+        threads = [
+            threading.Thread(target=mailbox_watch, kwargs={"mailbox": box, "stopping": stopping}, daemon=True)
+            for box in mailboxes
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            while not stopping.wait(1):
+                pass
+        except KeyboardInterrupt:
+            stopping.set()
 
     # --- ingest ---------------------------------------------------------------------------------
 
