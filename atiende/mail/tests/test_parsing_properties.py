@@ -163,8 +163,9 @@ def test_hostile_mime_never_crashes_and_names_are_never_paths(raw):
 
 
 @PROPERTY_SETTINGS
-@given(TRAVERSAL_NAMES, CHARSETS, st.data())
+@given(TRAVERSAL_NAMES, CHARSETS.filter(lambda charset: "\r" not in charset and "\n" not in charset), st.data())
 def test_attachment_names_never_escape_storage(name, charset, data):
+    # A line break in the charset would end the header and, rightly, the attachment with it.
     header = _filename_header(data.draw, name)
     raw = (
         "From: a@b.mx\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
