@@ -53,9 +53,11 @@ def reply_queue(message: Message) -> OutboundEmail | None:
     ticket = message.ticket
     if message.kind != MessageKind.PUBLIC or message.author_kind != AuthorKind.AGENT or ticket.channel not in EMAIL_CHANNELS:
         return None
+    if not ticket.requester.identities.filter(kind=IdentityKind.EMAIL).exists():
+        return None  # reached by phone or chat only: nothing to send, nothing failed
     address = requester_address(ticket.requester)
     status, error = DeliveryStatus.QUEUED, ""
-    if address is None:
+    if address is None:  # every address bounced: the agent must know the reply did not go out
         status, error = DeliveryStatus.FAILED, _("The requester has no deliverable email address.")
     email = OutboundEmail.objects.create(
         ticket=ticket, message=message, header_id=make_msgid(domain=_support_domain()).strip("<>"),

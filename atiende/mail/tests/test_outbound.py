@@ -155,3 +155,15 @@ def test_the_acknowledgement_threads_and_the_customers_answer_comes_back(smtp, d
     from atiende.tickets.notifications import acknowledgement_send
 
     assert acknowledgement_send(ticket_id=ticket.pk) is False and len(smtp) == 1  # sent once only
+
+
+def test_requesters_without_email_get_no_email_and_no_failure(world, smtp, django_capture_on_commit_callbacks):
+    from atiende.customers.services import customer_create
+    from atiende.tickets.services import ticket_create
+
+    caller = customer_create(name="Don Chema", identities={"phone": "+52 55 1234 5678"})
+    ticket = ticket_create(actor=world.agent1, subject="Llamada", body="Llamó por su factura", requester=caller,
+                           channel="phone")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_create(actor=world.agent1, ticket=ticket, body="Le devolvimos la llamada")
+    assert not OutboundEmail.objects.filter(ticket=ticket).exists() and smtp == []
