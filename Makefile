@@ -30,8 +30,10 @@ demo: setup
 test: setup test-servers
 	bash scripts/test.sh
 
-# The email tests start a private Dovecot; as root with apt-get, install Debian's package when
-# missing. Never fails: without it the tests skip locally and fail in CI.
+# The email tests start a private Dovecot and the browser tests drive Debian's Chromium (never a
+# downloaded browser) with axe-core from the npm registry: as root with apt-get, install the Debian
+# packages when missing, and fetch axe-core into .cache/. Never fails: without them the tests
+# skip locally and fail in CI.
 test-servers:
 	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -40,6 +42,15 @@ test-servers:
 	      { apt-get update -q >/dev/null && apt-get install -y -q dovecot-imapd >/dev/null; } || \
 	      echo "could not install dovecot-imapd: the IMAP tests will not run" >&2; \
 	  else echo "dovecot not found (Debian: sudo apt-get install dovecot-imapd): the IMAP tests will not run" >&2; fi
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium >/dev/null || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
+	      echo "could not install chromium: the browser tests will not run" >&2; \
+	  else echo "chromium not found (Debian: sudo apt-get install chromium): the browser tests will not run" >&2; fi
+	@$(PYTHON) scripts/fetch_axe.py >/dev/null || \
+	  echo "could not fetch axe-core (offline?): the accessibility checks will not run" >&2
 
 lint: setup
 	$(VENV)/bin/ruff check atiende tests conftest.py scripts bench
