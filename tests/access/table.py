@@ -4,7 +4,8 @@ Actors: anonymous, customer A, a colleague of A (same organization, not its admi
 organization admin of A's organization, customer B (another organization), an agent of team 1,
 an agent of team 2 only, a collaborator the ticket was referred to, a supervisor, an admin.
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
-it, an attachment on each, A's customer record, A's organization, and team 1.
+it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
+and the SLA table; a failed email of A's ticket and the original of a message A sent by email.
 """
 
 ACTORS = [
@@ -33,6 +34,14 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("organization", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("team", "view"):                   [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("team", "update"):                 [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # SLA: customers who see the ticket get its promise, never its clocks.
+    ("ticket", "view_sla_clocks"):      [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("sla_policy", "view"):             [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("sla_policy", "update"):           [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("sla_attainment", "view"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Email: a reply's failed email, and the original of a message received by email.
+    ("email", "retry"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("email_original", "view"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
 }
 
 CELLS = [

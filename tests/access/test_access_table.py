@@ -9,9 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
+from atiende.sla.models import Calendar
+from atiende.sla.models import Policy as SlaPolicy
+from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Message, Ticket
 from atiende.tickets.services import message_create
 
@@ -27,6 +32,8 @@ class Scene:
     internal_note: Message
     attachment_id: str
     note_attachment_id: str
+    policy: SlaPolicy
+    email: OutboundEmail
 
 
 @pytest.fixture
@@ -39,7 +46,16 @@ def scene(world) -> Scene:
         actor=world.agent1, ticket=world.ticket_a, body="Nota interna: cliente moroso", internal=True,
         uploads=[SimpleUploadedFile("interno.txt", b"solo agentes")],
     )
-    return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id))
+    always = Calendar.objects.get(name="24/7")
+    policy = policy_create(actor=world.admin, name="Política secreta",
+                           targets={"first_response": {"minutes": 60, "calendar": always.pk}})
+    email = OutboundEmail.objects.create(ticket=world.ticket_a, message=public, header_id="r1@nopal.mx",
+                                         subject="x", status=DeliveryStatus.FAILED, last_error="550")
+    original = InboundMessage(key="o1@tienda-a.mx", header_id="o1@tienda-a.mx", source="file", kind="reply",
+                              ticket=world.ticket_a, message=world.ticket_a.messages.order_by("id").first())
+    original.raw.save("m.eml", ContentFile(b"From: ana@tienda-a.mx\r\n\r\nOriginal secreto\r\n"))
+    return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
+                 policy, email)
 
 
 def actor_user(world, actor: str):
@@ -147,6 +163,33 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
             check(api.patch(url, {"name": "Primer nivel"}, format="json"), allowed)
             w.team1.refresh_from_db()
             assert (w.team1.name == "Primer nivel") is allowed
+    elif (obj, action) == ("ticket", "view_sla_clocks"):
+        response = api.get(f"/api/v1/tickets/{ticket.pk}/sla/")
+        shown = response.status_code == 200 and "clocks" in response.json()
+        assert shown is allowed, (response.status_code, response.content[:300])
+        if not allowed and response.status_code == 200:
+            assert set(response.json()) == {"promise"}  # who sees the ticket but not its clocks
+        elif not allowed:
+            assert response.status_code in DENIED
+    elif obj == "sla_policy":
+        url = f"/api/v1/sla-policies/{scene.policy.pk}/"
+        if action == "view":
+            check(api.get(url), allowed, secret=scene.policy.name)
+        else:
+            check(api.patch(url, {"name": "Renombrada"}, format="json"), allowed)
+            scene.policy.refresh_from_db()
+            assert (scene.policy.name == "Renombrada") is allowed
+    elif obj == "sla_attainment":
+        check(api.get("/api/v1/sla-attainment/"), allowed)
+        page = page_client(user).get("/sla/cumplimiento/")
+        assert (page.status_code == 200) is allowed
+    elif obj == "email":
+        check(api.post(f"/api/v1/emails/{scene.email.pk}/retry/"), allowed)
+        scene.email.refresh_from_db()
+        assert (scene.email.status != DeliveryStatus.FAILED) is allowed
+    elif obj == "email_original":
+        first = ticket.messages.order_by("id").first()
+        check(api.get(f"/api/v1/messages/{first.pk}/original/"), allowed, secret="Original secreto")
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
