@@ -66,3 +66,9 @@ def test_login_page_fits_a_phone_screen(live_server, new_page):
     assert page.evaluate("() => document.styleSheets.length") >= 1
     expect(page.locator("input[name=email]")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+
+
+def test_the_ticket_list_fits_a_phone(world, new_page, live_server, login):
+    phone = new_page(**PHONE)
+    login(phone, live_server, world.agent1.email, PASSWORD)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
