@@ -51,7 +51,7 @@ def structure() -> list[tuple]:
     return [tickets, InboundMessage.objects.count(), QuarantinedMessage.objects.count(), Attachment.objects.count()]
 
 
-def test_bulk_import_equals_one_by_one_ingestion(django_db_blocker):
+def test_bulk_import_equals_one_by_one_ingestion():
     from atiende.mail.services import ingest
 
     one_by_one = [ingest(raw, source="file", answer=False).outcome for raw in mixed()]
