@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from atiende.core.db import MAX_ID
 from atiende.core.exceptions import Invalid
 
-MAX_ID = 2**63 - 1
+__all__ = ["MAX_ID", "IdConverter", "IdField", "id_param"]
 
 
 class IdConverter:

@@ -11,6 +11,14 @@ from django.utils.translation import gettext as _
 
 from .exceptions import Conflict
 
+# Every database stores ids up to this; SQLite raises OverflowError past it (a 500, not a 400).
+MAX_ID = 2**63 - 1
+
+
+def is_id(value: object) -> bool:
+    """A usable row id from outside: an int (not a bool) from 1 to MAX_ID."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
 
 @contextlib.contextmanager
 def unique_or_conflict(message: str | Promise, *, field: str = "name") -> Iterator[None]:

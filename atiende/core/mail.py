@@ -1,4 +1,5 @@
-"""A mail backend that keeps outgoing messages in the database (no SMTP server needed)."""
+"""Outgoing mail: the headers every automatic mail carries, and a backend that keeps messages in
+the database (no SMTP server needed)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from collections.abc import Sequence
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
+
+# RFC 3834: mail no person wrote says so, and asks auto-responders not to answer it, so two
+# helpdesks never write to each other forever. "auto-replied" answers a message; notices
+# nobody asked for are "auto-generated".
+AUTO_REPLIED_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+AUTO_GENERATED_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
 class OutboxBackend(BaseEmailBackend):

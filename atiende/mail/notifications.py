@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+from atiende.core.mail import AUTO_REPLIED_HEADERS
 
 
 def size_notice_send(*, address: str, subject: str, dropped: list[str], whole_message: bool) -> None:
@@ -24,4 +24,4 @@ def size_notice_send(*, address: str, subject: str, dropped: list[str], whole_me
         body = body % {"subject": subject, "limit": limit, "files": ", ".join(dropped)}
         title = _("Your message could not be received whole")
     EmailMessage(subject=title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[address],
-                 headers=AUTOMATIC_HEADERS).send()
+                 headers=AUTO_REPLIED_HEADERS).send()

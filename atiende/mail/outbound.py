@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from atiende.core import clock
 from atiende.core.jobs import enqueue_after_commit
+from atiende.core.mail import AUTO_REPLIED_HEADERS
 from atiende.customers.models import Customer, IdentityKind
 from atiende.tickets.models import AuthorKind, Channel, Message, MessageKind, Ticket
 
@@ -43,9 +44,9 @@ class Delivery:
 
 
 def requester_address(customer: Customer) -> str | None:
-    identities = customer.identities.filter(kind=IdentityKind.EMAIL).order_by("-is_primary", "id")
-    usable = identities.filter(undeliverable=False).values_list("value", flat=True).first()
-    return usable
+    """The customer's primary deliverable email address, or None."""
+    identities = customer.identities.filter(kind=IdentityKind.EMAIL, undeliverable=False)
+    return identities.order_by("-is_primary", "id").values_list("value", flat=True).first()
 
 
 def reply_queue(message: Message) -> OutboundEmail | None:
@@ -112,7 +113,7 @@ def acknowledgement_envelope(ticket: Ticket, address: str, subject: str) -> tupl
     token = make_token(ticket.pk, Person.CUSTOMER, ticket.requester_id)
     headers = {
         "Message-ID": f"<{email.header_id}>", "Reply-To": reply_address(_support_address(), token),
-        "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All",
+        **AUTO_REPLIED_HEADERS,
     }
     earlier = _thread_ids(ticket, before=email)
     if earlier:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from atiende.api.params import instant_param
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
 
@@ -36,14 +36,6 @@ class CalendarInput(serializers.Serializer):
     hours = serializers.JSONField()
     holidays = serializers.CharField(allow_null=True, allow_blank=True, required=False, default="MX")
     closures = serializers.JSONField(required=False, default=list)
-
-
-def _instant(request: Request, name: str):
-    raw = request.query_params.get(name, "")
-    value = parse_datetime(raw.replace(" ", "+")) if raw else None  # a bare "+" arrives as a space
-    if value is None or value.tzinfo is None:
-        raise Invalid(fields={name: _("Use an ISO 8601 date and time with a time zone.")})
-    return value
 
 
 class CalendarListView(ApiView):
@@ -80,7 +72,7 @@ class CalendarDueView(ApiView):
     )
     def get(self, request: Request, calendar_id: int) -> Response:
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
-        start = _instant(request, "start")
+        start = instant_param(request, "start")
         minutes = request.query_params.get("minutes", "")
         if not minutes.isdigit() or int(minutes) > 10_000_000:
             raise Invalid(fields={"minutes": _("Use a whole number of minutes from 0 to 10,000,000.")})
@@ -99,5 +91,5 @@ class CalendarBetweenView(ApiView):
     )
     def get(self, request: Request, calendar_id: int) -> Response:
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
-        minutes = selectors.arithmetic_for(calendar).between(_instant(request, "start"), _instant(request, "end"))
+        minutes = selectors.arithmetic_for(calendar).between(instant_param(request, "start"), instant_param(request, "end"))
         return Response({"minutes": int(minutes) if minutes == int(minutes) else minutes})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from atiende.api.params import instant_param
 from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid
@@ -88,22 +88,12 @@ class PolicyDetailView(ApiView):
         return Response(status=204)
 
 
-def _instant_param(request: Request, name: str, default: datetime | None = None) -> datetime:
-    raw = request.query_params.get(name, "")
-    if not raw and default is not None:
-        return default
-    value = parse_datetime(raw.replace(" ", "+")) if raw else None  # a bare "+" arrives as a space
-    if value is None or value.tzinfo is None:
-        raise Invalid(fields={name: _("Use an ISO 8601 date and time with a time zone.")})
-    return value
-
-
 class PolicyPreviewView(ApiView):
     @extend_schema(parameters=[OpenApiParameter("arrival", str, description="ISO 8601; default now")],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, policy_id: int) -> Response:
         policy = selectors.policy_get(user=request.user, policy_id=policy_id)
-        arrival = _instant_param(request, "arrival", clock.now())
+        arrival = instant_param(request, "arrival", clock.now())
         due = selectors.policy_preview(policy, arrival)
         return Response({"arrival": arrival.isoformat(), "due": {metric: when.isoformat() for metric, when in due.items()}})
 
@@ -122,8 +112,8 @@ class AttainmentView(ApiView):
         if group_by not in selectors.ATTAINMENT_GROUPS:
             raise Invalid(fields={"group_by": _("Use policy, team or agent.")})
         now = clock.now()
-        until = _instant_param(request, "until", now)
-        since = _instant_param(request, "since", until - timedelta(days=30))
+        until = instant_param(request, "until", now)
+        since = instant_param(request, "since", until - timedelta(days=30))
         rows = selectors.attainment(user=request.user, group_by=group_by, since=since, until=until)
         return Response({
             "group_by": group_by, "since": since.isoformat(), "until": until.isoformat(),

@@ -10,10 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Role, User
+from atiende.core.mail import AUTO_GENERATED_HEADERS
 
 from .models import Clock, Metric
-
-AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
 def _supervisors(team_id: int | None) -> QuerySet[User]:
@@ -56,5 +55,5 @@ def _message(clock: Clock, user: User, alert: str) -> EmailMessage:
         body = body % {"metric": metric, "ref": ticket.reference, "subject": ticket.subject, "when": when}
     return EmailMessage(
         subject=" ".join(subject.split()), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
-        headers=AUTOMATIC_HEADERS,
+        headers=AUTO_GENERATED_HEADERS,
     )

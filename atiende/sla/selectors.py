@@ -210,8 +210,11 @@ def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = N
     if waiting is None:
         return None
     zone = time_zone or ticket.requester.time_zone or waiting.calendar.time_zone
+    if waiting.due_at <= now:  # never promise a time already gone: say we are late
+        text = _("We are taking longer than we promised; a person will answer you as soon as possible.")
+        return CustomerPromise(expected_by=waiting.due_at, opens_at=None, text=text)
     opening = arithmetic_for(waiting.calendar).next_opening(now)
-    due = max(waiting.due_at, now)
+    due = waiting.due_at
     if opening > now:
         text = _(
             "We received your message outside our business hours: a person will read it from %(opening)s, "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from django.http import FileResponse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from atiende.api.ids import id_param
 from atiende.api.pagination import keyset_page
+from atiende.api.params import instant_param
 from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid, NotFound
@@ -45,11 +46,7 @@ def _filters(request: Request) -> selectors.TicketFilters:
     statuses = [s for s in params.get("status", "").split(",") if s]
     if any(s not in TicketStatus.values for s in statuses):
         raise Invalid(fields={"status": _("Unknown status.")})
-    since = None
-    if params.get("updated_since"):
-        since = parse_datetime(params["updated_since"])
-        if since is None or since.tzinfo is None:
-            raise Invalid(fields={"updated_since": _("Use an ISO 8601 date and time with a time zone.")})
+    since = instant_param(request, "updated_since", default=None)
     assignee = params.get("assignee")
     return selectors.TicketFilters(
         status=statuses or None,
@@ -102,9 +99,8 @@ class TicketListView(ApiView):
         ordering = request.query_params.get("ordering", "-updated_at")
         if ordering not in ORDERINGS:
             raise Invalid(fields={"ordering": _("Unknown ordering.")})
-        qs = selectors.ticket_list(user=request.user, filters=_filters(request))
-        if ordering == "sla_due_at":
-            qs = qs.filter(sla_due_at__isnull=False)
+        filters = dataclasses.replace(_filters(request), sla_running=ordering == "sla_due_at")
+        qs = selectors.ticket_list(user=request.user, filters=filters)
         rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
         return Response({"results": _render(request, rows), "next": next_url})
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
-from atiende.customers.models import Customer, IdentityKind
+from atiende.core.mail import AUTO_GENERATED_HEADERS
 
 from .models import Message, Ticket
 
@@ -36,15 +36,10 @@ def referral_send(*, message_id: int, collaborator_id: int) -> bool:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[collaborator.email],
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+        headers=AUTO_GENERATED_HEADERS,
     )
     mail.send()
     return True
-
-
-def _customer_email(customer: Customer) -> str | None:
-    addresses = customer.identities.filter(kind=IdentityKind.EMAIL, undeliverable=False).order_by("-is_primary", "id")
-    return addresses.values_list("value", flat=True).first()
 
 
 def acknowledgement_send(*, ticket_id: int) -> bool:
@@ -52,10 +47,11 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
 
     The promise is the SLA's (atiende.sla); without a running response target it says only that
     the team will answer. Marked automatic so the customer's auto-responder does not answer it."""
+    from atiende.mail import outbound  # the email channel threads it and records it
     from atiende.sla.selectors import customer_promise
 
     ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
-    address = _customer_email(ticket.requester) if ticket else None
+    address = outbound.requester_address(ticket.requester) if ticket else None
     if address is None:
         return False
     customer = ticket.requester
@@ -68,8 +64,6 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
                  "Reply to this message to add anything.\n") % {
             "name": customer.name, "ref": ticket.reference, "subject": ticket.subject, "expectation": expectation,
         }
-    from atiende.mail import outbound  # the email channel threads it and records it
-
     envelope = outbound.acknowledgement_envelope(ticket, address, subject)
     if envelope is None:
         return False

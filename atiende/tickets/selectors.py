@@ -28,6 +28,7 @@ class TicketFilters:
     tag: str | None = None
     channel: str | None = None
     updated_since: datetime | None = None
+    sla_running: bool = False  # only tickets with a running SLA deadline (to sort by it)
 
 
 def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
@@ -54,6 +55,8 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
         qs = qs.filter(channel=f.channel)
     if f.updated_since is not None:
         qs = qs.filter(updated_at__gte=f.updated_since)
+    if f.sla_running:
+        qs = qs.filter(sla_due_at__isnull=False)
     return qs.select_related("requester", "organization", "team", "assignee", "merged_into", "sla_policy").only(
         *TICKET_COLUMNS
     )

@@ -19,11 +19,8 @@ PAGE_ROWS = 50
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
     """A plain list of the tickets the agent may see (the full workspace is a later issue)."""
     by_deadline = request.GET.get("orden") == "sla"
-    tickets = selectors.ticket_list(user=request.user)
-    if by_deadline:
-        tickets = tickets.filter(sla_due_at__isnull=False).order_by("sla_due_at", "id")
-    else:
-        tickets = tickets.order_by("-updated_at", "-id")
+    tickets = selectors.ticket_list(user=request.user, filters=selectors.TicketFilters(sla_running=by_deadline))
+    tickets = tickets.order_by("sla_due_at", "id") if by_deadline else tickets.order_by("-updated_at", "-id")
     agent, now = is_agent(request.user), clock.now()
     rows = [(ticket, badge_view(ticket, now) if agent else None) for ticket in tickets[:PAGE_ROWS]]
     return render(request, "tickets/list.html", {"rows": rows, "is_agent": agent, "by_deadline": by_deadline})

@@ -31,17 +31,12 @@ class Reason:
 
     PRIORITY = "priority"
     TYPE = "type"
-    CHANNEL = "channel"
-    ORGANIZATION = "organization"
     PLAN = "plan"
     POLICY = "policy"
     CALENDAR = "calendar"
 
 
 # --- one clock ----------------------------------------------------------------------------------
-
-_used = clock_minutes_used
-
 
 def _run(clock: Clock, now: datetime, warn_percent: int | None) -> None:
     """Start or resume timing at `now` with the business minutes still left."""
@@ -56,12 +51,12 @@ def _run(clock: Clock, now: datetime, warn_percent: int | None) -> None:
 
 
 def _pause(clock: Clock, now: datetime) -> None:
-    clock.elapsed_minutes = _used(clock, now)
+    clock.elapsed_minutes = clock_minutes_used(clock, now)
     clock.state, clock.running_since, clock.due_at, clock.warn_at = ClockState.PAUSED, None, None, None
 
 
 def _stop(clock: Clock, now: datetime, result: str | None = None) -> None:
-    used = _used(clock, now)
+    used = clock_minutes_used(clock, now)
     if result is None:
         result = Result.BREACHED if used > clock.target_minutes + TOLERANCE else Result.MET
     if result == Result.BREACHED and clock.breached_at is None:
@@ -240,7 +235,7 @@ def sla_reevaluate(
 
 def _retarget(clock: Clock, policy: Policy, target: Target, now: datetime) -> None:
     running = clock.state == ClockState.RUNNING
-    clock.elapsed_minutes = _used(clock, now)  # measured on the calendar it ran on until now
+    clock.elapsed_minutes = clock_minutes_used(clock, now)  # measured on the calendar it ran on until now
     clock.policy, clock.target_minutes, clock.calendar = policy, target.minutes, target.calendar
     if clock.elapsed_minutes <= clock.target_minutes:
         clock.breached_at = None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
-from atiende.core.db import unique_or_conflict
+from atiende.core.db import is_id, unique_or_conflict
 from atiende.core.exceptions import Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Organization, Segment, SupportPlan
@@ -42,7 +42,7 @@ def _clean_conditions(raw: Any) -> dict[str, list]:
         clean[name] = sorted(set(values), key=allowed.index)
     for name, model in ID_CONDITIONS.items():
         ids = raw.get(name) or []
-        if not isinstance(ids, list) or any(not isinstance(pk, int) or isinstance(pk, bool) for pk in ids):
+        if not isinstance(ids, list) or not all(is_id(pk) for pk in ids):
             raise Invalid(fields={f"conditions.{name}": _("Give a list of ids.")})
         found = list(model.objects.filter(pk__in=ids))
         if len(found) != len(set(ids)):
@@ -64,7 +64,7 @@ def _clean_targets(raw: Any) -> dict[str, tuple[int, Calendar]]:
         minutes, calendar_id = spec.get("minutes"), spec.get("calendar")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_TARGET_MINUTES:
             raise Invalid(fields={f"{field}.minutes": _("Use a whole number of minutes from 1 to %(max)s.") % {"max": MAX_TARGET_MINUTES}})
-        calendar = Calendar.objects.filter(pk=calendar_id).first() if isinstance(calendar_id, int) else None
+        calendar = Calendar.objects.filter(pk=calendar_id).first() if is_id(calendar_id) else None
         if calendar is None:
             raise Invalid(fields={f"{field}.calendar": _("There is no calendar with this id.")})
         clean[metric] = (minutes, calendar)

@@ -164,3 +164,25 @@ def test_a_tickets_sla_follows_the_tickets_visibility(world, office):
     assert world.client_for(None).get(url).status_code == 401
     assert world.client_for(world.colleague_a.user).get(url).status_code == 404  # same org, not an org admin
     assert world.client_for(world.org_admin_a.user).get(url).status_code == 200
+
+
+def test_a_late_ticket_is_not_promised_a_time_already_gone(world, office):
+    world.client_for(world.admin).post("/api/v1/sla-policies/", standard_payload(office), format="json")
+    with frozen_at(cdmx(17, 10, 0)):
+        ticket = ticket_create(actor=world.agent1, subject="DNS", body="x", requester=world.customer_a, team=world.team1)
+    with frozen_at(cdmx(17, 12, 0)):  # the first response was due at 11:00
+        promise = world.client_for(world.agent1).get(f"/api/v1/tickets/{ticket.pk}/sla/", HTTP_ACCEPT_LANGUAGE="en").json()["promise"]
+    assert promise["text"] == "We are taking longer than we promised; a person will answer you as soon as possible."
+    assert promise["expected_by"] == "2026-11-17T17:00:00+00:00"
+
+
+def test_impossible_dates_and_out_of_range_ids_are_a_400(world, office):
+    api = world.client_for(world.admin)
+    policy = api.post("/api/v1/sla-policies/", standard_payload(office), format="json").json()
+    assert api.get(f"/api/v1/sla-policies/{policy['id']}/preview/", {"arrival": "2026-13-45T10:00:00Z"}).status_code == 400
+    assert api.get("/api/v1/sla-attainment/", {"since": "2026-02-30T00:00:00Z"}).status_code == 400
+    assert api.get("/api/v1/tickets/", {"updated_since": "2026-02-30T00:00:00Z"}).status_code == 400
+    huge = 2**70
+    for change in ({"conditions": {"organizations": [huge]}}, {"targets": {"resolution": {"minutes": 5, "calendar": huge}}}):
+        response = api.post("/api/v1/sla-policies/", {**standard_payload(office, name="Otra"), **change}, format="json")
+        assert response.status_code == 400, response.content
