@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
@@ -49,5 +50,5 @@ urlpatterns = [
     path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
     path("mail/inbound/", mail_api.InboundMailView.as_view(), name="mail-inbound"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[]), name="docs"),
+    path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -43,12 +43,17 @@ INSTALLED_APPS = [
     "atiende.tickets",
     "atiende.sla",
     "atiende.mail",
+    "atiende.branding",
+    "atiende.workspace",
+    "atiende.portal",
+    "atiende.live",
     "atiende.api",
     "atiende.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "atiende.core.middleware.ContentSecurityPolicyMiddleware",
     "atiende.core.middleware.RequestTooBigMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +123,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live updates (websockets): Redis between processes in production, in memory in the embedded
+# default, where `atiende serve` is one process.
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
