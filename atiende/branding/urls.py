@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "branding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("estilo.css", views.stylesheet_view, name="css"),
+    path("logo", views.logo_view, name="logo"),
+]
