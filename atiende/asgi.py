@@ -1,6 +1,24 @@
+"""The ASGI application: Django for HTTP, Channels for the live-update websockets.
+
+`atiende serve` runs it with uvicorn (its `standard` extra brings the websockets library).
+Websockets are checked like pages: the Origin must be one of ALLOWED_HOSTS, and the session
+cookie says who is there (see atiende.live.consumers for the permission checks).
+"""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atiende.settings.base")
-application = get_asgi_application()
+django_application = get_asgi_application()  # sets Django up before the consumers import models
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from atiende.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({
+    "http": django_application,
+    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "live"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/<int:ticket_id>/", views.ticket_state_view, name="ticket-state"),
+]

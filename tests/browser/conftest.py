@@ -195,3 +195,82 @@ def axe(axe_source: str) -> Callable[[Any], list[dict]]:
         return result["violations"]
 
     return run_axe
+
+
+class AsgiServer:
+    """atiende.asgi.application under uvicorn on a thread: real websockets, which pytest-django's
+    WSGI live_server cannot serve. Same `.url` as live_server, so `login(page, asgi_server, …)`
+    works. Static files are served from the finders as live_server does."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from atiende.asgi import application
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))  # a free port, chosen by the system
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(ASGIStaticFilesHandler(application), lifespan="off", log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._loop: Any = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="asgi-server")
+
+    def _run(self) -> None:
+        import asyncio
+
+        self._loop = asyncio.new_event_loop()
+        self._loop.run_until_complete(self._server.serve(sockets=[self._socket]))
+        self._loop.close()
+
+    def start(self) -> None:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the ASGI test server did not start")
+            time.sleep(0.02)
+
+    def drain(self, timeout: float = 5) -> None:
+        """Close every connection and wait for what is running: a test's late requests and
+        websocket goodbyes must not reach the next test, nor a database that is being reset."""
+        import asyncio
+
+        async def close_all() -> None:
+            state = self._server.server_state
+            for connection in list(state.connections):
+                connection.shutdown()
+            while state.tasks:
+                await asyncio.sleep(0.01)
+
+        asyncio.run_coroutine_threadsafe(close_all(), self._loop).result(timeout)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+
+@pytest.fixture(scope="session")
+def _asgi_server(django_db_setup: None) -> Iterator[AsgiServer]:
+    server = AsgiServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None, _asgi_server: AsgiServer) -> Iterator[AsgiServer]:
+    """The ASGI application (HTTP and websockets) on 127.0.0.1 and a free port, against the test
+    database; like live_server it sees only committed rows. Ask for it before `new_page`, so the
+    pages close first; after the test its connections are closed before the database is reset."""
+    yield _asgi_server
+    _asgi_server.drain()

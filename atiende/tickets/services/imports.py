@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from atiende.accounts.models import Team
 from atiende.core import clock
+from atiende.core.broadcast import broadcast_messages_created, broadcast_tickets_changed
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer
 from atiende.sla.models import Policy
@@ -96,6 +97,7 @@ def channel_tickets_import(items: Sequence[IncomingTicket], *, channel: str, ack
     if acknowledge:
         for ticket in tickets:
             enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
+    broadcast_tickets_changed(ticket_ids=[ticket.pk for ticket in tickets])
     return messages
 
 
@@ -112,6 +114,7 @@ def channel_replies_import(items: Sequence[IncomingReply], *, channel: str) -> l
     Message.objects.bulk_create(messages)
     _store_attachments(messages, [[check_upload(upload) for upload in item.uploads] for item in items])
     Ticket.objects.filter(pk__in={item.ticket.pk for item in items}).update(updated_at=now)
+    broadcast_messages_created(messages=[(message.ticket_id, message.pk) for message in messages])
     return messages
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_staff_agent
 from atiende.core import clock
+from atiende.core.broadcast import broadcast_ticket_changed, broadcast_tickets_changed
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer
@@ -179,6 +180,7 @@ def _open_ticket(
     store_attachments(message, checked)
     record_changes(ticket, actor, [("created", None, ticket.reference)])
     sla_ticket_created(ticket=ticket, now=now)
+    broadcast_tickets_changed(ticket_ids=[ticket.pk])
     return ticket, message
 
 
@@ -238,6 +240,7 @@ def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ti
             ticket.save()
             record_changes(ticket, actor, recorded)
             _update_sla(actor, ticket, old_status, {field for field, _old, _new in recorded}, now)
+            broadcast_ticket_changed(ticket_id=ticket.pk, actor_id=actor.pk)
     return ticket
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
+from atiende.core.broadcast import broadcast_ticket_changed
 from atiende.core.exceptions import Conflict, Forbidden, NotFound
 from atiende.customers.models import Customer
 from atiende.sla.services.clocks import sla_public_message, sla_status_changed
@@ -110,6 +111,7 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
         sla_status_changed(ticket=ticket, old_status=old_status, now=now)
     if not internal:
         sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
+    broadcast_ticket_changed(ticket_id=ticket.pk, message_id=message.pk, actor_id=actor.pk if actor else None)
     return message
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from atiende.accounts.models import User
 from atiende.core import clock
+from atiende.core.broadcast import broadcast_ticket_changed
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.core.jobs import enqueue_after_commit
 from atiende.sla.services.clocks import sla_status_changed
@@ -73,6 +74,8 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         record_changes(source, actor, [("status", old_status, TicketStatus.MERGED), ("merged_into", None, target.reference)])
         sla_status_changed(ticket=source, old_status=old_status, now=now)
         record_changes(target, actor, [("merged_from", None, source.reference)])
+        broadcast_ticket_changed(ticket_id=source.pk, actor_id=actor.pk)
+        broadcast_ticket_changed(ticket_id=target.pk, actor_id=actor.pk)
     return target
 
 
@@ -94,6 +97,8 @@ def ticket_link(*, actor: User, source: Ticket, target: Ticket, kind: str) -> Ti
         label = "parent_of" if kind == LinkKind.PARENT else "related_to"
         record_changes(source, actor, [(label, None, target.reference)])
         record_changes(target, actor, [("child_of" if kind == LinkKind.PARENT else "related_to", None, source.reference)])
+        broadcast_ticket_changed(ticket_id=source.pk, actor_id=actor.pk)
+        broadcast_ticket_changed(ticket_id=target.pk, actor_id=actor.pk)
     return link
 
 
@@ -138,4 +143,5 @@ def ticket_refer(*, actor: User, ticket: Ticket, collaborator: User, note: str) 
         ticket.save(update_fields=["updated_at"])
         record_changes(ticket, actor, [("collaborator_added", None, collaborator)])
         enqueue_after_commit(notify_referral, message_id=message.pk, collaborator_id=collaborator.pk)
+        broadcast_ticket_changed(ticket_id=ticket.pk, message_id=message.pk, actor_id=actor.pk)
     return message

@@ -173,7 +173,7 @@ def test_refer_adds_collaborator_keeps_owner_and_notifies_after_commit(world, se
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = api.post(f"/api/v1/tickets/{world.ticket_a.pk}/refer/", {"collaborator": world.supervisor.pk, "note": "Necesito tu visto bueno"}, format="json")
     assert response.status_code == 201, response.content
-    assert len(callbacks) == 1
+    assert len(callbacks) == 3  # the referral mail, and the live events for the ticket page and the inbox
     world.ticket_a.refresh_from_db()
     assert world.ticket_a.assignee_id == world.agent1.pk
     assert world.ticket_a.collaborators.filter(pk=world.supervisor.pk).exists()

@@ -1,0 +1,107 @@
+"""Reads for live updates, always through the ticket permission policy.
+
+Only agents follow tickets live; a ticket they may not see is NotFound, exactly as on its page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from atiende.accounts.models import User
+from atiende.accounts.permissions import is_agent
+from atiende.core.db import is_id
+from atiende.core.exceptions import NotFound
+from atiende.tickets.models import Message, MessageKind, Ticket
+from atiende.tickets.permissions import sees_internal
+from atiende.tickets.selectors import ticket_get, ticket_list
+
+from . import presence
+
+
+@dataclass(frozen=True)
+class PresenceView:
+    """What `viewer` is shown: the other agents with the ticket open (typists included) and
+    those typing, names sorted; `changes_at` is when an entry expires (epoch seconds), so a
+    consumer knows when to look again without being told."""
+
+    viewers: tuple[str, ...]
+    typing: tuple[str, ...]
+    changes_at: float | None
+
+
+@dataclass(frozen=True)
+class TicketLiveState:
+    viewers: tuple[str, ...]
+    typing: tuple[str, ...]
+    last_message_id: int | None
+
+    def as_json(self) -> dict:
+        return {"viewers": list(self.viewers), "typing": list(self.typing), "last_message_id": self.last_message_id}
+
+
+def live_agent(*, user_id: int | None) -> User | None:
+    """The agent as the database has them now: a socket lives for hours, and a deactivation,
+    a new role or another team must apply to its next event. None for anyone else."""
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    return user if is_agent(user) else None
+
+
+def live_ticket_get(*, user: User, ticket_id: int) -> Ticket:
+    """The ticket, if `user` is an agent who may see it; NotFound otherwise (customers too)."""
+    if not is_agent(user) or not is_id(ticket_id):
+        raise NotFound()
+    return ticket_get(user=user, ticket_id=ticket_id)
+
+
+def live_ticket_visible(*, user_id: int | None, ticket_id: int) -> bool:
+    """May this user, as they are now, follow the ticket live?"""
+    user = live_agent(user_id=user_id) if is_id(ticket_id) else None
+    return user is not None and ticket_list(user=user).filter(pk=ticket_id).exists()
+
+
+def visible_ticket_ids(*, user_id: int | None, ticket_ids: Iterable[int]) -> list[int] | None:
+    """The ids among `ticket_ids` this user may see now, in the given order; None when the user
+    is no longer an agent (the socket should close)."""
+    user = live_agent(user_id=user_id)
+    if user is None:
+        return None
+    wanted = list(ticket_ids)
+    visible = set(ticket_list(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return [pk for pk in wanted if pk in visible]
+
+
+def presence_view(*, ticket_id: int, viewer_id: int) -> PresenceView:
+    entries = presence.entries_read(ticket_id=ticket_id)
+    at = presence.now()
+    viewers: dict[int, str] = {}
+    typing: dict[int, str] = {}
+    for entry in entries.values():
+        if entry["user_id"] == viewer_id:
+            continue
+        viewers[entry["user_id"]] = entry["name"]
+        if entry["typing_until"] > at:
+            typing[entry["user_id"]] = entry["name"]
+    moments = [entry["expires"] for entry in entries.values()]
+    moments += [entry["typing_until"] for entry in entries.values() if entry["typing_until"] > at]
+    return PresenceView(
+        viewers=tuple(sorted(viewers.values(), key=str.casefold)),
+        typing=tuple(sorted(typing.values(), key=str.casefold)),
+        changes_at=min(moments) if moments else None,
+    )
+
+
+def ticket_live_state(*, user: User, ticket_id: int) -> TicketLiveState:
+    """For the polling fallback: who else is here, who is typing, the newest message's id."""
+    ticket = live_ticket_get(user=user, ticket_id=ticket_id)
+    view = presence_view(ticket_id=ticket.pk, viewer_id=user.pk)
+    return TicketLiveState(viewers=view.viewers, typing=view.typing, last_message_id=last_message_id(user=user, ticket=ticket))
+
+
+def last_message_id(*, user: User, ticket: Ticket) -> int | None:
+    """The id of the newest message `user` may see on the ticket (agents see internal notes),
+    in the timeline's order."""
+    messages = Message.objects.filter(ticket=ticket)
+    if not sees_internal(user):
+        messages = messages.filter(kind=MessageKind.PUBLIC)
+    return messages.order_by("-created_at", "-id").values_list("id", flat=True).first()
