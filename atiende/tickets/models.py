@@ -137,6 +137,11 @@ class Ticket(models.Model):
             models.Index(
                 fields=["sla_due_at", "id"], name="ticket_sla_due", condition=models.Q(sla_due_at__isnull=False)
             ),
+            # The workspace inbox: "created" and "priority" sorts page by keyset on these, and
+            # "recently solved" counts from a range of solved_at.
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["priority", "-updated_at", "-id"], name="ticket_priority_upd"),
+            models.Index(fields=["solved_at"], name="ticket_solved", condition=models.Q(solved_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
