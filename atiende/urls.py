@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from atiende.core import views as core_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="tickets:list", permanent=False)),
+    path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", include("atiende.api.urls")),

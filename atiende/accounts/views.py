@@ -32,10 +32,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             if user is not None:
                 login(request, user, backend="atiende.accounts.backends.EmailBackend")
-                target = _safe_next(request)
-                if user.is_customer and target == "/":
-                    return redirect("portal:home")  # customers live in the portal
-                return redirect(target)
+                return redirect(_safe_next(request))  # "/" sends agents to the inbox, customers to the portal
             form.add_error(None, _("The email or password is not correct."))
             status = 400 if status == 200 else status
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)

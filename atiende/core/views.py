@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 
@@ -30,3 +32,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
             checks["redis"] = "unreachable"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Agents work in the inbox; customers follow their requests in the portal."""
+    return redirect("portal:home" if request.user.is_customer else "workspace:inbox")

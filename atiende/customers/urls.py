@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "customers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:customer_id>/", views.customer_detail_view, name="detail"),
+]

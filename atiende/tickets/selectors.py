@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from atiende.accounts.models import User
+from atiende.accounts.models import Team, User
+from atiende.accounts.permissions import is_agent
+from atiende.core.db import is_id
 from atiende.core.exceptions import Forbidden, NotFound
+from atiende.core.html import sanitize_html
+from atiende.customers.models import Customer
 
-from .models import Attachment, Message, MessageKind, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    CustomField,
+    Message,
+    MessageKind,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
 from .permissions import can_view_message, sees_internal, ticket_scope
+from .status import TicketStatus, behaviour
 
 
 @dataclass(frozen=True)
@@ -129,3 +148,301 @@ def agent_only_field_keys() -> frozenset[str]:
     from .models import CustomField
 
     return frozenset(CustomField.objects.filter(agent_only=True).values_list("key", flat=True))
+
+
+# --- the agent's ticket page (workspace) -------------------------------------------------------
+
+def ticket_get_for_agent(*, user: User, number: Any) -> Ticket:
+    """A ticket by its number for the workspace. Customers follow their requests in the portal,
+    so for them, as for a ticket outside the agent's scope or an impossible number, NotFound."""
+    if not is_agent(user) or not is_id(number):
+        raise NotFound()
+    ticket = ticket_list(user=user).filter(number=number).first()
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of a ticket's conversation: a message, or a history event described in words."""
+
+    created_at: datetime
+    message: Message | None = None
+    event: TicketEvent | None = None
+    text: str = ""  # the event, in a sentence
+    html: str = ""  # the message's HTML, sanitized here again (marked safe only after that)
+    attachments: tuple[Attachment, ...] = ()
+    emails: tuple[Any, ...] = ()  # atiende.mail OutboundEmail: how an agent's reply went out
+
+    @property
+    def is_internal(self) -> bool:
+        return self.message is not None and self.message.kind == MessageKind.INTERNAL
+
+
+def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
+    from atiende.mail.models import InboundMessage
+
+    qs = Message.objects.filter(ticket=ticket)
+    if not sees_internal(user):
+        qs = qs.filter(kind=MessageKind.PUBLIC)
+    return (
+        qs.select_related("author_user", "author_customer")
+        .only(
+            "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "created_at",
+            "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
+        )
+        .annotate(has_original=Exists(InboundMessage.objects.filter(message_id=OuterRef("pk"))))
+        .order_by("created_at", "id")
+    )
+
+
+def _message_items(user: User, messages: Iterable[Message]) -> list[TimelineItem]:
+    """Messages with their files and emails, each read in one query: a prefetch costs as much
+    again in per-message bookkeeping as the query itself."""
+    from atiende.mail.models import OutboundEmail
+
+    messages = list(messages)
+    ids = [m.pk for m in messages]
+    files: dict[int, list[Attachment]] = {pk: [] for pk in ids}
+    emails: dict[int, list[OutboundEmail]] = {pk: [] for pk in ids}
+    if ids:
+        for attachment in Attachment.objects.filter(message_id__in=ids).only(
+            "id", "public_id", "message_id", "filename", "size"
+        ).order_by("id"):
+            files[attachment.message_id].append(attachment)
+        if sees_internal(user):
+            for email in OutboundEmail.objects.filter(message_id__in=ids).only(
+                "id", "message_id", "status", "last_error"
+            ).order_by("id"):
+                emails[email.message_id].append(email)
+    # The services store sanitized HTML; cleaning again at display costs microseconds and keeps
+    # rows written any other way (an import, the admin, an old release) inert as well.
+    return [
+        TimelineItem(
+            m.created_at, message=m, html=mark_safe(sanitize_html(m.body_html)) if m.body_html else "",  # noqa: S308
+            attachments=tuple(files[m.pk]), emails=tuple(emails[m.pk]),
+        )
+        for m in messages
+    ]
+
+
+def ticket_timeline(*, user: User, ticket: Ticket, after_message_id: int | None = None) -> list[TimelineItem]:
+    """Messages and history events of a ticket the agent sees, oldest first.
+
+    With `after_message_id`, only what came after that message of this ticket (NotFound for any
+    other id): messages after it, and events from its instant on (an event recorded with the
+    message, such as the status it changed, belongs after it). Callers skip ids they already show."""
+    events = event_list(user=user, ticket=ticket).only(
+        "id", "ticket_id", "field", "old_value", "new_value", "note", "created_at", "actor__id", "actor__name"
+    )
+    messages = _timeline_messages(user, ticket)
+    if after_message_id is not None:
+        anchor = messages.filter(pk=after_message_id).values_list("created_at", flat=True).first() if is_id(after_message_id) else None
+        if anchor is None:
+            raise NotFound()
+        messages = messages.filter(Q(created_at__gt=anchor) | Q(created_at=anchor, pk__gt=after_message_id))
+        events = events.filter(created_at__gte=anchor)
+    items = _message_items(user, messages) + [TimelineItem(e.created_at, event=e, text=event_text(e)) for e in events]
+    # At one instant a message comes before the events it caused.
+    return sorted(items, key=lambda i: (i.created_at, i.event is not None, (i.message or i.event).pk))  # type: ignore[union-attr]
+
+
+def _plain(value: str) -> str:
+    """A stored value without its "id:" prefix (events keep "5:Ulises Uno" for related rows)."""
+    return _ID_PREFIX.sub("", value or "")
+
+
+_ID_PREFIX = re.compile(r"^\d+:")
+
+
+def _label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def event_text(event: TicketEvent) -> str:
+    """A history event as a sentence for agents."""
+    from atiende.sla.models import Metric
+
+    actor = event.actor.name if event.actor_id else pgettext("history actor", "The system")
+    old, new = _plain(event.old_value), _plain(event.new_value)
+    labelled = {"status": TicketStatus, "priority": Priority, "type": TicketType}
+    if event.field in labelled:
+        old, new = _label(labelled[event.field], old), _label(labelled[event.field], new)
+    if event.field in ("sla_breach", "sla_warning"):
+        new = _label(Metric, new)
+    template = EVENT_SENTENCES.get(event.field)
+    if event.field in ("team", "assignee") and not new:
+        template = EVENT_SENTENCES[f"{event.field}_removed"]
+    if event.field == "tags" and not new:
+        template = EVENT_SENTENCES["tags_removed"]
+    if template is None:
+        template = EVENT_SENTENCES["other"]
+    text = str(template) % {"actor": actor, "old": old or "—", "new": new or "—", "field": event.field}
+    reason = EVENT_REASONS.get(event.note)
+    return f"{text} ({reason})" if reason else text
+
+
+EVENT_SENTENCES = {
+    "created": _("%(actor)s created the ticket."),
+    "status": _("%(actor)s changed the status from %(old)s to %(new)s."),
+    "priority": _("%(actor)s changed the priority from %(old)s to %(new)s."),
+    "type": _("%(actor)s changed the type from %(old)s to %(new)s."),
+    "subject": _("%(actor)s changed the subject to “%(new)s”."),
+    "team": _("%(actor)s moved the ticket to the team %(new)s."),
+    "team_removed": _("%(actor)s removed the team %(old)s."),
+    "assignee": _("%(actor)s assigned the ticket to %(new)s."),
+    "assignee_removed": _("%(actor)s unassigned the ticket (was %(old)s)."),
+    "tags": _("%(actor)s set the tags: %(new)s."),
+    "tags_removed": _("%(actor)s removed every tag."),
+    "custom_fields": _("%(actor)s changed the custom fields."),
+    "merged_into": _("%(actor)s merged this ticket into %(new)s."),
+    "merged_from": _("%(actor)s merged %(new)s into this ticket."),
+    "parent_of": _("%(actor)s made this ticket the parent of %(new)s."),
+    "child_of": _("%(actor)s made this ticket a child of %(new)s."),
+    "related_to": _("%(actor)s linked this ticket with %(new)s."),
+    "collaborator_added": _("%(actor)s referred the ticket to %(new)s."),
+    "collaborators": _("%(actor)s added collaborators: %(new)s."),
+    "sla_policy": _("%(actor)s: the SLA policy changed from %(old)s to %(new)s."),
+    "sla_warning": _("The %(new)s target is close to its deadline."),
+    "sla_breach": _("The %(new)s target was missed."),
+    "other": _("%(actor)s changed %(field)s from %(old)s to %(new)s."),
+}
+EVENT_REASONS = {
+    "sla_breach": _("after a missed SLA target"),
+    "email_cc": _("copied on an email"),
+}
+
+
+@dataclass(frozen=True)
+class RequesterCard:
+    customer: Customer | None  # None for viewers who may not see customer records (collaborators)
+    recent: list[Ticket]  # their other tickets this viewer may see, latest update first
+
+
+def requester_card(*, user: User, ticket: Ticket, limit: int = 5) -> RequesterCard:
+    from atiende.customers.selectors import customer_list
+
+    customer = (
+        customer_list(user=user)
+        .select_related("organization__support_plan", "organization__account_manager", "organization__sector")
+        .filter(pk=ticket.requester_id)
+        .first()
+    )
+    recent = list(
+        ticket_list(user=user, filters=TicketFilters(requester_id=ticket.requester_id))
+        .exclude(pk=ticket.pk)
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    return RequesterCard(customer=customer, recent=recent)
+
+
+@dataclass(frozen=True)
+class TicketRelation:
+    kind: str  # "parent" (the other ticket is this one's parent), "child" or "related"
+    ticket: Ticket
+
+
+def ticket_relations(*, user: User, ticket: Ticket) -> list[TicketRelation]:
+    """Links of a ticket to tickets the viewer may also see (others are left out, unnamed)."""
+    from .models import LinkKind, TicketLink
+
+    links = list(
+        TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
+        .select_related("source", "target")
+        .only(*(f"{end}__{f}" for end in ("source", "target") for f in ("id", "number", "subject", "status")), "kind")
+        .order_by("created_at", "id")
+    )
+    if not links:
+        return []
+    others = [link.target if link.source_id == ticket.pk else link.source for link in links]
+    visible = set(ticket_list(user=user).filter(pk__in=[t.pk for t in others]).values_list("pk", flat=True))
+    relations = []
+    for link, other in zip(links, others, strict=True):
+        if other.pk not in visible:
+            continue
+        if link.kind == LinkKind.RELATED:
+            kind = "related"
+        else:
+            kind = "child" if link.source_id == ticket.pk else "parent"
+        relations.append(TicketRelation(kind=kind, ticket=other))
+    return relations
+
+
+@dataclass(frozen=True)
+class PanelChoices:
+    teams: list[Team]
+    agents: list[User]  # active agents (staff and collaborators), by name
+    custom_fields: list[CustomField]
+
+
+def panel_choices(*, user: User) -> PanelChoices:
+    """What the properties panel and the actions offer; empty lists for non-staff viewers."""
+    from atiende.accounts.selectors import agent_list, team_list
+
+    teams = list(team_list(user=user).prefetch_related(None).only("id", "name"))
+    agents = list(
+        agent_list(user=user).prefetch_related(None).filter(is_active=True).only("id", "name", "kind", "role", "is_active")
+    )
+    fields = list(CustomField.objects.filter(active=True).order_by("label", "id")) if agents else []
+    return PanelChoices(teams=teams, agents=agents, custom_fields=fields)
+
+
+@dataclass(frozen=True)
+class TicketWorkspace:
+    """Everything the ticket page shows, read in a fixed number of queries."""
+
+    ticket: Ticket
+    tags: list[str]
+    timeline: list[TimelineItem]
+    last_message_id: int  # the newest message shown (0: none), for the composer's stale check
+    requester: RequesterCard
+    relations: list[TicketRelation]
+    collaborators: list[User]
+    choices: PanelChoices
+    badge: Any  # atiende.sla.selectors.BadgeView
+    can_edit: bool  # the policy lets this viewer change the ticket...
+    can_change: bool  # ...and the ticket is not closed or merged
+    can_reply: bool
+    can_note: bool
+
+
+def ticket_workspace(*, user: User, ticket: Ticket, now: datetime) -> TicketWorkspace:
+    from atiende.sla.selectors import badge_view
+
+    from .permissions import can_add_internal_note, can_edit_ticket, can_reply_publicly
+
+    timeline = ticket_timeline(user=user, ticket=ticket)
+    last = max((i.message for i in timeline if i.message is not None), key=lambda m: (m.created_at, m.pk), default=None)
+    can_edit = can_edit_ticket(user, ticket)
+    return TicketWorkspace(
+        ticket=ticket,
+        tags=tag_names_by_ticket([ticket])[ticket.pk],
+        timeline=timeline,
+        last_message_id=last.pk if last is not None else 0,
+        requester=requester_card(user=user, ticket=ticket),
+        relations=ticket_relations(user=user, ticket=ticket),
+        collaborators=list(ticket.collaborators.only("id", "name").order_by("name", "id")),
+        choices=panel_choices(user=user) if can_edit else PanelChoices([], [], []),
+        badge=badge_view(ticket, now),
+        can_edit=can_edit,
+        can_change=can_edit and not behaviour(ticket.status).is_terminal,
+        can_reply=can_reply_publicly(user, ticket),
+        can_note=can_add_internal_note(user, ticket),
+    )
+
+
+def message_original_get(*, user: User, ticket: Ticket, message_id: Any):
+    """The stored email a message of `ticket` came from, for agents (as the API's "original"
+    endpoint decides: the original may carry addresses and quoted text customers should not get)."""
+    from atiende.mail.models import InboundMessage
+
+    if not sees_internal(user) or not is_id(message_id):
+        raise NotFound()
+    record = InboundMessage.objects.filter(message_id=message_id, message__ticket=ticket).first()
+    if record is None or not record.raw:
+        raise NotFound()
+    return record

@@ -31,7 +31,7 @@ def describe(violations: list[dict]) -> str:
 def test_agent_signs_in_and_sees_the_ticket_list_in_spanish(world, live_server, page, login):
     login(page, live_server, world.agent1.email, PASSWORD)
 
-    assert urlparse(page.url).path == "/tickets/"
+    assert urlparse(page.url).path == "/bandeja/"
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^es", re.IGNORECASE))
     expect(page.get_by_role("columnheader", name="Asunto")).to_be_visible()
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()

@@ -26,7 +26,7 @@ def test_login_page_in_both_languages(language, title):
 def test_agent_signs_in_and_sees_ticket_list(world):
     client = Client()
     response = client.post("/cuenta/entrar/", {"email": "UNO@example.mx", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == "/tickets/"
+    assert response.redirect_chain[-1][0] == "/bandeja/"
     html = response.content.decode()
     assert world.ticket_a.subject in html and world.ticket_b.subject not in html
     assert f"#{world.ticket_a.number}" in html

@@ -9,5 +9,6 @@ from .lifecycle import (
 )
 from .messages import channel_message_create, message_create
 from .relations import ticket_link, ticket_merge, ticket_refer
+from .workspace import ConversationMoved, message_create_if_current
 
-__all__ = ["UPDATABLE", "channel_message_create", "channel_ticket_create", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]
+__all__ = ["UPDATABLE", "ConversationMoved", "channel_message_create", "message_create_if_current", "channel_ticket_create", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]

@@ -1,0 +1,25 @@
+"""The workspace's customer page: profile, identities, organization and ticket history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from atiende.core.db import is_id
+from atiende.core.exceptions import NotFound
+
+from . import selectors
+
+
+@login_required
+@require_GET
+def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+    raw = request.GET.get("antes", "")
+    before = int(raw) if raw.isdigit() and is_id(int(raw)) else None
+    try:
+        page = selectors.customer_page(user=request.user, customer_id=customer_id, before=before)
+    except NotFound:
+        raise Http404() from None
+    return render(request, "customers/detail.html", {"page": page, "customer": page.customer, "paged": before is not None})
