@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from atiende.accounts.models import User
@@ -19,11 +19,8 @@ from atiende.customers.permissions import customer_of
 
 
 def workspace_url() -> str:
-    """Where agents work: the inbox, or the ticket list until the workspace is mounted."""
-    try:
-        return reverse("workspace:inbox")
-    except NoReverseMatch:
-        return reverse("tickets:list")
+    """Where agents work."""
+    return reverse("workspace:inbox")
 
 
 def landing_url(user: User) -> str:

@@ -23,7 +23,6 @@ from atiende.accounts.selectors import agent_get
 from atiende.core import clock
 from atiende.core.db import is_id
 from atiende.core.exceptions import DomainError, NotFound
-from atiende.sla.selectors import badge_view
 
 from . import selectors, services
 from .api import attachment_response
@@ -46,13 +45,10 @@ PAGE_ROWS = 50
 @login_required
 @require_GET
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
-    """A plain list of the tickets the agent may see (the full workspace is a later issue)."""
-    by_deadline = request.GET.get("orden") == "sla"
-    tickets = selectors.ticket_list(user=request.user, filters=selectors.TicketFilters(sla_running=by_deadline))
-    tickets = tickets.order_by("sla_due_at", "id") if by_deadline else tickets.order_by("-updated_at", "-id")
-    agent, now = is_agent(request.user), clock.now()
-    rows = [(ticket, badge_view(ticket, now) if agent else None) for ticket in tickets[:PAGE_ROWS]]
-    return render(request, "tickets/list.html", {"rows": rows, "is_agent": agent, "by_deadline": by_deadline})
+    """The old address of the ticket list: agents now work in the inbox, customers in the portal."""
+    if not is_agent(request.user):
+        return redirect("portal:home")
+    return redirect(reverse("workspace:inbox") + ("?sort=sla" if request.GET.get("orden") == "sla" else ""))
 
 
 @login_required

@@ -39,5 +39,5 @@ def test_ticket_list_escapes_user_content(world):
     ticket_create(actor=world.customer_a.user, subject='<img src=x onerror=alert(1)>', body="x")
     client = Client()
     client.force_login(world.admin, backend="atiende.accounts.backends.EmailBackend")
-    html = client.get("/tickets/").content.decode()
+    html = client.get("/bandeja/").content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

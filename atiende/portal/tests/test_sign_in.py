@@ -52,10 +52,10 @@ def test_wrong_password_is_a_clear_400_tied_to_the_form(world):
 
 
 def test_customers_signing_in_at_the_workspace_login_go_to_the_portal(world):
-    response = Client().post("/cuenta/entrar/", {"email": world.customer_a.user.email, "password": PASSWORD})
-    assert response["Location"] == "/soporte/"
-    agent = Client().post("/cuenta/entrar/", {"email": world.agent1.email, "password": PASSWORD})
-    assert agent["Location"] == "/"
+    response = Client().post("/cuenta/entrar/", {"email": world.customer_a.user.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/soporte/"
+    agent = Client().post("/cuenta/entrar/", {"email": world.agent1.email, "password": PASSWORD}, follow=True)
+    assert agent.redirect_chain[-1][0] == "/bandeja/"
 
 
 def test_portal_pages_send_strangers_to_the_portal_sign_in():

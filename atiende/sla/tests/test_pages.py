@@ -33,8 +33,8 @@ def test_agents_see_badges_with_time_left_and_can_sort_by_deadline(world, policy
     with frozen_at(NOW - timedelta(minutes=10)):
         ticket_create(actor=world.agent1, subject="A tiempo", body="x", requester=world.customer_a, team=world.team1)
     with frozen_at(NOW):
-        html = browser(world.agent1).get("/tickets/?orden=sla", HTTP_ACCEPT_LANGUAGE="es-mx").content.decode()
-        customer_html = browser(world.customer_a.user).get("/tickets/").content.decode()
+        html = browser(world.agent1).get("/tickets/?orden=sla", HTTP_ACCEPT_LANGUAGE="es-mx", follow=True).content.decode()
+        customer_html = browser(world.customer_a.user).get("/tickets/", follow=True).content.decode()
     assert '<span class="sla sla-breached"' in html and "30 min de retraso" in html
     assert '<span class="sla sla-ok"' in html and "1 h 50 min restantes" in html
     assert html.index("Atrasado") < html.index("A tiempo") and late.subject in html
