@@ -273,6 +273,9 @@ def _refuse_unsafe_production() -> None:
         problems.append("SECRET_KEY is the default or shorter than 32 characters")
     if USING_SQLITE:
         problems.append("the database is SQLite (set DATABASE_URL=postgres://…)")
+    if not REDIS_URL:
+        # Several web processes need Redis to share live updates, rate limits and background work.
+        problems.append("REDIS_URL is not set (set REDIS_URL=redis://…)")
     if problems:
         raise ImproperlyConfigured(
             "atiende refuses to start with ATIENDE_ENV=production because " + "; ".join(problems) + "."
