@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketStatus(models.TextChoices):
@@ -26,17 +27,17 @@ class StatusBehaviour:
     is_resolved: bool  # counts as resolved in reports; blocks a parent only when False
     is_terminal: bool  # no replies or changes reopen it
     agent_settable: bool  # an agent may choose it directly
-    customer_label: Promise  # plain words for the customer
+    customer_label: Promise  # plain words for the customer (context: Spanish agrees with "solicitud")
 
 
 BEHAVIOUR: dict[str, StatusBehaviour] = {
-    TicketStatus.NEW: StatusBehaviour(True, False, False, False, True, _("Received")),
-    TicketStatus.OPEN: StatusBehaviour(True, False, False, False, True, _("We are working on it")),
-    TicketStatus.PENDING_CUSTOMER: StatusBehaviour(True, True, False, False, True, _("Waiting for your reply")),
-    TicketStatus.ON_HOLD: StatusBehaviour(True, True, False, False, True, _("We are working on it")),
-    TicketStatus.SOLVED: StatusBehaviour(False, True, True, False, True, _("Solved")),
-    TicketStatus.CLOSED: StatusBehaviour(False, True, True, True, True, _("Closed")),
-    TicketStatus.MERGED: StatusBehaviour(False, True, True, True, False, _("Merged into another request")),
+    TicketStatus.NEW: StatusBehaviour(True, False, False, False, True, pgettext_lazy("request status", "Received")),
+    TicketStatus.OPEN: StatusBehaviour(True, False, False, False, True, pgettext_lazy("request status", "We are working on it")),
+    TicketStatus.PENDING_CUSTOMER: StatusBehaviour(True, True, False, False, True, pgettext_lazy("request status", "Waiting for your reply")),
+    TicketStatus.ON_HOLD: StatusBehaviour(True, True, False, False, True, pgettext_lazy("request status", "We are working on it")),
+    TicketStatus.SOLVED: StatusBehaviour(False, True, True, False, True, pgettext_lazy("request status", "Solved")),
+    TicketStatus.CLOSED: StatusBehaviour(False, True, True, True, True, pgettext_lazy("request status", "Closed")),
+    TicketStatus.MERGED: StatusBehaviour(False, True, True, True, False, pgettext_lazy("request status", "Merged into another request")),
 }
 
 ACTIVE_STATUSES = frozenset(s for s, b in BEHAVIOUR.items() if b.is_active)
