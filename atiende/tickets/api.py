@@ -187,7 +187,9 @@ class TicketEventsView(ApiView):
     @extend_schema(responses=EventSerializer(many=True))
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
-        events = selectors.event_list(user=request.user, ticket=ticket)
+        events = selectors.events_without_hidden_tickets(
+            user=request.user, events=selectors.event_list(user=request.user, ticket=ticket)
+        )
         return Response({"results": EventSerializer(events, many=True).data})
 
 

@@ -132,6 +132,25 @@ def event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     return TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id")
 
 
+# History events that name another ticket by its reference ("#1234").
+EVENTS_NAMING_A_TICKET = frozenset({"merged_into", "merged_from", "parent_of", "child_of", "related_to"})
+
+
+def events_without_hidden_tickets(*, user: User, events: Iterable[TicketEvent]) -> list[TicketEvent]:
+    """The events, with any ticket the user may not see named only as "another ticket".
+
+    A link or merge between a ticket the agent sees and one of another team must not reveal the
+    other's number (one query for all the numbers named)."""
+    events = list(events)
+    named = {e.new_value for e in events if e.field in EVENTS_NAMING_A_TICKET and e.new_value.startswith("#")}
+    numbers = [int(ref[1:]) for ref in named if ref[1:].isdigit()]
+    seen = {f"#{n}" for n in ticket_list(user=user).filter(number__in=numbers).values_list("number", flat=True)} if numbers else set()
+    for event in events:
+        if event.field in EVENTS_NAMING_A_TICKET and event.new_value not in seen:
+            event.new_value = str(pgettext("a ticket the viewer may not see", "another ticket"))
+    return events
+
+
 def attachment_get(*, user: User, public_id: Any) -> Attachment:
     """An attachment the user may download; anything else is NotFound (existence not revealed)."""
     try:
@@ -243,6 +262,7 @@ def ticket_timeline(*, user: User, ticket: Ticket, after_message_id: int | None 
             raise NotFound()
         messages = messages.filter(Q(created_at__gt=anchor) | Q(created_at=anchor, pk__gt=after_message_id))
         events = events.filter(created_at__gte=anchor)
+    events = events_without_hidden_tickets(user=user, events=events)
     items = _message_items(user, messages) + [TimelineItem(e.created_at, event=e, text=event_text(e)) for e in events]
     # At one instant a message comes before the events it caused.
     return sorted(items, key=lambda i: (i.created_at, i.event is not None, (i.message or i.event).pk))  # type: ignore[union-attr]

@@ -242,10 +242,15 @@ class AsgiServer:
         websocket goodbyes must not reach the next test, nor a database that is being reset."""
         import asyncio
 
+        from websockets.exceptions import InvalidState
+
         async def close_all() -> None:
             state = self._server.server_state
             for connection in list(state.connections):
-                connection.shutdown()
+                try:
+                    connection.shutdown()
+                except InvalidState:  # a websocket already closing refuses a second goodbye
+                    continue
             while state.tasks:
                 await asyncio.sleep(0.01)
 

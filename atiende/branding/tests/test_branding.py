@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from atiende.branding.models import Branding
 from atiende.branding.selectors import CACHE_KEY, branding_get
@@ -78,7 +79,7 @@ def test_other_logos_are_refused_whatever_their_name_says(world, media, content)
 
 def test_a_logo_over_the_size_limit_is_refused(world, media):
     big = png_bytes() + b"\x00" * (512 * 1024)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         branding_update(actor=world.admin, changes={"logo": upload(big)})
     assert caught.value.error_dict["logo"][0].code == "logo_too_large"
     assert caught.value.error_dict["logo"][0].messages == ["The logo is larger than 512 KB."]

@@ -80,7 +80,7 @@ def test_a_sign_in_link_works_once(world, django_capture_on_commit_callbacks):
 
     again = Client().post(path)
     assert again.status_code == 400
-    assert "expired or was already used" in again.content.decode()
+    assert "Este enlace para iniciar sesión ya venció o ya se usó." in again.content.decode()
     assert Client().get(path).status_code == 400
 
 
