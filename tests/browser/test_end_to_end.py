@@ -85,9 +85,9 @@ def portal_page(new_page, asgi_server, email: str, **context):
 def open_ticket_live(page, asgi_server, ticket: Ticket) -> None:
     """Open the ticket page and wait until its socket has joined (the server greets with the
     presence list), so nothing sent afterwards can be missed."""
-    with page.expect_websocket(lambda ws: f"/ws/tickets/{ticket.pk}/" in ws.url) as opened:
+    with page.expect_websocket(lambda ws: f"/ws/tickets/{ticket.pk}/" in ws.url):
         page.goto(f"{asgi_server.url}/tickets/{ticket.number}/")
-    opened.value.wait_for_event("framereceived")
+    expect(page.locator("html[data-live=socket]")).to_be_attached(timeout=15_000)  # joined: the server greeted it
     expect(page.locator("#ticket-title")).to_contain_text(ticket.subject)
     page.evaluate("() => { window.__sameDocument = true; }")  # gone if anything reloads the page
 
@@ -114,9 +114,9 @@ def test_agent_customer_and_colleague_work_one_ticket_end_to_end(world, asgi_ser
     expect(rows.first).to_contain_text(ticket.subject)
     expect(rows.first.locator(".priority-high")).to_have_text("Alta")
     expect(uno).to_have_url(re.compile(r"/bandeja/\?.*priority=high"))
-    with uno.expect_websocket(lambda ws: f"/ws/tickets/{ticket.pk}/" in ws.url) as opened:
+    with uno.expect_websocket(lambda ws: f"/ws/tickets/{ticket.pk}/" in ws.url):
         rows.first.locator("a.ticket-link").click()
-    opened.value.wait_for_event("framereceived")
+    expect(uno.locator("html[data-live=socket]")).to_be_attached(timeout=15_000)  # joined: the server greeted it
     expect(uno).to_have_url(re.compile(rf"/tickets/{ticket.number}/$"))
     expect(uno.locator("#ticket-title")).to_contain_text(ticket.subject)
     uno.evaluate("() => { window.__sameDocument = true; }")

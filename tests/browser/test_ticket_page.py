@@ -125,9 +125,9 @@ def test_a_colleague_s_change_refreshes_header_and_panel_in_place(world, asgi_se
 
     page, ticket = new_page(), world.ticket_a
     login(page, asgi_server, world.agent1.email, PASSWORD)
-    with page.expect_websocket() as opened:
+    with page.expect_websocket(lambda ws: f"/ws/tickets/{ticket.pk}/" in ws.url):
         page.goto(f"{asgi_server.url}/tickets/{ticket.number}/")
-    opened.value.wait_for_event("framereceived")  # joined: the server greets with the presence list
+    expect(page.locator("html[data-live=socket]")).to_be_attached(timeout=15_000)  # joined: the server greeted it
     page.evaluate("() => { window.__sameDocument = true; }")
 
     # The colleague changes it through the API (the server's thread: the event leaves from there).

@@ -103,6 +103,7 @@
           up = true;
           attempts = 0;
           window.clearTimeout(silence);
+          document.documentElement.setAttribute("data-live", "socket");  // joined (tests wait on it)
           handlers.up();
         }
         handlers.message(data);
@@ -111,6 +112,7 @@
         window.clearTimeout(silence);
         socket = null;
         up = false;
+        document.documentElement.setAttribute("data-live", "down");
         if (REFUSED.indexOf(event.code) !== -1) {
           stopped = true;
           handlers.refused();
