@@ -53,6 +53,9 @@ class RequestTooBigMiddleware:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return error_response(request, status=413, code="request_too_large")
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            # No text field takes NUL (PostgreSQL refuses it): a clear 400, never a 500 later.
+            return error_response(request, status=400)
         return self.get_response(request)
 
     @staticmethod

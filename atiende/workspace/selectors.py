@@ -341,7 +341,7 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
     Plain LIKE matching, not full-text search: the number is a unique-index lookup and
     requesters are found in the customers table first, but "subject contains" reads tickets
     newest first until `limit` match (a rare word reads the whole table)."""
-    text = " ".join((text or "").split())[:SEARCH_MAX_CHARS]
+    text = " ".join((text or "").replace("\x00", "").split())[:SEARCH_MAX_CHARS]  # PostgreSQL refuses NUL
     number_text = text.removeprefix("#").strip()
     number = int(number_text) if number_text.isascii() and number_text.isdigit() else None
     visible = ticket_list(user=user)

@@ -296,3 +296,11 @@ def test_attachment_missing_from_storage_is_a_404_not_a_500(world, attachment):
     page = Client()
     page.force_login(world.customer_a.user, backend="atiende.accounts.backends.EmailBackend")
     assert page.get(f"/tickets/adjuntos/{attachment.public_id}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_address_is_a_clear_400_not_a_database_error(world):
+    page = world.client_for(world.agent1).get("/bandeja/?tag=a%00b")
+    api = world.client_for(world.agent1).get("/api/v1/tickets/?tag=a%00b", HTTP_ACCEPT="application/json")
+    assert (page.status_code, api.status_code) == (400, 400)
+    assert api.json()["error"]["code"] == "bad_request"
