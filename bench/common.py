@@ -443,3 +443,57 @@ def run_reads(args: argparse.Namespace, *, token: str, scenarios: list[tuple[str
             print_cpu(result)
             out.append({"scenario": label, "url": url, **result.as_dict(), "rounds": [r.as_dict() for r in rounds]})
     return out
+
+
+# --- page scenarios (session cookie instead of a token) -----------------------------------------
+
+def headers_lua(headers: dict[str, str]) -> str:
+    """A wrk Lua prelude sending these headers on every request (e.g. a session Cookie)."""
+    return "".join(f"wrk.headers[{lua_quote(name)}] = {lua_quote(value)}\n" for name, value in headers.items())
+
+
+def get_page(url: str, headers: dict[str, str]) -> str:
+    """The HTML of a page, or exit with its status (a redirect to the sign-in page is an error)."""
+    import httpx
+
+    response = httpx.get(url, headers=headers, timeout=30, follow_redirects=False)
+    if response.status_code != 200:
+        sys.exit(f"GET {url} -> {response.status_code} {response.headers.get('location', '')}: {response.text[:300]}")
+    return response.text
+
+
+def run_reads_as(args: argparse.Namespace, *, headers: dict[str, str], scenarios: list[tuple[str, str, float | None]],
+                 check=None) -> list[dict]:
+    """Like `run_reads`, with any request headers (pages: a session cookie) and a target per
+    scenario (label, url, target ms or None). `check(url)`, when given, runs before and after each
+    scenario's rounds: wrk counts only 4xx/5xx as errors, so a lost session (a 302 to the
+    sign-in page) would otherwise pass unnoticed."""
+    kind = client_kind(args.client)
+    lua = headers_lua(headers)
+    out = []
+    for label, url, target_ms in scenarios:
+        for concurrency in sorted({1, args.concurrency}):
+            if check:
+                check(url)
+            if kind == "wrk":
+                def run(duration: float, url: str = url, concurrency: int = concurrency) -> Result:
+                    return run_wrk(url, lua, concurrency=concurrency, duration=duration,
+                                   server_pid=args.server_pid, env={})
+            else:
+                def run(duration: float, url: str = url, concurrency: int = concurrency) -> Result:
+                    return run_httpx(lambda i: ("GET", url, headers, None), concurrency=concurrency,
+                                     duration=duration, server_pid=args.server_pid, expected=200)
+            print(f"  {label}, {concurrency} client{'s' if concurrency > 1 else ''}:", flush=True)
+            result, rounds = run_rounds(run, rounds=args.rounds, warmup=args.warmup, duration=args.duration,
+                                        label=label)
+            if check:
+                check(url)
+            print(f"    MEDIAN: {result.line()}")
+            if target_ms:
+                print(f"    p95 {result.p95_ms:.1f} ms (target <= {target_ms:.0f}: {verdict(result.p95_ms, target_ms)})")
+            if result.errors:
+                print(f"    WARNING: {result.errors} requests did not answer 200")
+            print_cpu(result)
+            out.append({"scenario": label, "url": url, "target_ms": target_ms, **result.as_dict(),
+                        "rounds": [r.as_dict() for r in rounds]})
+    return out

@@ -75,6 +75,8 @@ echo "== reads: ticket list (page 1 and deep page)"
 $PY bench/bench_list.py
 echo "== reads: one ticket with 20 messages"
 $PY bench/bench_ticket.py
+echo "== pages: the inbox and the ticket page, as an agent's browser loads them (session cookie)"
+$PY bench/bench_pages.py
 echo "== writes: ticket creation"
 $PY bench/bench_create.py
 echo "== memory of the web workers after all the load"

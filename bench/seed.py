@@ -163,8 +163,8 @@ def load(url: str, *, teams: int, agents: int, organizations: int, customers: in
         now_sql = f"'{now.isoformat()}'::timestamptz"
 
         conn.execute(
-            "INSERT INTO accounts_team (id, name, description, escalation_team_id) "
-            "SELECT g, 'Equipo ' || lpad(g::text, 2, '0'), 'Equipo de soporte ' || g, NULL "
+            "INSERT INTO accounts_team (id, name, description, email_signature, escalation_team_id) "
+            "SELECT g, 'Equipo ' || lpad(g::text, 2, '0'), 'Equipo de soporte ' || g, '', NULL "
             f"FROM generate_series(1, {teams}) g"
         )
         # Agents: the designated agent, an admin, then `agents` ordinary agents.

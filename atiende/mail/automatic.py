@@ -106,13 +106,16 @@ def _bounce_evidence(parsed: ParsedMessage) -> tuple[str, bool] | None:
     if failed:
         return _evidence("X-Failed-Recipients", failed), False
     bounce_subject = bool(BOUNCE_SUBJECT.search(parsed.subject))
-    bounce_words = bool(BOUNCE_TEXT.search(parsed.text[:TEXT_SCAN_LIMIT]))
     # MAILER-DAEMON sends nothing but delivery reports; a postmaster may be a person.
     daemon = is_daemon_address(parsed.from_address, postmaster=False)
-    if daemon or (_daemon_sender(parsed) and (bounce_subject or bounce_words)):
+    if daemon:
         return _evidence("From", _sender_label(parsed)), False
-    if _null_sender(parsed) and (bounce_subject or bounce_words):
-        return _evidence("Return-Path", "<>"), False
+    daemon_like, null_sender = _daemon_sender(parsed), _null_sender(parsed)
+    if not (bounce_subject or daemon_like or null_sender):
+        return None  # the wording alone decides nothing: most mail ends here, text unread
+    bounce_words = BOUNCE_TEXT.search(parsed.text[:TEXT_SCAN_LIMIT]) is not None
+    if (daemon_like or null_sender) and (bounce_subject or bounce_words):
+        return (_evidence("From", _sender_label(parsed)) if daemon_like else _evidence("Return-Path", "<>")), False
     # From a person's address: the subject and the text must both read as a failure notice, and
     # it must not be a customer forwarding one they received.
     if bounce_subject and bounce_words and not FORWARD_PREFIX.match(parsed.subject):

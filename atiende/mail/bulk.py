@@ -13,6 +13,7 @@ Imports never answer anyone.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from atiende.tickets.services.imports import (
     IncomingTicket,
     channel_replies_import,
     channel_tickets_import,
+    save_new_file,
     takes_reply_quietly,
 )
 
@@ -55,7 +56,7 @@ from .tokens import token_in
 BATCH = 200
 
 
-@dataclass
+@dataclass(eq=False)  # items are compared by identity (a field-by-field == compared raw bytes)
 class _Item:
     raw: bytes
     parsed: ParsedMessage | None = None
@@ -99,7 +100,7 @@ def _take_batch(raws: list[bytes], source: str, mailbox: Mailbox | None) -> Coun
     fast = [item for item in items if not item.slow and item.key]
     senders = customers_get_or_create_by_emails({item.parsed.from_address: item.parsed.from_name for item in fast})
     new = [item for item in fast if item.ticket is None and item.answers is None]
-    replies = [item for item in fast if item not in new]
+    replies = [item for item in fast if item.ticket is not None or item.answers is not None]
     team = mailbox.team if mailbox else None
     first_messages = channel_tickets_import(
         [IncomingTicket(senders[_address(item)], item.parsed.subject or _("(no subject)"), body_text(item.parsed.text),
@@ -116,7 +117,7 @@ def _take_batch(raws: list[bytes], source: str, mailbox: Mailbox | None) -> Coun
     for item, message in zip(replies, reply_messages, strict=True):
         item.extra.update(ticket=message.ticket, message=message, kind=InboundKind.REPLY)
     _record(fast, source, mailbox)
-    counts.update(Outcome.NEW_TICKET if item in new else Outcome.REPLY for item in fast)
+    counts.update([Outcome.NEW_TICKET] * len(new) + [Outcome.REPLY] * len(replies))
     for item in items:
         if item.slow:
             counts[ingest(item.raw, source=source, mailbox=mailbox, answer=False).outcome] += 1
@@ -201,7 +202,7 @@ def _record(items: list[_Item], source: str, mailbox: Mailbox | None) -> None:
             sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=item.extra["kind"],
             ticket=item.extra["ticket"], message=item.extra["message"],
         )
-        record.raw.save("message.eml", ContentFile(item.raw), save=False)
+        save_new_file(record, "raw", "message.eml", item.raw)
         records.append(record)
         link_inline_images(item.extra["message"], parsed)
     InboundMessage.objects.bulk_create(records)
@@ -211,6 +212,7 @@ def _address(item: _Item) -> str:
     return item.parsed.from_address
 
 
+@functools.lru_cache(maxsize=4096)  # senders write again and again
 def _valid_address(address: str) -> bool:
     try:
         normalize_identity("email", address)

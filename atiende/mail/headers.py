@@ -19,6 +19,7 @@ from .charsets import SURROGATE, decode_text, repair_surrogates
 
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
 ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+FOLD = re.compile(r"\r?\n[ \t]*")
 # RFC 5322 lines are at most 998 characters; longer ids are junk, not identities.
 MAX_ID_LENGTH = 998
 
@@ -200,7 +201,9 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def unfold(value: str) -> str:
-    return re.sub(r"\r?\n[ \t]*", " ", value).strip()
+    if "\n" not in value:  # most headers are not folded
+        return value.strip()
+    return FOLD.sub(" ", value).strip()
 
 
 def collapse(value: str) -> str:

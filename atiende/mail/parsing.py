@@ -11,6 +11,7 @@ the raw bytes in the quarantine list with that reason. Callers write:
 
 Parsing uses the standard library's modern policy first and the compat32 policy when the modern
 one fails on a message; bodies are decoded with our own charset handling (see `charsets`).
+Plain MIME messages reach the same `Message` tree faster through `mimesplit`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .headers import (
     raw_header,
 )
 from .htmltext import html_to_text
+from .mimesplit import split_message
 from .parts import ParsedAttachment, TooComplex, collect_parts, content_type_of
 
 __all__ = ["Mailbox", "ParsedAttachment", "ParsedMessage", "Quarantine", "parse_message"]
@@ -62,17 +64,46 @@ class _RememberingHeaders(HeaderRegistry):
     The parser and our code read each part's Content-Type several times, and every read parses
     the value again; values repeat across messages too. Header objects are immutable, so
     sharing them is safe. This makes parsing about three times faster.
+
+    Values that differ in every message (a Subject, a multipart Content-Type with its
+    boundary) are remembered apart, briefly, so that they do not push out those that come back:
+    a sender's From, the usual Content-Types. An import of 10,000 messages from 3,000 senders
+    then parses each sender's From about once instead of twice.
+
+    The standard registry also builds a new class for every header object it makes; here each
+    header name gets its class once (the same bases, so the same behaviour), which saves the
+    time and the garbage of thousands of classes per import.
     """
 
     MAX_REMEMBERED_LENGTH = 998  # longer values are rare and would fill memory
+    MAX_CLASSES = 512
 
     def __init__(self) -> None:
         super().__init__()
-        self._remembered = functools.lru_cache(maxsize=4096)(super().__call__)
+        make = super().__call__
+        self._remembered = functools.lru_cache(maxsize=4096)(make)  # about 15 KB each
+        self._this_message = functools.lru_cache(maxsize=64)(make)
+        self._classes: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()  # the standard registry's lookup key
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = super().__getitem__(name)
+            if len(self._classes) < self.MAX_CLASSES:  # header names are the sender's choice
+                self._classes[key] = cls
+        return cls
+
+    def forget(self) -> None:
+        self._remembered.cache_clear()
+        self._this_message.cache_clear()
 
     def __call__(self, name: str, value: str) -> BaseHeader:
         if len(value) > self.MAX_REMEMBERED_LENGTH:
             return super().__call__(name, value)
+        key = name.lower()
+        if key == "subject" or (key == "content-type" and "boundary" in value.lower()):
+            return self._this_message(name, value)
         return self._remembered(name, value)
 
 
@@ -81,6 +112,11 @@ MODERN_POLICY = policy.default.clone(header_factory=_RememberingHeaders())
 # some malformed values that the old, string-based policy simply keeps).
 PARSER_POLICIES = (MODERN_POLICY, policy.compat32)
 UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def forget_remembered_headers() -> None:
+    """Drop the parsed headers kept for speed (up to about 60 MB after a large import)."""
+    MODERN_POLICY.header_factory.forget()
 
 
 class Quarantine(Exception):
@@ -138,11 +174,17 @@ class ParsedMessage:
         return tuple(dict.fromkeys(item for item in ordered if item))
 
 
-def parse_message(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedMessage:
+def parse_message(
+    raw: bytes, *, max_attachment_bytes: int | None = None, split: bool = True
+) -> ParsedMessage:
     """Parse an RFC 5322 message; raises only `Quarantine`.
 
     Attachment parts larger than `max_attachment_bytes` (decoded) are left out and their names
     listed in `oversized_attachments`, so the caller can tell the sender.
+
+    Plain MIME messages are split by `mimesplit` into the tree the standard parser would build,
+    faster; anything else, or anything that goes wrong with that tree, is parsed by the standard
+    parser. `split=False` always uses the standard parser (tests compare the two).
     """
     raw = bytes(raw)
     if not raw.strip():
@@ -150,6 +192,13 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int | None = None) -> Par
     digest = hashlib.sha256(raw).hexdigest()
     # Some pipes prepend blank lines, which would make every header part of the body.
     source = raw.lstrip(b"\r\n")
+    if split:
+        try:
+            tree = split_message(source, MODERN_POLICY)
+            if tree is not None:
+                return _build(tree, digest, max_attachment_bytes)
+        except Exception:  # anything unexpected: the standard parser below decides
+            pass
     failure: Exception | None = None
     for parser_policy in PARSER_POLICIES:
         try:

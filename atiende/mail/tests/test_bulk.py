@@ -1,8 +1,12 @@
 """Imports in bulk give what one-by-one ingestion gives, a batch per transaction."""
 
+import os
+import stat
 from email.message import EmailMessage
+from unittest import mock
 
 import pytest
+from django.core.files.storage import FileSystemStorage, default_storage
 
 from atiende.mail.bulk import ingest_many
 from atiende.mail.models import InboundMessage, QuarantinedMessage
@@ -10,6 +14,7 @@ from atiende.mail.services import Outcome
 from atiende.sla.models import Calendar, Clock
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Attachment, Message, Ticket
+from atiende.tickets.services.imports import save_new_file
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +92,27 @@ def test_a_reply_to_a_reply_in_the_same_batch_joins_the_first_ticket():
     counts = ingest_many([email(1), email(2, replying_to=1), email(3, replying_to=2)], source="file")
     assert (counts[Outcome.NEW_TICKET], counts[Outcome.REPLY]) == (1, 2)
     assert Ticket.objects.get().messages.count() == 3
+
+
+def test_imported_files_are_stored_as_the_storage_stores_them(settings):
+    # Written by save_new_file, never by the storage's own save, yet just as the storage would.
+    with mock.patch.object(FileSystemStorage, "save", side_effect=AssertionError("the slow way")):
+        ingest_many([email(1), email(2, attachment=True)], source="file")
+    record = InboundMessage.objects.get(key="m1@correo.mx")
+    attachment = Attachment.objects.get()
+    assert record.raw.name.startswith("mail/") and record.raw.read() == email(1)
+    assert attachment.file.name.startswith("attachments/")
+    assert attachment.file.read() == b"\x89PNG\r\n\x1a\n" + bytes(200)
+    for name in (record.raw.name, attachment.file.name):
+        assert stat.S_IMODE(os.stat(default_storage.path(name)).st_mode) == settings.FILE_UPLOAD_PERMISSIONS
+    # A name already taken goes through the storage's own save, which finds another.
+    taken = InboundMessage(key="x")
+    taken_name = record.raw.name
+    InboundMessage.raw.field.generate_filename = lambda instance, filename: taken_name
+    try:
+        save_new_file(taken, "raw", "message.eml", b"other")
+    finally:
+        del InboundMessage.raw.field.generate_filename
+    assert taken.raw.name != taken_name and taken.raw.read() == b"other"
+    assert record.raw.open("rb").read() == email(1)
+

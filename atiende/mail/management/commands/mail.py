@@ -10,6 +10,7 @@ Imports send no acknowledgements: replaying history must not write to every cust
 
 from __future__ import annotations
 
+import gc
 import logging
 import mailbox
 import os
@@ -18,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,10 +30,12 @@ from django.utils.translation import ngettext
 
 from atiende.mail.bulk import ingest_many
 from atiende.mail.models import Mailbox
+from atiende.mail.parsing import forget_remembered_headers
 from atiende.mail.polling import mailbox_poll, mailbox_watch
 from atiende.mail.services import Outcome
 
 PROGRESS_EVERY = 1000
+FULL_COLLECTION_EVERY = 50  # batches
 MBOX_START = b"From "
 
 
@@ -98,7 +102,8 @@ class Command(BaseCommand):
         level = task_log.level
         task_log.setLevel(logging.WARNING)
         try:
-            self._ingest_items(paths)
+            with _collecting_between_batches():
+                self._ingest_items(paths)
         finally:
             task_log.setLevel(level)
 
@@ -116,7 +121,12 @@ class Command(BaseCommand):
                 else:
                     yield item.raw
 
+        batches = 0
+
         def progress(batch: Counter[str]) -> None:
+            nonlocal batches
+            batches += 1
+            gc.collect(2 if batches % FULL_COLLECTION_EVERY == 0 else 1)  # see _collecting_between_batches
             before = outcomes.total()
             outcomes.update(batch)
             if outcomes.total() // PROGRESS_EVERY > before // PROGRESS_EVERY:
@@ -182,6 +192,31 @@ class Command(BaseCommand):
                 self.stderr.write(f"{box.name}: {box.last_error}")
         if failed:
             raise CommandError(_("Could not read: %(names)s") % {"names": ", ".join(failed)})
+
+
+@contextmanager
+def _collecting_between_batches() -> Iterator[None]:
+    """Garbage cycles are collected after each batch instead of every 700 allocations.
+
+    Parsing allocates many short-lived containers; with automatic collection the collector
+    took about a tenth of an import's CPU, mostly rescanning the same long-lived objects
+    (Django's, the parser's caches). What is alive when the import starts is frozen and never
+    rescanned; the young generations are collected after each committed batch, which frees
+    what that batch left behind, and everything else every FULL_COLLECTION_EVERY batches.
+    """
+    gc.collect()
+    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # The header cache holds most objects left; without it, the collections Python runs
+        # when the process exits take a fifth of the time (they took 1.5 s after 10,000 messages).
+        forget_remembered_headers()
+        if was_enabled:
+            gc.enable()
+        gc.unfreeze()
 
 
 def summary_lines(outcomes: Counter[str]) -> list[str]:
