@@ -96,6 +96,7 @@ def test_keyboard_help_search_and_next_ticket(world, tickets, live_server, page,
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
+    page.locator("#inbox-title").click()  # focus back on the page, as after reading the help
     page.keyboard.press("/")
     expect(page.locator("#quick-search")).to_be_focused()
     page.keyboard.type("dominio")  # typing in a field fires no shortcut ("d", "o" …)
