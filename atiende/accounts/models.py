@@ -67,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        indexes = [
+            # The agent pickers list ~100 agents by name among hundreds of thousands of customers.
+            models.Index(fields=["name", "id"], condition=models.Q(kind="agent"), name="user_agent_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

@@ -3,7 +3,6 @@ what is allowed and valid, and their errors come back onto the form (`add_domain
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from django import forms
@@ -17,6 +16,7 @@ from atiende.core.db import MAX_ID
 from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError
 from atiende.core.middleware import RequestTooBigMiddleware
+from atiende.core.options import option_tags
 
 from .models import CustomFieldKind, MessageKind, Priority, Ticket, TicketType
 from .selectors import PanelChoices
@@ -51,12 +51,8 @@ class FastSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>{escape(str(label))}</option>'
-            for key, label in self.choices
-        )
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 (every part escaped above)
+        options = option_tags(self.choices, self.format_value(value))
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 (attributes escaped by flatatt)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -22,11 +22,11 @@ from atiende.accounts.selectors import team_ids_of
 from atiende.core import clock
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
-from atiende.customers.models import Customer, IdentityKind, Organization
+from atiende.customers.models import Customer, IdentityKind
 from atiende.customers.selectors import organization_list
 from atiende.sla.selectors import BadgeView, badge_view
 from atiende.tickets.models import Ticket
-from atiende.tickets.selectors import TicketFilters, tag_names_by_ticket, ticket_list
+from atiende.tickets.selectors import TicketFilters, for_pages, tag_names_by_ticket, ticket_list
 from atiende.tickets.status import ACTIVE_STATUSES, TicketStatus
 
 from .models import InboxSort, SavedView
@@ -163,7 +163,7 @@ def _filtered(*, user: User, filters: InboxFilters, sla_running: bool = False) -
         qs = qs.filter(team_id__in=team_ids_of(user))
     if filters.solved_within:
         qs = qs.filter(solved_at__gte=clock.now() - timedelta(days=filters.solved_within))
-    return qs
+    return for_pages(qs)
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -304,22 +304,24 @@ def view_counts(*, user: User, views: Sequence[InboxView], cap: int = COUNT_CAP)
 
 @dataclass(frozen=True)
 class FilterChoices:
-    teams: list[Team]
-    agents: list[User]
-    organizations: list[Organization]
+    """(id, name) pairs: plain tuples, since 500 organizations as model objects cost milliseconds."""
+
+    teams: list[tuple[int, str]]
+    agents: list[tuple[int, str]]
+    organizations: list[tuple[int, str]]
 
 
 def filter_choices(*, user: User, organization_id: int | None = None) -> FilterChoices:
     """Teams, assignable agents and organizations for the filter and bulk forms (ids and names)."""
     directory = can_view_directory(user)
-    teams = list(Team.objects.order_by("name").only("id", "name")) if directory else []
+    teams = list(Team.objects.order_by("name").values_list("id", "name")) if directory else []
     agents = list(
         User.objects.filter(kind=UserKind.AGENT, is_active=True, role__in=[Role.ADMIN, Role.SUPERVISOR, Role.AGENT])
-        .order_by("name", "id").only("id", "name")
+        .order_by("name", "id").values_list("id", "name")
     ) if directory else []
-    visible = organization_list(user=user).select_related(None).only("id", "name")
+    visible = organization_list(user=user).select_related(None).order_by("name", "id").values_list("id", "name")
     organizations = list(visible[:ORGANIZATION_OPTIONS])
-    if organization_id is not None and all(org.pk != organization_id for org in organizations):
+    if organization_id is not None and all(pk != organization_id for pk, _name in organizations):
         organizations += list(visible.filter(pk=organization_id))
     return FilterChoices(teams, agents, organizations)
 
@@ -344,7 +346,7 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
     text = " ".join((text or "").replace("\x00", "").split())[:SEARCH_MAX_CHARS]  # PostgreSQL refuses NUL
     number_text = text.removeprefix("#").strip()
     number = int(number_text) if number_text.isascii() and number_text.isdigit() else None
-    visible = ticket_list(user=user)
+    visible = for_pages(ticket_list(user=user))
     exact = list(visible.filter(number=number)[:1]) if number is not None and is_id(number) else []
     if len(text) < SEARCH_MIN_CHARS:
         return SearchResult(text, exact, too_short=not exact)

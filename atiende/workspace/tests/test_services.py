@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.tickets.models import Message, Ticket, TicketEvent
@@ -22,6 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 # --- saved views --------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 def test_a_saved_view_stores_its_filters_and_order(world):
     filters = InboxFilters(statuses=("open",), team="mine", tag="vip")
