@@ -89,6 +89,9 @@ TEMPLATES = [
     },
 ]
 
+# <input> widgets built in Python, the rest through Django's templates (atiende/core/forms.py).
+FORM_RENDERER = "atiende.core.forms.FastInputRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:

@@ -15,8 +15,8 @@ from atiende.accounts.permissions import is_staff_agent
 from atiende.core.db import MAX_ID
 from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError
+from atiende.core.markup import option_tags
 from atiende.core.middleware import RequestTooBigMiddleware
-from atiende.core.options import option_tags
 
 from .models import CustomFieldKind, MessageKind, Priority, Ticket, TicketType
 from .selectors import PanelChoices

@@ -357,16 +357,26 @@ class RequesterCard:
 
 
 def requester_card(*, user: User, ticket: Ticket, limit: int = 5) -> RequesterCard:
+    """The requester, their organization's plan and account manager, and a few of their other
+    tickets: only the columns the card shows (the account manager is a user row, password hash
+    included, and the recent tickets need no joins)."""
     from atiende.customers.selectors import customer_list
 
     customer = (
         customer_list(user=user)
-        .select_related("organization__support_plan", "organization__account_manager", "organization__sector")
+        .select_related("organization__support_plan", "organization__account_manager")
+        .only(
+            "id", "name", "organization__id", "organization__name", "organization__segment",
+            "organization__support_plan__id", "organization__support_plan__name",
+            "organization__account_manager__id", "organization__account_manager__name",
+        )
         .filter(pk=ticket.requester_id)
         .first()
     )
     recent = list(
-        for_pages(ticket_list(user=user, filters=TicketFilters(requester_id=ticket.requester_id)))
+        ticket_list(user=user, filters=TicketFilters(requester_id=ticket.requester_id))
+        .select_related(None)
+        .only("id", "number", "subject", "status", "updated_at")
         .exclude(pk=ticket.pk)
         .order_by("-updated_at", "-id")[:limit]
     )

@@ -38,6 +38,7 @@ from .forms import (
     TakeForm,
 )
 from .models import LinkKind, Ticket
+from .timeline_html import timeline_items_html
 
 PAGE_ROWS = 50
 
@@ -151,7 +152,7 @@ def timeline_since_view(request: HttpRequest, number: int) -> HttpResponse:
         items = selectors.ticket_timeline(user=request.user, ticket=ticket, after_message_id=int(raw))
     except NotFound:
         raise Http404() from None
-    return render(request, "tickets/_timeline_items.html", {"items": items, "ticket": ticket})
+    return HttpResponse(timeline_items_html(items, number=ticket.number))
 
 
 @login_required

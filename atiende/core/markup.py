@@ -1,12 +1,19 @@
-"""`<option>` lists built in Python: the inbox and the ticket page list every agent and up to 500
-organizations, and a template loop (or Django's option template) costs a few milliseconds per list."""
+"""HTML fragments built in Python for the pages agents load all day.
+
+The template engine resolves, localizes and escapes one node at a time: a list of 500
+organizations, 50 inbox rows or 20 messages cost it several milliseconds each, which the pages'
+speed targets cannot afford. These helpers build the same markup directly. Every value placed in
+it goes through `escape` (the stdlib's, which Django's own wraps), and the stored-XSS corpus in
+tests/security runs through every page that uses them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape  # the stdlib's: Django's own wraps it and is slower per call
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -29,3 +36,11 @@ def option_tags(choices: Iterable[Any], chosen: Any = None) -> SafeString:
         mark = " selected" if value in selected else ""
         parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
     return mark_safe("".join(parts))  # noqa: S308 (every value and label escaped above)
+
+
+def time_tag(moment: datetime) -> str:
+    """`<time>` with the moment in the viewer's time zone, shown in their locale's short format
+    (what `{{ moment|date:"SHORT_DATETIME_FORMAT" }}` gives in a template)."""
+    local = timezone.localtime(moment)
+    shown = escape(formats.date_format(local, "SHORT_DATETIME_FORMAT"))
+    return f'<time datetime="{local.isoformat()}">{shown}</time>'
