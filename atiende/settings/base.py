@@ -135,6 +135,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# When an inbox's websocket is down (a proxy that drops upgrades), how often it re-reads its rows.
+LIVE_INBOX_POLL_SECONDS = 20
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

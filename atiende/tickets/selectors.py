@@ -479,8 +479,9 @@ def ticket_workspace(*, user: User, ticket: Ticket, now: datetime) -> TicketWork
 
 
 def message_original_get(*, user: User, ticket: Ticket, message_id: Any):
-    """The stored email a message of `ticket` came from, for agents (as the API's "original"
-    endpoint decides: the original may carry addresses and quoted text customers should not get)."""
+    """The stored email a message of `ticket` came from, for agents only: the original may carry
+    addresses and quoted text customers should not get. The ticket page and the API's "original"
+    endpoint both read it here, after checking the viewer may see `ticket`."""
     from atiende.mail.models import InboundMessage
 
     if not sees_internal(user) or not is_id(message_id):

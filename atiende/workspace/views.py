@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -101,6 +102,7 @@ def _render_inbox(request: HttpRequest, data: Params, *, status: int = 200, **ex
         # The counts (the page's costliest query) arrive just after it, from the counts fragment.
         "views": views, "counts": None,
         "choices": selectors.filter_choices(user=user, organization_id=resolved.query.filters.organization),
+        "poll_ms": settings.LIVE_INBOX_POLL_SECONDS * 1000,
         **FORM_CHOICES, **_inbox_urls(resolved, page), **extra,
     }
     return render(request, "workspace/inbox.html", context, status=status)

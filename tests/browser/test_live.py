@@ -118,3 +118,37 @@ def test_a_new_ticket_appears_in_the_inbox_without_reloading(world, asgi_server,
     assert changed.status == 200, changed.text()
     page.wait_for_timeout(1500)  # more than the refresh's debounce
     assert len(refreshes) == 1
+
+
+def test_with_websockets_blocked_the_inbox_polls_for_new_tickets(world, asgi_server, new_page, login, settings):
+    from atiende.accounts.services import token_issue
+
+    settings.LIVE_INBOX_POLL_SECONDS = 1  # 20 s in production; the same code path, sooner
+    page = new_page()
+    traffic = Traffic()
+    page.on("request", lambda request: "/bandeja/filas/" in request.url and traffic.polls.append(request.url))
+
+    def refuse(ws) -> None:
+        traffic.sockets.append(ws.url)
+        ws.close(code=1011)
+
+    page.route_web_socket("**/ws/**", refuse)
+    login(page, asgi_server, world.agent1.email, PASSWORD)
+    page.goto(f"{asgi_server.url}/bandeja/")
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator("#inbox-rows")).to_contain_text(world.ticket_a.subject)
+    for _ in range(100):  # the first poll goes out as soon as the socket fails
+        if traffic.polls:
+            break
+        page.wait_for_timeout(100)
+    assert traffic.polls, "the inbox did not start polling"
+
+    token = token_issue(user=world.customer_a.user)  # after that first poll: a later one must find it
+    created = page.request.post(f"{asgi_server.url}/api/v1/tickets/", headers={"Authorization": f"Token {token}"},
+                                data={"subject": "El correo rebota", "body": "Desde ayer."})
+    assert created.status == 201, created.text()
+
+    expect(page.locator("#inbox-rows")).to_contain_text("El correo rebota", timeout=POLLING_WAIT_MS)
+    assert page.evaluate("window.notReloaded") is True
+    assert any("/ws/inbox/" in url for url in traffic.sockets)  # it tried the socket first
+    assert len(traffic.polls) >= 2

@@ -59,9 +59,9 @@ DAMAGE = st.lists(
 )
 
 
-def _filename_header(draw: st.DrawFn, name: str) -> str:
+def _filename_header(draw: st.DrawFn, name: str, *, charset_line_breaks: bool = True) -> str:
     style = draw(st.sampled_from(["quoted", "rfc2231", "rfc2047", "continuation", "bare"]))
-    charset = draw(CHARSETS)
+    charset = draw(CHARSETS if charset_line_breaks else CHARSETS.filter(lambda c: "\r" not in c and "\n" not in c))
     encoded = urllib.parse.quote(name.encode("utf-8", "surrogatepass"))
     if style == "rfc2231":
         return f"filename*={charset}''{encoded}"
@@ -165,8 +165,8 @@ def test_hostile_mime_never_crashes_and_names_are_never_paths(raw):
 @PROPERTY_SETTINGS
 @given(TRAVERSAL_NAMES, CHARSETS.filter(lambda charset: "\r" not in charset and "\n" not in charset), st.data())
 def test_attachment_names_never_escape_storage(name, charset, data):
-    # A line break in the charset would end the header and, rightly, the attachment with it.
-    header = _filename_header(data.draw, name)
+    # A line break in a charset would end the header and, rightly, the attachment with it.
+    header = _filename_header(data.draw, name, charset_line_breaks=False)
     raw = (
         "From: a@b.mx\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
         f"Content-Type: application/octet-stream; charset={charset}\r\n"

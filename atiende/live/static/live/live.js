@@ -388,7 +388,9 @@
       pending = window.setTimeout(refresh, INBOX_DEBOUNCE_MS);
     }
 
-    var polling = poller(refreshSoon, INBOX_POLL_MS);
+    var inbox = document.querySelector(".inbox[data-poll-ms]");
+    var pollMs = (inbox && parseInt(inbox.getAttribute("data-poll-ms"), 10)) || INBOX_POLL_MS;
+    var polling = poller(refreshSoon, pollMs);
     liveSocket("/ws/inbox/", {
       up: function () {
         if (polling.running()) refreshSoon();  // catch up on what changed while down
