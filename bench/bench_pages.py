@@ -5,7 +5,7 @@ following `--depth` (200) "Next" links, GET /bandeja/?status=open&team=1 (filter
 and GET /tickets/<number>/ of the designated ticket (20 messages), as the designated agent (role
 *agent*, teams 1 and 2, so the visibility rules apply). Targets (issue 3): inbox p95 <= 80 ms,
 ticket page p95 <= 60 ms, with 1 client; 8 concurrent clients are measured for information.
-The views' counts fragment (GET /bandeja/conteos/, computed inside every inbox page as well) is
+The views' counts fragment (GET /bandeja/conteos/, which every inbox page requests once it has loaded) is
 timed alone, for information: it shows what the sidebar's counts cost.
 
 Pages authenticate with a session cookie, not a token: before measuring, a short-lived helper
@@ -220,7 +220,7 @@ def main() -> None:
                 "inbox_deep": f"inbox page {setup['depth'] + 1} ({setup['depth']} x Next)",
                 "inbox_filtered": f"inbox filtered GET {filtered}",
                 "ticket": f"ticket page GET {ticket_url} (20 messages)",
-                "counts": f"view counts fragment GET {COUNTS} (inside every inbox page)"}
+                "counts": f"view counts fragment GET {COUNTS} (requested by every inbox page once loaded)"}
     target = {"ticket": TICKET_TARGET_MS, "counts": None}
     scenarios = [(label_of[name], base + page["url"], target.get(name, INBOX_TARGET_MS)) for name, page in pages.items()]
     results = common.run_reads_as(args, headers=headers, scenarios=scenarios, check=check)
