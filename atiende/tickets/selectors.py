@@ -265,9 +265,7 @@ def ticket_timeline(*, user: User, ticket: Ticket, after_message_id: int | None 
     With `after_message_id`, only what came after that message of this ticket (NotFound for any
     other id): messages after it, and events from its instant on (an event recorded with the
     message, such as the status it changed, belongs after it). Callers skip ids they already show."""
-    events = event_list(user=user, ticket=ticket).only(
-        "id", "ticket_id", "field", "old_value", "new_value", "note", "created_at", "actor__id", "actor__name"
-    )
+    events = _timeline_events(user, ticket)
     messages = _timeline_messages(user, ticket)
     if after_message_id is not None:
         anchor = messages.filter(pk=after_message_id).values_list("created_at", flat=True).first() if is_id(after_message_id) else None
@@ -275,6 +273,34 @@ def ticket_timeline(*, user: User, ticket: Ticket, after_message_id: int | None 
             raise NotFound()
         messages = messages.filter(Q(created_at__gt=anchor) | Q(created_at=anchor, pk__gt=after_message_id))
         events = events.filter(created_at__gte=anchor)
+    return _timeline_items(user, list(messages), events)
+
+
+# The ticket page shows this many of the newest messages at first (and the history since the
+# oldest of them): a thread of hundreds would otherwise cost its full length on every visit.
+TIMELINE_MESSAGES = 100
+
+
+def ticket_timeline_recent(*, user: User, ticket: Ticket, limit: int | None = None) -> tuple[list[TimelineItem], bool]:
+    """The timeline from the `limit` newest messages on (TIMELINE_MESSAGES by default), and
+    whether earlier messages were left out. Reads no more rows than the whole timeline would."""
+    limit = limit or TIMELINE_MESSAGES
+    newest = list(_timeline_messages(user, ticket).reverse()[: limit + 1])
+    earlier = len(newest) > limit
+    messages = newest[:limit][::-1]
+    events = _timeline_events(user, ticket)
+    if earlier:
+        events = events.filter(created_at__gte=messages[0].created_at)
+    return _timeline_items(user, messages, events), earlier
+
+
+def _timeline_events(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return event_list(user=user, ticket=ticket).only(
+        "id", "ticket_id", "field", "old_value", "new_value", "note", "created_at", "actor__id", "actor__name"
+    )
+
+
+def _timeline_items(user: User, messages: list[Message], events: Iterable[TicketEvent]) -> list[TimelineItem]:
     events = events_without_hidden_tickets(user=user, events=events)
     items = _message_items(user, messages) + [TimelineItem(e.created_at, event=e, text=event_text(e)) for e in events]
     # At one instant a message comes before the events it caused.
@@ -441,6 +467,7 @@ class TicketWorkspace:
     ticket: Ticket
     tags: list[str]
     timeline: list[TimelineItem]
+    earlier_hidden: bool  # older messages left out of `timeline` (TIMELINE_MESSAGES)
     last_message_id: int  # the newest message shown (0: none), for the composer's stale check
     requester: RequesterCard
     relations: list[TicketRelation]
@@ -453,18 +480,22 @@ class TicketWorkspace:
     can_note: bool
 
 
-def ticket_workspace(*, user: User, ticket: Ticket, now: datetime) -> TicketWorkspace:
+def ticket_workspace(*, user: User, ticket: Ticket, now: datetime, whole_timeline: bool = False) -> TicketWorkspace:
     from atiende.sla.selectors import badge_view
 
     from .permissions import can_add_internal_note, can_edit_ticket, can_reply_publicly
 
-    timeline = ticket_timeline(user=user, ticket=ticket)
+    if whole_timeline:
+        timeline, earlier_hidden = ticket_timeline(user=user, ticket=ticket), False
+    else:
+        timeline, earlier_hidden = ticket_timeline_recent(user=user, ticket=ticket)
     last = max((i.message for i in timeline if i.message is not None), key=lambda m: (m.created_at, m.pk), default=None)
     can_edit = can_edit_ticket(user, ticket)
     return TicketWorkspace(
         ticket=ticket,
         tags=tag_names_by_ticket([ticket])[ticket.pk],
         timeline=timeline,
+        earlier_hidden=earlier_hidden,
         last_message_id=last.pk if last is not None else 0,
         requester=requester_card(user=user, ticket=ticket),
         relations=ticket_relations(user=user, ticket=ticket),

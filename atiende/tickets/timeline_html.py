@@ -66,6 +66,13 @@ def _author(m: Message, texts: _Texts) -> str:
     return texts.system
 
 
+def _channel(m: Message, texts: _Texts) -> str:
+    """How the message came or went ("via Email"); an internal note goes nowhere, so none."""
+    if m.kind == MessageKind.INTERNAL:
+        return ""
+    return f' <span class="channel">{texts.channels.get(m.channel, escape(m.channel))}</span>'
+
+
 def _body(item: TimelineItem, m: Message) -> str:
     if item.html:
         return f'<div class="message-body message-html">{item.html}</div>'  # sanitized by the selector
@@ -110,7 +117,7 @@ def _message(item: TimelineItem, m: Message, number: int, prefix: str, copy: boo
         f'  <article class="message-card" aria-labelledby="{item_id}-head">\n'
         f'    <header class="message-head" id="{item_id}-head">{_kind_label(m, texts)}'
         f' <strong class="author">{_author(m, texts)}</strong>'
-        f' <span class="channel">{texts.channels.get(m.channel, escape(m.channel))}</span>'
+        f"{_channel(m, texts)}"
         f" {time_tag(m.created_at)}</header>\n"
         f"    {_body(item, m)}{_attachments(item, texts)}{_foot(item, m, number, texts)}\n"
         f"  </article>\n</li>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -89,8 +90,16 @@ def _forms(request: HttpRequest, ws: selectors.TicketWorkspace, given: dict[str,
     return {name: given[name] if name in given else make() for name, make in fresh.items()}
 
 
+def _whole_timeline(request: HttpRequest) -> bool:
+    """Whether the agent asked for the whole conversation (`?completo=1`), on this request or, for
+    an htmx request from the page, on the page's own address, so a change keeps it whole."""
+    page = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    return "1" in (request.GET.getlist("completo") + parse_qs(page).get("completo", []))
+
+
 def _context(request: HttpRequest, ticket: Ticket, forms: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    ws = selectors.ticket_workspace(user=request.user, ticket=ticket, now=clock.now())
+    ws = selectors.ticket_workspace(user=request.user, ticket=ticket, now=clock.now(),
+                                    whole_timeline=_whole_timeline(request))
     context = {
         "ws": ws, "ticket": ws.ticket, "composer_last_message_id": ws.last_message_id,
         "max_attachment_bytes": settings.ATTACHMENT_MAX_BYTES, "max_files": MAX_FILES, **_forms(request, ws, forms),

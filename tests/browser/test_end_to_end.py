@@ -107,6 +107,8 @@ def test_agent_customer_and_colleague_work_one_ticket_end_to_end(world, asgi_ser
     expect(rows).to_have_count(6)  # the five above and the fixture's; team 2's is not his
     expect(uno.locator("#inbox-rows")).not_to_contain_text(world.ticket_b.subject)
     expect(uno.locator("label[for=filter-priority]")).to_have_text("Prioridad")
+    # The views' counts arrive just after the page.
+    expect(uno.locator(".view-link[href$='?view=open'] .count")).to_contain_text("6")
     screenshot(uno, "inbox.png")
 
     uno.select_option("#filter-priority", "high")

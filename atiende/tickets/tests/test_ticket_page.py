@@ -120,8 +120,10 @@ def test_timeline_interleaves_messages_and_events_oldest_first_and_marks_notes(w
     note_html = html[html.index(f'<li id="item-m{note.pk}"'):html.index(f'<li id="item-e{priority.pk}"')]
     assert 'class="item message author-agent internal"' in note_html
     assert '<span class="kind-label kind-internal">Internal note</span>' in note_html
+    assert 'class="channel"' not in note_html  # a note goes out on no channel
     reply_html = html[html.index(f'<li id="item-m{reply.pk}"'):html.index(f'<li id="item-e{opened.pk}"')]
     assert "internal" not in reply_html and '<span class="kind-label kind-public">Public reply</span>' in reply_html
+    assert f'<span class="channel">via {ticket.get_channel_display()}</span>' in reply_html
     assert "Ulises Uno changed the status from New to Open." in html
     assert "Ulises Uno changed the priority from Normal to High." in html
     assert "Ada Admin referred the ticket to Carlos Colabora" in html
@@ -260,6 +262,44 @@ def test_links_show_only_tickets_the_agent_may_see(world):
     assert "Factura duplicada" not in html  # team 2's ticket stays unnamed
     child_html = browser(world.agent1).get(page_of(child)).content.decode()
     assert f'<span class="relation-kind">Child of</span>\n      <a href="/tickets/{world.ticket_a.number}/">' in child_html
+
+
+def test_a_long_conversation_opens_on_its_newest_messages_and_offers_the_rest(world, monkeypatch):
+    from atiende.tickets import selectors
+
+    monkeypatch.setattr(selectors, "TIMELINE_MESSAGES", 3)
+    with frozen_at(NOW):
+        ticket = ticket_create(actor=world.agent1, subject="Hilo largo", body="Mensaje 0", requester=world.customer_a,
+                               team=world.team1)
+    with frozen_at(NOW + timedelta(minutes=1)):
+        ticket_update(actor=world.admin, ticket=ticket, changes={"priority": "high"})  # before the window
+    for n in range(1, 5):
+        with frozen_at(NOW + timedelta(minutes=n + 1)):
+            message_create(actor=world.agent1 if n % 2 else world.customer_a.user, ticket=ticket, body=f"Mensaje {n}")
+    with frozen_at(NOW + timedelta(minutes=7)):
+        ticket_update(actor=world.admin, ticket=ticket, changes={"priority": "urgent"})  # inside it
+    newest = ticket.messages.order_by("-created_at", "-id").first()
+
+    html = browser(world.agent1).get(page_of(ticket)).content.decode()
+    assert html.count('data-message-id="') == 3
+    assert "Mensaje 2" in html and "Mensaje 4" in html and "Mensaje 1" not in html
+    assert "changed the priority from High to Urgent" in html and "from Normal to High" not in html
+    assert "Earlier messages are not shown." in html and f'href="/tickets/{ticket.number}/?completo=1#timeline"' in html
+    assert f'name="last_message_id" value="{newest.pk}"' in html
+
+    whole = browser(world.agent1).get(f"{page_of(ticket)}?completo=1").content.decode()
+    assert whole.count('data-message-id="') == 5 and "Mensaje 0" in whole and "from Normal to High" in whole
+    assert "Earlier messages are not shown." not in whole
+    assert f'name="last_message_id" value="{newest.pk}"' in whole
+
+    # A change made from the whole conversation (htmx) re-renders it whole, and from the page as
+    # it opens, as it opens.
+    client = browser(world.agent1)
+    for address, messages in ((f"{page_of(ticket)}?completo=1", 5), (page_of(ticket), 3)):
+        changed = client.post(f"{page_of(ticket)}tomar/", HTTP_HX_REQUEST="true",
+                              HTTP_HX_CURRENT_URL=f"http://testserver{address}").content.decode()
+        timeline = changed[changed.index('<ol id="timeline"'):]
+        assert timeline[:timeline.index("</ol>")].count('data-message-id="') == messages, address
 
 
 # --- query counts -------------------------------------------------------------------------------
