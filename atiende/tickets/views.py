@@ -93,7 +93,10 @@ def _forms(request: HttpRequest, ws: selectors.TicketWorkspace, given: dict[str,
 def _whole_timeline(request: HttpRequest) -> bool:
     """Whether the agent asked for the whole conversation (`?completo=1`), on this request or, for
     an htmx request from the page, on the page's own address, so a change keeps it whole."""
-    page = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    try:  # the header comes from the browser: a malformed address just counts as not asked
+        page = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    except ValueError:
+        page = ""
     return "1" in (request.GET.getlist("completo") + parse_qs(page).get("completo", []))
 
 

@@ -300,6 +300,8 @@ def test_a_long_conversation_opens_on_its_newest_messages_and_offers_the_rest(wo
                               HTTP_HX_CURRENT_URL=f"http://testserver{address}").content.decode()
         timeline = changed[changed.index('<ol id="timeline"'):]
         assert timeline[:timeline.index("</ol>")].count('data-message-id="') == messages, address
+    hostile = client.post(f"{page_of(ticket)}tomar/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://[::1/?completo=1")
+    assert hostile.status_code == 200  # a malformed address from the browser is ignored, not a 500
 
 
 # --- query counts -------------------------------------------------------------------------------
