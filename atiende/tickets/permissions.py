@@ -5,6 +5,7 @@
 - agents: their teams' tickets, tickets with no team yet (the shared triage queue), and
   tickets assigned to them or referred to them;
 - collaborators: only tickets they were referred to — read and add internal notes.
+A conversation never moves to another organization's (or another individual's) ticket.
 Internal notes and agent-only fields are for agents only.
 """
 
@@ -66,6 +67,16 @@ def can_view_ticket(user: Any, ticket: Ticket) -> bool:
 def can_edit_ticket(user: Any, ticket: Ticket) -> bool:
     """Change properties, merge, link, refer: staff agents who can see the ticket."""
     return is_staff_agent(user) and can_view_ticket(user, ticket)
+
+
+def may_share_conversation(first: Ticket, second: Ticket) -> bool:
+    """Whether one ticket's conversation may move into the other (a merge): only when it stays
+    with the same customers. Tickets of one organization may merge (its admin reads both already);
+    tickets without an organization only when they have the same requester. Anything else would
+    hand one company's or one person's conversation to another's people."""
+    if first.organization_id != second.organization_id:
+        return False
+    return first.organization_id is not None or first.requester_id == second.requester_id
 
 
 def can_reply_publicly(user: Any, ticket: Ticket) -> bool:

@@ -321,6 +321,7 @@ def _other_ticket(request: HttpRequest, number: int) -> Ticket:
 def merge_view(request: HttpRequest, number: int) -> HttpResponse:
     def perform(ticket: Ticket, form: MergeForm) -> str | dict:
         target = _other_ticket(request, form.cleaned_data["target"])
+        services.ticket_merge_check(source=ticket, target=target)  # refused before asking to confirm
         if not form.cleaned_data["confirm"]:
             return {"merge_target": target}
         services.ticket_merge(actor=request.user, source=ticket, target=target)

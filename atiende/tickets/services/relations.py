@@ -25,6 +25,7 @@ from ..models import (
 from ..permissions import (
     can_edit_ticket,
     can_view_ticket,
+    may_share_conversation,
 )
 from ..status import TicketStatus, behaviour
 from ..tasks import notify_referral
@@ -44,12 +45,28 @@ def _lock_editable_pair(actor: User, first: Ticket, second: Ticket) -> tuple[Tic
     return locked[first.pk], locked[second.pk]
 
 
+def ticket_merge_check(*, source: Ticket, target: Ticket) -> None:
+    """Conflict unless `source`'s conversation may move into `target` (same organization or,
+    without one, same requester): the rule every merge obeys, for screens that ask first.
+    Call only with tickets the actor may see: the refusal names both."""
+    if not may_share_conversation(source, target):
+        raise Conflict(
+            _("%(source)s and %(target)s cannot be merged: they belong to different organizations or "
+              "customers, and each one's customers would read the other's conversation.")
+            % {"source": source.reference, "target": target.reference},
+            code="merge_across_customers",
+            fields={"target": _("Merge only tickets of the same organization or, without one, of the same customer.")},
+        )
+
+
 def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
-    """Merge `source` into `target`: its messages move to the survivor, it points there."""
+    """Merge `source` into `target`: its messages move to the survivor, it points there.
+    Only within one organization (or one requester without one): see `ticket_merge_check`."""
     if source.pk == target.pk:
         raise Invalid(fields={"target": _("A ticket cannot be merged into itself.")})
     with transaction.atomic():
         source, target = _lock_editable_pair(actor, source, target)
+        ticket_merge_check(source=source, target=target)
         for ticket in (source, target):
             if behaviour(ticket.status).is_terminal:
                 raise Conflict(_("Ticket %(ref)s is closed or merged.") % {"ref": ticket.reference})
