@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import CustomField, Tag
+from .services import tag_update
 
 
 @admin.register(CustomField)
@@ -10,4 +11,13 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_public"]
+    list_editable = ["is_public"]
+    list_filter = ["is_public"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.changed_data == ["is_public"]:  # through the service: its permission applies
+            tag_update(actor=request.user, tag=obj, is_public=obj.is_public)
+        else:
+            super().save_model(request, obj, form, change)

@@ -29,6 +29,8 @@ from .serializers import (
     MessageCreateInput,
     MessageSerializer,
     ReferInput,
+    TagSerializer,
+    TagUpdateInput,
     TicketCreateInput,
     TicketSerializer,
     TicketUpdateInput,
@@ -66,7 +68,7 @@ def _render(request: Request, tickets) -> list[dict]:
     for_agent = sees_internal(request.user)
     hidden = frozenset() if for_agent else selectors.agent_only_field_keys()
     tickets = list(tickets)
-    tags = selectors.tag_names_by_ticket(tickets)
+    tags = selectors.tag_names_by_ticket(tickets, public_only=not for_agent)
     now = clock.now()
     return [
         ticket_data(ticket, tags=tags[ticket.pk], for_agent=for_agent, now=now, hidden_fields=hidden) for ticket in tickets
@@ -227,6 +229,26 @@ class TicketReferView(ApiView):
         collaborator = agent_get(user=request.user, agent_id=data.validated_data["collaborator"])
         note = services.ticket_refer(actor=request.user, ticket=ticket, collaborator=collaborator, note=data.validated_data["note"])
         return Response(MessageSerializer(selectors.message_list(user=request.user, ticket=ticket).get(pk=note.pk), context=_message_context(request)).data, status=201)
+
+
+class TagListView(ApiView):
+    @extend_schema(responses=TagSerializer(many=True), description="Agents: every tag; customers: the public ones.")
+    def get(self, request: Request) -> Response:
+        return Response({"results": TagSerializer(selectors.tag_list(user=request.user), many=True).data})
+
+
+class TagDetailView(ApiView):
+    @extend_schema(responses=TagSerializer)
+    def get(self, request: Request, tag_id: int) -> Response:
+        return Response(TagSerializer(selectors.tag_get(user=request.user, tag_id=tag_id)).data)
+
+    @extend_schema(request=TagUpdateInput, responses=TagSerializer, description="Supervisors and admins.")
+    def patch(self, request: Request, tag_id: int) -> Response:
+        tag = selectors.tag_get(user=request.user, tag_id=tag_id)
+        data = TagUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        tag = services.tag_update(actor=request.user, tag=tag, is_public=data.validated_data["is_public"])
+        return Response(TagSerializer(tag).data)
 
 
 class AttachmentDownloadView(ApiView):

@@ -38,6 +38,12 @@ class Channel(models.TextChoices):
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
+    # Agents tag tickets for themselves ("vip", "angry", "churn risk"): customers see a tag only
+    # when a supervisor or admin has made it public.
+    is_public = models.BooleanField(
+        _("public"), default=False, db_default=False,
+        help_text=_("Customers see public tags on their requests and may filter by them; other tags are for agents only."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,7 @@
   tickets assigned to them or referred to them;
 - collaborators: only tickets they were referred to — read and add internal notes.
 A conversation never moves to another organization's (or another individual's) ticket.
-Internal notes and agent-only fields are for agents only.
+Internal notes, agent-only fields and tags not made public are for agents only.
 """
 
 from __future__ import annotations
@@ -94,6 +94,16 @@ def can_add_internal_note(user: Any, ticket: Ticket) -> bool:
 def sees_internal(user: Any) -> bool:
     """Internal notes, agent-only fields and history: agents only."""
     return is_agent(user)
+
+
+def sees_private_tags(user: Any) -> bool:
+    """Tags not made public are agents' notes: only agents see them or filter by them."""
+    return is_agent(user)
+
+
+def can_manage_tags(user: Any) -> bool:
+    """Which tags customers see is decided by supervisors and admins."""
+    return sees_all_tickets(user)
 
 
 def can_view_message(user: Any, message: Message) -> bool:

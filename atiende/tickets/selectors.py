@@ -27,11 +27,12 @@ from .models import (
     Message,
     MessageKind,
     Priority,
+    Tag,
     Ticket,
     TicketEvent,
     TicketType,
 )
-from .permissions import can_view_message, sees_internal, ticket_scope
+from .permissions import can_view_message, sees_internal, sees_private_tags, ticket_scope
 from .status import TicketStatus, behaviour
 
 
@@ -69,7 +70,12 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     if f.organization_id is not None:
         qs = qs.filter(organization_id=f.organization_id)
     if f.tag:
-        qs = qs.filter(pk__in=Ticket.tags.through.objects.filter(tag__name=f.tag.strip().lower()).values("ticket_id"))
+        # A customer's filter looks among public tags only: an agents' tag then behaves exactly
+        # like a tag no ticket has, so the filter cannot tell a customer which tags exist.
+        tagged = Ticket.tags.through.objects.filter(tag__name=f.tag.strip().lower())
+        if not sees_private_tags(user):
+            tagged = tagged.filter(tag__is_public=True)
+        qs = qs.filter(pk__in=tagged.values("ticket_id"))
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.updated_since is not None:
@@ -81,14 +87,15 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     )
 
 
-def tag_names_by_ticket(tickets: list[Ticket]) -> dict[int, list[str]]:
-    """Tag names per ticket in one query (a model prefetch cost twice as much on a 50-row page)."""
+def tag_names_by_ticket(tickets: list[Ticket], *, public_only: bool = False) -> dict[int, list[str]]:
+    """Tag names per ticket in one query (a model prefetch cost twice as much on a 50-row page).
+    Callers showing tags to a viewer pass `public_only=not sees_private_tags(viewer)`; the full
+    set (the default) is for agents and for services that rewrite a ticket's tags."""
     names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
-    rows = (
-        Ticket.tags.through.objects.filter(ticket_id__in=list(names))
-        .order_by("tag__name")
-        .values_list("ticket_id", "tag__name")
-    )
+    rows = Ticket.tags.through.objects.filter(ticket_id__in=list(names))
+    if public_only:
+        rows = rows.filter(tag__is_public=True)
+    rows = rows.order_by("tag__name").values_list("ticket_id", "tag__name")
     for ticket_id, name in rows:
         names[ticket_id].append(name)
     return names
@@ -115,6 +122,21 @@ PAGE_COLUMNS = (
 def for_pages(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """`ticket_list` rows with only what the web pages show (see PAGE_COLUMNS)."""
     return tickets.select_related(None).select_related(*PAGE_RELATED).only(*PAGE_COLUMNS)
+
+
+def tag_list(*, user: User) -> QuerySet[Tag]:
+    """Tags `user` may see: all of them for agents, the public ones for customers."""
+    tags = Tag.objects.order_by("name", "id")
+    return tags if sees_private_tags(user) else tags.filter(is_public=True)
+
+
+def tag_get(*, user: User, tag_id: Any) -> Tag:
+    if not is_id(tag_id):
+        raise NotFound()
+    tag = tag_list(user=user).filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound()
+    return tag
 
 
 def ticket_get(*, user: User, ticket_id: Any) -> Ticket:

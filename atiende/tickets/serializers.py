@@ -16,6 +16,7 @@ from .models import (
     LinkKind,
     Message,
     Priority,
+    Tag,
     Ticket,
     TicketEvent,
     TicketType,
@@ -44,7 +45,7 @@ class TicketSerializer(serializers.ModelSerializer):
     organization = RefSerializer(allow_null=True)
     team = RefSerializer(allow_null=True)
     assignee = RefSerializer(allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.CharField(), help_text="Customers get the public tags only.")
     custom_fields = serializers.DictField(help_text="Agent-only fields are omitted for customers.")
     merged_into = serializers.IntegerField(allow_null=True, help_text="Number of the surviving ticket.")
     sla = SlaSummarySerializer(allow_null=True, help_text="Agents only (null for customers): see /sla/ for details.")
@@ -202,6 +203,18 @@ class LinkInput(serializers.Serializer):
 class ReferInput(serializers.Serializer):
     collaborator = IdField()
     note = serializers.CharField(max_length=10_000)
+
+
+class TagSerializer(serializers.ModelSerializer):
+    is_public = serializers.BooleanField(help_text="Customers see public tags on their requests and may filter by them.")
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "is_public"]
+
+
+class TagUpdateInput(serializers.Serializer):
+    is_public = serializers.BooleanField()
 
 
 class BulkUpdateInput(serializers.Serializer):
