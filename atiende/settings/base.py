@@ -1,8 +1,9 @@
 """One settings module driven by the environment.
 
-The embedded default (nothing set) runs on SQLite with in-process background work and a local
-outbox for mail. Each integration switches on when its variable is set: DATABASE_URL, REDIS_URL,
-EMAIL_URL. `ATIENDE_ENV=production` refuses unsafe combinations at start-up.
+The embedded default (nothing set) runs on SQLite with in-process background work, a local
+outbox for mail, DEBUG off and a random secret key kept in ATIENDE_DATA_DIR. Each integration
+switches on when its variable is set: DATABASE_URL, REDIS_URL, EMAIL_URL.
+`ATIENDE_ENV=production` refuses unsafe combinations at start-up.
 """
 
 from __future__ import annotations
@@ -13,17 +14,22 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str, parse_email_url
+from .env import MIN_SECRET_KEY_LENGTH, env_bool, env_int, env_list, env_str, parse_email_url, secret_key_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("ATIENDE_DATA_DIR") or BASE_DIR / "var").resolve()
 
 ATIENDE_ENV = env_str("ATIENDE_ENV", "development")
 PRODUCTION = ATIENDE_ENV == "production"
-INSECURE_SECRET_KEY = "atiende-insecure-development-key-change-me"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = env_str("SECRET_KEY") or INSECURE_SECRET_KEY
+# Off unless asked for (DEBUG=true while developing): a demo or a server reached from outside
+# shows our error page, never a traceback with the settings; the traceback goes to the log.
+DEBUG = env_bool("DEBUG", default=False)
+# There is no built-in key: anyone who knows the key can sign sessions, sign-in links and reply
+# addresses (and so write as an agent). SECRET_KEY wins; otherwise the embedded default keeps a
+# random key in ATIENDE_DATA_DIR/secret_key, made on first start. Production must set SECRET_KEY
+# (every host needs the same one).
+SECRET_KEY = env_str("SECRET_KEY") or ("" if PRODUCTION else secret_key_in(DATA_DIR))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -274,8 +280,8 @@ def _refuse_unsafe_production() -> None:
     problems = []
     if DEBUG:
         problems.append("DEBUG is on (unset DEBUG or set DEBUG=false)")
-    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 32:
-        problems.append("SECRET_KEY is the default or shorter than 32 characters")
+    if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY is not set or shorter than {MIN_SECRET_KEY_LENGTH} characters")
     if USING_SQLITE:
         problems.append("the database is SQLite (set DATABASE_URL=postgres://…)")
     if not REDIS_URL:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -70,3 +73,35 @@ def parse_email_url(url: str) -> EmailConfig:
         use_tls=use_tls,
         use_ssl=use_ssl,
     )
+
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def secret_key_in(directory: Path) -> str:
+    """The key kept in `directory`/secret_key, made on first use: 50 random characters in a file
+    only its owner may read (0600). Processes starting together agree on one key: each writes its
+    own candidate under a private name and links it into place, and the first link wins."""
+    path = directory / SECRET_KEY_FILE
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        candidate = directory / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(handle, "w") as out:
+                out.write(secrets.token_urlsafe(50) + "\n")
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            candidate.unlink(missing_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)  # a copy restored with looser permissions: others could read the key
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"{path} holds no usable key (fewer than {MIN_SECRET_KEY_LENGTH} characters): delete it to make "
+            "a new one, or set SECRET_KEY."
+        )
+    return key

@@ -1,9 +1,12 @@
 """Test settings: the same base, made fast and deterministic."""
 
 import os
+import secrets
 import tempfile
 
 os.environ.setdefault("ATIENDE_DATA_DIR", tempfile.mkdtemp(prefix="atiende-test-"))
+# Tests bring their own key, new each run: nothing depends on a known one, and no key file is made.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES  # noqa: E402
@@ -18,3 +21,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True  # static files straight from the apps, never collected

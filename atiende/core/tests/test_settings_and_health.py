@@ -22,7 +22,7 @@ def run_check(**env: str) -> subprocess.CompletedProcess:
     ("env", "reason"),
     [
         ({"DEBUG": "true", "SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@h/db"}, "DEBUG is on"),
-        ({"DATABASE_URL": "postgres://u@h/db"}, "SECRET_KEY is the default"),
+        ({"DATABASE_URL": "postgres://u@h/db"}, "SECRET_KEY is not set"),
         ({"SECRET_KEY": "x" * 50}, "the database is SQLite"),
         ({"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@h/db"}, "REDIS_URL is not set"),
     ],
