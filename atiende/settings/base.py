@@ -14,7 +14,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import MIN_SECRET_KEY_LENGTH, env_bool, env_int, env_list, env_str, parse_email_url, secret_key_in
+from .env import (
+    MIN_SECRET_KEY_LENGTH,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_email_url,
+    secret_key_in,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("ATIENDE_DATA_DIR") or BASE_DIR / "var").resolve()
