@@ -22,6 +22,7 @@ from atiende.demo.people import AGENTS, CUSTOMERS, ORGANIZATIONS, PASSWORD, TEAM
 LOGINS = ("admin@demo.atiende.mx", "supervisora@demo.atiende.mx", "agente@demo.atiende.mx",
           "cliente@demo.atiende.mx", "cliente2@demo.atiende.mx")
 ANY_ADDRESS = {"", "0.0.0.0", "::"}
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             raise CommandError(_("The demo data could not be loaded: %(error)s") % {"error": exc}) from exc
         shown_host = "127.0.0.1" if host in ANY_ADDRESS else host
         self.stdout.write(welcome(summary, time.monotonic() - started, f"http://{shown_host}:{port}/"))
+        if host not in LOOPBACK:
+            self.stderr.write("\n".join(exposure_warning()))
         if not no_serve:
             call_command("serve", host=host, port=port, workers=1)
 
@@ -76,6 +79,12 @@ def welcome(summary: DemoSummary, seconds: float, url: str) -> str:
     lines += both(lambda: _("Press Ctrl+C to stop. The data stays: run it again to carry on."))
     lines.append("")
     return "\n".join(lines)
+
+
+def exposure_warning() -> list[str]:
+    """The demo's logins and password are public: say so when other machines can reach it."""
+    return both(lambda: _("Other machines can reach this address, and the demo passwords are public: anyone who "
+                          "reaches it can sign in as an administrator. Serve the demo only on a network you trust."))
 
 
 def both(render: Callable[[], str], *, indent: str = "  ") -> list[str]:
