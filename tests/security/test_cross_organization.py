@@ -176,3 +176,22 @@ def test_a_link_to_another_organizations_ticket_shows_customers_nothing_of_it(wo
     assert world.ticket_b.subject not in seen
     assert world.ticket_b.reference not in seen
     assert api.get(f"/api/v1/tickets/{world.ticket_a.pk}/events/").status_code == 403
+
+
+def test_solving_a_parent_names_no_child_ticket_the_customer_cannot_see(world):
+    """One outage, many customers: B's ticket is a child of A's. When A marks hers solved, the
+    refusal must not tell her the number of B's ticket."""
+    ticket_link(actor=world.admin, source=world.ticket_a, target=world.ticket_b, kind="parent")
+
+    response = world.client_for(world.customer_a.user).patch(
+        f"/api/v1/tickets/{world.ticket_a.pk}/", {"status": "solved"}, format="json", **ENGLISH
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "Tickets this one depends on are still open. It can be solved once they are."
+    assert world.ticket_b.reference not in response.content.decode()
+    world.ticket_a.refresh_from_db()
+    assert world.ticket_a.status == "new"
+    # An agent who sees the child still gets its number.
+    by_admin = world.client_for(world.admin).patch(f"/api/v1/tickets/{world.ticket_a.pk}/", {"status": "solved"}, format="json", **ENGLISH)
+    assert by_admin.json()["error"]["message"] == f"This ticket has open child tickets: {world.ticket_b.reference}. Solve them first."

@@ -43,6 +43,7 @@ from ..permissions import (
     CUSTOMER_UPDATE_FIELDS,
     can_edit_ticket,
     can_view_ticket,
+    ticket_scope,
 )
 from ..status import UNRESOLVED_STATUSES, TicketStatus, behaviour
 from ..tasks import acknowledge_ticket
@@ -201,21 +202,26 @@ def _check_customer_update(actor: User, ticket: Ticket, changes: dict[str, Any])
             raise Forbidden(fields={"status": _("You can mark your request as solved, or reopen a solved one.")})
 
 
-def _check_status_change(ticket: Ticket, wanted: str) -> None:
+def _check_status_change(actor: User, ticket: Ticket, wanted: str) -> None:
     if wanted not in TicketStatus.values:
         raise Invalid(fields={"status": _("Unknown status.")})
     if not behaviour(wanted).agent_settable:
         raise Invalid(fields={"status": _("Use merge to merge tickets.")})
     if behaviour(wanted).is_resolved:
-        open_children = TicketLink.objects.filter(
-            source=ticket, kind=LinkKind.PARENT, target__status__in=UNRESOLVED_STATUSES
-        ).select_related("target")
-        numbers = [link.target.reference for link in open_children]
-        if numbers:
-            raise Conflict(
-                _("This ticket has open child tickets: %(numbers)s. Solve them first.") % {"numbers": ", ".join(numbers)},
-                fields={"status": _("Child tickets are still open.")},
-            )
+        open_children = Ticket.objects.filter(
+            pk__in=TicketLink.objects.filter(source=ticket, kind=LinkKind.PARENT).values("target_id"),
+            status__in=UNRESOLVED_STATUSES,
+        ).order_by("number")
+        if not open_children.exists():
+            return
+        # Name only the children the actor may see: a child may be another team's ticket, or
+        # another organization's (one outage, many customers), and a customer may solve a parent.
+        numbers = [child.reference for child in open_children.filter(ticket_scope(actor)).only("id", "number")]
+        message = (
+            _("This ticket has open child tickets: %(numbers)s. Solve them first.") % {"numbers": ", ".join(numbers)}
+            if numbers else _("Tickets this one depends on are still open. It can be solved once they are.")
+        )
+        raise Conflict(message, fields={"status": _("Child tickets are still open.")})
 
 
 def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
@@ -287,7 +293,7 @@ def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list
         if ticket.assignee is not None and ticket.status == TicketStatus.NEW and "status" not in changes:
             set_field("status", TicketStatus.OPEN)
     if "status" in changes:
-        _check_status_change(ticket, changes["status"])
+        _check_status_change(actor, ticket, changes["status"])
         set_field("status", changes["status"])
         now = clock.now()
         if ticket.status == TicketStatus.SOLVED:
