@@ -1,5 +1,10 @@
 """Writes for tickets: create, update, reply, merge, link, refer. Each checks the policy first."""
 
+from .copies import (
+    ticket_copied_agent_confirm,
+    ticket_copied_agent_dismiss,
+    ticket_copied_agents_record,
+)
 from .lifecycle import (
     UPDATABLE,
     channel_ticket_create,
@@ -11,4 +16,4 @@ from .messages import channel_message_create, message_create
 from .relations import ticket_link, ticket_merge, ticket_refer
 from .workspace import ConversationMoved, message_create_if_current
 
-__all__ = ["UPDATABLE", "ConversationMoved", "channel_message_create", "message_create_if_current", "channel_ticket_create", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]
+__all__ = ["UPDATABLE", "ConversationMoved", "channel_message_create", "message_create_if_current", "channel_ticket_create", "ticket_bulk_update", "ticket_copied_agent_confirm", "ticket_copied_agent_dismiss", "ticket_copied_agents_record", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_refer", "ticket_update"]
