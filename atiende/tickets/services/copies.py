@@ -71,8 +71,8 @@ def ticket_copied_agent_dismiss(*, actor: User, ticket: Ticket, copied_id: Any) 
 def _decide(*, actor: User, ticket: Ticket, copied_id: Any, confirm: bool) -> CopiedAgent:
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if not can_view_ticket(actor, ticket):
-            raise NotFound()
+        if not is_agent(actor) or not can_view_ticket(actor, ticket):
+            raise NotFound()  # who was copied is internal: customers are not told it exists
         copied = (
             CopiedAgent.objects.select_for_update().select_related("agent").filter(pk=copied_id, ticket=ticket).first()
             if is_id(copied_id) else None
