@@ -271,8 +271,8 @@ def sender_check(headers: Iterable[tuple[str, str]], *, trusted_ids: Iterable[st
             continue
         if result.method == "dkim" and _aligned(_dkim_domain(result), domain):
             return SenderCheck(Verdict.PASS, _describe(result, "header.d"))
-        if result.method == "spf" and _aligned(_domain(result.prop("smtp.mailfrom")), domain):
-            return SenderCheck(Verdict.PASS, _describe(result, "smtp.mailfrom"))
+        if result.method == "spf" and _aligned(_spf_domain(result), domain):
+            return SenderCheck(Verdict.PASS, _describe(result, "smtp.mailfrom" if result.prop("smtp.mailfrom") else "smtp.helo"))
     seen = [_describe(r, "") for r in stamp.results if r.method in ("dmarc", "dkim", "spf")]
     return SenderCheck(Verdict.FAIL, ("no aligned SPF or DKIM pass: " + ", ".join(seen or ["none"]))[:MAX_DETAIL])
 
@@ -287,6 +287,11 @@ def _dkim_domain(result: MethodResult) -> str:
     if not signer:  # some MTAs write only the identity, "@example.mx" or "user@example.mx"
         signer = result.prop("header.i")
     return _domain(signer)
+
+
+def _spf_domain(result: MethodResult) -> str:
+    # A bounce has an empty envelope sender; SPF then checked the HELO name (RFC 7208 §2.3).
+    return _domain(result.prop("smtp.mailfrom")) or _domain(result.prop("smtp.helo"))
 
 
 def _domain(value: str) -> str:

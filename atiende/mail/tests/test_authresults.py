@@ -124,6 +124,8 @@ def test_only_the_topmost_header_of_a_trusted_authserv_id_counts():
     ("mx.nopal.mx; dkim=pass header.i=@tienda-a.mx", Verdict.PASS),
     ("mx.nopal.mx; dmarc=temperror; spf=pass smtp.mailfrom=rebotes@tienda-a.mx", Verdict.PASS),
     ("mx.nopal.mx; spf=pass smtp.mailfrom=tienda-a.mx", Verdict.PASS),
+    ("mx.nopal.mx; spf=pass smtp.helo=mx.tienda-a.mx", Verdict.PASS),  # a bounce: null envelope sender
+    ("mx.nopal.mx; spf=pass smtp.mailfrom=x@otro.mx smtp.helo=mx.tienda-a.mx", Verdict.FAIL),
     # ...and a pass for someone else's domain is none.
     ("mx.nopal.mx; dkim=pass header.d=sendgrid.net; spf=pass smtp.mailfrom=bounces@sendgrid.net", Verdict.FAIL),
     ("mx.nopal.mx; dkim=pass header.d=mx; spf=pass smtp.mailfrom=x@a-tienda-a.mx", Verdict.FAIL),
