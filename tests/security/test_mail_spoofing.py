@@ -271,3 +271,26 @@ def test_an_unverified_auto_reply_reaches_no_ticket(world, checked):
                           In_Reply_To=f"<{reply_id}>"), source="imap")
     assert (result.outcome, result.ticket_id) == (Outcome.AUTOMATIC, None)
     assert world.ticket_a.messages.filter(kind="internal").count() == notes
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    ("anonymous", 401), ("customer_a", 404), ("colleague_a", 404), ("org_admin_a", 404), ("customer_b", 404),
+    ("agent1", 200), ("agent2", 404), ("collaborator", 403), ("supervisor", 200), ("admin", 200),
+])
+@pytest.mark.parametrize("action", ["confirm", "dismiss"])
+def test_who_may_decide_on_a_copied_agent(world, actor, status, action):
+    ticket = world.ticket_a
+    ingest(email(sender="ana@tienda-a.mx", subject=f"Re: [#{ticket.number}] Mi dominio", Cc="dos@example.mx"), source="imap")
+    copied = CopiedAgent.objects.get()
+    user = None if actor == "anonymous" else getattr(world, actor)
+    user = getattr(user, "user", user)  # customers are reached through their login
+    response = world.client_for(user).post(f"/api/v1/tickets/{ticket.pk}/copied/{copied.pk}/{action}/")
+    assert response.status_code == status
+    copied.refresh_from_db()
+    if status != 200:  # a denial shows nothing and changes nothing
+        assert "Diana" not in response.content.decode()
+        assert (copied.state, copied.decided_by) == ("pending", None)
+        assert list(ticket.collaborators.all()) == [world.collaborator]
+        assert not TicketEvent.objects.filter(ticket=ticket, field__startswith="copied_").exists()
+    else:
+        assert copied.state == ("confirmed" if action == "confirm" else "dismissed")
