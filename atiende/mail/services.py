@@ -116,7 +116,7 @@ def _keep_in_quarantine(item: QuarantinedMessage, refused: _Refused) -> IngestRe
 def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> IngestResult:
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
         if answer:
-            _tell_sender_too_large(raw)
+            _tell_sender_too_large(raw, source)
         limit = settings.MAIL_MAX_MESSAGE_BYTES // (1024 * 1024)
         raise _Refused("too_large", _("The message is larger than the %(limit)s MB allowed.") % {"limit": limit},
                        f"{len(raw)} bytes")
@@ -147,16 +147,22 @@ def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> I
         if InboundMessage.objects.filter(key=key).exists():
             return IngestResult(Outcome.DUPLICATE)
         raise
-    if parsed.oversized_attachments and automatic is None and answer:
+    if parsed.oversized_attachments and automatic is None and answer and not _unverified(check):
         _tell_sender_files_dropped(parsed)
     return result
 
 
-def _tell_sender_too_large(raw: bytes) -> None:
-    """Read only the headers of an oversized message to tell its (human) sender why it was refused."""
+def _tell_sender_too_large(raw: bytes, source: str) -> None:
+    """Read only the headers of an oversized message to tell its (human) sender why it was refused;
+    not when the receiving server could not verify that sender (the notice would go to whoever
+    the From names)."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
     sender = parseaddr(str(headers.get("From", "")))[1]
     automatic = any(headers.get(name) for name in ("Auto-Submitted", "Precedence", "List-Id", "X-Autoreply"))
+    if sender_checks_apply(source):
+        values = [(str(name).lower(), " ".join(str(value).split())) for name, value in headers.items()]
+        check = sender_check(values, trusted_ids=settings.MAIL_TRUSTED_AUTHSERV_ID, from_domain=sender.rpartition("@")[2])
+        automatic = automatic or not check.verified
     if sender and "@" in sender and not automatic and _may_auto_reply(sender):
         AutoReplyLog.objects.create(address=sender.lower())
         enqueue_after_commit(tasks.size_notice, address=sender, subject=str(headers.get("Subject", ""))[:200],

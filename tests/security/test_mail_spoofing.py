@@ -294,3 +294,29 @@ def test_who_may_decide_on_a_copied_agent(world, actor, status, action):
         assert not TicketEvent.objects.filter(ticket=ticket, field__startswith="copied_").exists()
     else:
         assert copied.state == ("confirmed" if action == "confirm" else "dismissed")
+
+
+@pytest.mark.parametrize("verdict", ["fail", "pass"])
+def test_size_notices_go_only_to_verified_senders(world, checked, settings, django_capture_on_commit_callbacks, verdict):
+    """A notice to whoever the From names is backscatter when the From is forged."""
+    settings.MAIL_MAX_MESSAGE_BYTES = 2000
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ingest(email(sender="ana@tienda-a.mx", subject="Fotos", body="x" * 3000, auth=(dmarc(verdict),)),
+                        source="imap")
+    assert result.outcome == Outcome.QUARANTINED
+    assert [m.to for m in mail.outbox] == ([] if verdict == "fail" else [["ana@tienda-a.mx"]])
+
+
+@pytest.mark.parametrize("verdict", ["fail", "pass"])
+def test_notices_of_dropped_files_go_only_to_verified_senders(world, checked, settings, django_capture_on_commit_callbacks,
+                                                              verdict):
+    settings.ATTACHMENT_MAX_BYTES = 100
+    message = EmailMessage()
+    message["Authentication-Results"] = dmarc(verdict)
+    message["From"], message["To"], message["Subject"] = "ana@tienda-a.mx", "soporte@nopal.mx", "Factura"
+    message.set_content("Adjunto la factura")
+    message.add_attachment(b"%PDF" + b"0" * 500, maintype="application", subtype="pdf", filename="factura.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(message.as_bytes(), source="imap")
+    notices = [m for m in mail.outbox if "factura.pdf" in m.body]
+    assert [m.to for m in notices] == ([] if verdict == "fail" else [["ana@tienda-a.mx"]])
