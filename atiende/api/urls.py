@@ -9,6 +9,7 @@ from atiende.mail import api_agents as mail_agents_api
 from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
 from atiende.tickets import api as tickets_api
+from atiende.tickets import api_copies as tickets_copies_api
 
 from .ids import IdConverter
 from .views import TokenView
@@ -30,6 +31,11 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/refer/", tickets_api.TicketReferView.as_view(), name="ticket-refer"),
     path("tags/", tickets_api.TagListView.as_view(), name="tags"),
     path("tags/<id:tag_id>/", tickets_api.TagDetailView.as_view(), name="tag"),
+    path("tickets/<id:ticket_id>/copied/", tickets_copies_api.CopiedAgentListView.as_view(), name="ticket-copied"),
+    path("tickets/<id:ticket_id>/copied/<id:copied_id>/confirm/", tickets_copies_api.CopiedAgentConfirmView.as_view(),
+         name="ticket-copied-confirm"),
+    path("tickets/<id:ticket_id>/copied/<id:copied_id>/dismiss/", tickets_copies_api.CopiedAgentDismissView.as_view(),
+         name="ticket-copied-dismiss"),
     path("attachments/<str:public_id>/", tickets_api.AttachmentDownloadView.as_view(), name="attachment"),
     path("emails/<id:email_id>/retry/", mail_agents_api.EmailRetryView.as_view(), name="email-retry"),
     path("messages/<id:message_id>/original/", mail_agents_api.MessageOriginalView.as_view(), name="message-original"),

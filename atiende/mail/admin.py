@@ -44,8 +44,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "kind", "source", "sender", "subject", "ticket_id"]
-    list_filter = ["kind", "source"]
+    list_display = ["received_at", "kind", "source", "sender", "sender_verdict", "subject", "ticket_id"]
+    list_filter = ["kind", "source", "sender_verdict"]
     search_fields = ["sender", "subject", "key"]
     ordering = ["-received_at"]
     date_hierarchy = "received_at"

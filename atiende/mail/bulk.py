@@ -49,6 +49,7 @@ from .services import (
     ingest,
     link_inline_images,
     recipients_of,
+    sender_checks_apply,
     uploads_of,
 )
 from .tokens import token_in
@@ -95,6 +96,9 @@ def _chunks(raws: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
 def _take_batch(raws: list[bytes], source: str, mailbox: Mailbox | None) -> Counter:
     counts: Counter = Counter()
     items = [_sorted(raw) for raw in raws]
+    if sender_checks_apply(source):  # each sender is checked, one at a time
+        for item in items:
+            item.slow = True
     _drop_duplicates(items, counts)
     _thread(items)
     fast = [item for item in items if not item.slow and item.key]

@@ -61,6 +61,12 @@ class InboundKind(models.TextChoices):
     BOUNCE = "bounce", _("Bounce")
 
 
+class SenderVerdict(models.TextChoices):
+    PASS = "pass", _("Verified")
+    FAIL = "fail", _("Failed the checks")
+    NONE = "none", _("No verdict from the mail server")
+
+
 class InboundMessage(models.Model):
     """Every message taken in, once: `key` (its Message-ID, or a hash of its bytes) is unique."""
 
@@ -73,6 +79,11 @@ class InboundMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=InboundKind.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
     cc = models.JSONField(_("Cc"), default=list, blank=True)
+    # The receiving MTA's verdict on the From domain (Authentication-Results); blank when not
+    # checked (MAIL_TRUSTED_AUTHSERV_ID unset, or a file import).
+    sender_verdict = models.CharField(_("sender check"), max_length=4, choices=SenderVerdict.choices, blank=True,
+                                      default="", db_default="")
+    sender_detail = models.CharField(_("sender check detail"), max_length=255, blank=True, default="", db_default="")
     ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     message = models.OneToOneField(
         "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_email"

@@ -30,11 +30,15 @@ from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer, Identity, IdentityKind
 from atiende.customers.services import customer_get_or_create_by_email
 from atiende.tickets.models import Channel, LinkKind, Message, Ticket, TicketLink
-from atiende.tickets.services import channel_message_create, channel_ticket_create
-from atiende.tickets.services.common import record_changes
+from atiende.tickets.services import (
+    channel_message_create,
+    channel_ticket_create,
+    ticket_copied_agents_record,
+)
 from atiende.tickets.status import TicketStatus, behaviour
 
 from . import tasks
+from .authresults import SenderCheck, sender_check
 from .automatic import Automatic, AutomaticKind, classify
 from .inline import rewrite_cid_sources
 from .models import (
@@ -44,6 +48,7 @@ from .models import (
     Mailbox,
     OutboundEmail,
     QuarantinedMessage,
+    Source,
 )
 from .parsing import ParsedMessage, Quarantine, parse_message
 from .reply import split_reply
@@ -111,7 +116,7 @@ def _keep_in_quarantine(item: QuarantinedMessage, refused: _Refused) -> IngestRe
 def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> IngestResult:
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
         if answer:
-            _tell_sender_too_large(raw)
+            _tell_sender_too_large(raw, source)
         limit = settings.MAIL_MAX_MESSAGE_BYTES // (1024 * 1024)
         raise _Refused("too_large", _("The message is larger than the %(limit)s MB allowed.") % {"limit": limit},
                        f"{len(raw)} bytes")
@@ -126,30 +131,38 @@ def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> I
     key = (parsed.message_id or f"sha256:{parsed.content_hash}")[:255]
     if InboundMessage.objects.filter(key=key).exists():
         return IngestResult(Outcome.DUPLICATE)
+    check = _check_sender(parsed, source)
     try:
         with transaction.atomic():
             # The key goes in first: a concurrent copy of this message waits on it, then fails.
             record = InboundMessage.objects.create(
                 key=key, header_id=(parsed.message_id or "")[:255], source=source, mailbox=mailbox,
                 sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=InboundKind.REPLY,
+                sender_verdict=check.verdict if check else "", sender_detail=check.detail[:255] if check else "",
             )
-            result = _take_in(parsed, automatic, record, mailbox, answer)
+            result = _take_in(parsed, automatic, record, mailbox, answer, check)
             record.raw.save("message.eml", ContentFile(raw), save=False)
             record.save()
     except IntegrityError:
         if InboundMessage.objects.filter(key=key).exists():
             return IngestResult(Outcome.DUPLICATE)
         raise
-    if parsed.oversized_attachments and automatic is None and answer:
+    if parsed.oversized_attachments and automatic is None and answer and not _unverified(check):
         _tell_sender_files_dropped(parsed)
     return result
 
 
-def _tell_sender_too_large(raw: bytes) -> None:
-    """Read only the headers of an oversized message to tell its (human) sender why it was refused."""
+def _tell_sender_too_large(raw: bytes, source: str) -> None:
+    """Read only the headers of an oversized message to tell its (human) sender why it was refused;
+    not when the receiving server could not verify that sender (the notice would go to whoever
+    the From names)."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
     sender = parseaddr(str(headers.get("From", "")))[1]
     automatic = any(headers.get(name) for name in ("Auto-Submitted", "Precedence", "List-Id", "X-Autoreply"))
+    if sender_checks_apply(source):
+        values = [(str(name).lower(), " ".join(str(value).split())) for name, value in headers.items()]
+        check = sender_check(values, trusted_ids=settings.MAIL_TRUSTED_AUTHSERV_ID, from_domain=sender.rpartition("@")[2])
+        automatic = automatic or not check.verified
     if sender and "@" in sender and not automatic and _may_auto_reply(sender):
         AutoReplyLog.objects.create(address=sender.lower())
         enqueue_after_commit(tasks.size_notice, address=sender, subject=str(headers.get("Subject", ""))[:200],
@@ -163,20 +176,66 @@ def _tell_sender_files_dropped(parsed: ParsedMessage) -> None:
                              dropped=list(parsed.oversized_attachments), whole_message=False)
 
 
+# --- who sent it ---------------------------------------------------------------------------------
+
+def sender_checks_apply(source: str) -> bool:
+    """Whether mail from `source` is checked against the receiving MTA's verdict: live mail (IMAP,
+    HTTP) once MAIL_TRUSTED_AUTHSERV_ID is set. An admin's file import is history, taken as it is."""
+    return bool(settings.MAIL_TRUSTED_AUTHSERV_ID) and source != Source.FILE
+
+
+def _check_sender(parsed: ParsedMessage, source: str) -> SenderCheck | None:
+    """The MTA's verdict on the From domain, or None when mail from `source` is not checked."""
+    if not sender_checks_apply(source):
+        return None
+    return sender_check(parsed.headers, trusted_ids=settings.MAIL_TRUSTED_AUTHSERV_ID,
+                        from_domain=parsed.from_address.rpartition("@")[2])
+
+
+def _unverified(check: SenderCheck | None) -> bool:
+    return check is not None and not check.verified
+
+
+def _agent_by_token(token: ReplyToken | None, parsed: ParsedMessage, check: SenderCheck | None) -> User | None:
+    """The agent a reply is from: a valid token made for that agent, sent from that agent's own
+    address (a token forwarded to someone else is not the agent), by a sender not proven false."""
+    if token is None or token.person != Person.AGENT or _unverified(check):
+        return None
+    agent = User.objects.filter(pk=token.person_id, kind=UserKind.AGENT, is_active=True).first()
+    if agent is None or agent.email.lower() != parsed.from_address.lower():
+        return None
+    return agent
+
+
+def _staff_sender(parsed: ParsedMessage, by_token: User | None, check: SenderCheck | None) -> User | None:
+    """The agent who sent the message, only when that is proven: their token, or the receiving
+    server's verdict for their own address. From alone proves nothing."""
+    if by_token is not None:
+        return by_token
+    if check is None or not check.verified:
+        return None
+    return User.objects.filter(kind=UserKind.AGENT, is_active=True, email__iexact=parsed.from_address).first()
+
+
 # --- one message --------------------------------------------------------------------------------
 
 def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: InboundMessage,
-             mailbox: Mailbox | None, answer: bool) -> IngestResult:
+             mailbox: Mailbox | None, answer: bool, check: SenderCheck | None) -> IngestResult:
     token = token_in(recipients_of(parsed), mailbox.address if mailbox else None)
     if automatic is not None and not automatic.by_wording:
-        return _record_automatic(parsed, automatic, record, token)
+        return _record_automatic(parsed, automatic, record, token, trusted=not _unverified(check))
     record.cc = [box.address for box in parsed.cc][:50]
     try:
         sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
     except Invalid:
         raise _Refused("bad_sender", _("The sender's address is not valid."), parsed.from_address) from None
-    author: Customer | User = _agent_by_token(token) or sender
+    agent = _agent_by_token(token, parsed, check)
+    author: Customer | User = agent or sender
+    staff = _staff_sender(parsed, agent, check)
     ticket = _thread(parsed, token, sender)
+    if _unverified(check):  # From may be false: never someone's reply on an existing ticket
+        return _new_ticket(parsed, sender, record, mailbox, acknowledge=False, staff=None, unverified=check,
+                           claimed=ticket)
     # Mail that only reads like a bounce still reaches agents, but gets no automatic answer.
     acknowledge = answer and automatic is None and _may_auto_reply(parsed.from_address)
     if ticket is not None:
@@ -185,40 +244,58 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
             message = channel_message_create(ticket=ticket, author=author, body=body_text(text), channel=Channel.EMAIL,
                                              uploads=uploads_of(parsed))
         except Conflict:  # closed: the customer's answer opens a follow-up
-            return _new_ticket(parsed, sender, record, mailbox, acknowledge, follows=ticket)
+            return _new_ticket(parsed, sender, record, mailbox, acknowledge, staff=staff, follows=ticket)
         link_inline_images(message, parsed)
-        _copied_agents_collaborate(ticket, record.cc)
+        _copied_agents(ticket, message, record, staff)
         record.kind, record.ticket, record.message = InboundKind.REPLY, ticket, message
         return IngestResult(Outcome.REPLY, ticket.pk)
-    return _new_ticket(parsed, sender, record, mailbox, acknowledge)
+    return _new_ticket(parsed, sender, record, mailbox, acknowledge, staff=staff)
 
 
 def _new_ticket(parsed: ParsedMessage, sender: Customer, record: InboundMessage, mailbox: Mailbox | None,
-                acknowledge: bool, follows: Ticket | None = None) -> IngestResult:
+                acknowledge: bool, *, staff: User | None, follows: Ticket | None = None,
+                unverified: SenderCheck | None = None, claimed: Ticket | None = None) -> IngestResult:
+    """A new ticket from the sender; `unverified`: the sender failed the checks (the ticket says
+    so, and names the conversation it claimed to answer, `claimed`)."""
     ticket, message = channel_ticket_create(
         requester=sender, subject=parsed.subject, body=body_text(parsed.text), body_html=parsed.html,
         channel=Channel.EMAIL, team=mailbox.team if mailbox else (follows.team if follows else None),
-        uploads=uploads_of(parsed), acknowledge=acknowledge,
+        uploads=uploads_of(parsed), acknowledge=acknowledge, unverified_sender=unverified is not None,
     )
     if acknowledge:
         AutoReplyLog.objects.create(address=parsed.from_address.lower())
     if follows is not None:
         TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
     link_inline_images(message, parsed)
-    _copied_agents_collaborate(ticket, record.cc)
+    if unverified is not None:
+        _note_unverified(ticket, parsed, unverified, claimed)
+    _copied_agents(ticket, message, record, staff)
     record.kind, record.ticket, record.message = InboundKind.NEW_TICKET, ticket, message
     return IngestResult(Outcome.NEW_TICKET, ticket.pk)
 
 
-def _copied_agents_collaborate(ticket: Ticket, cc: list[str]) -> None:
-    """The rule for Cc: agents copied on a customer's mail join the ticket as collaborators."""
-    if not settings.MAIL_CC_AGENTS_COLLABORATE or not cc:
+def _note_unverified(ticket: Ticket, parsed: ParsedMessage, check: SenderCheck, claimed: Ticket | None) -> None:
+    lines = [_("The mail server could not verify that this email comes from %(address)s (%(detail)s): "
+               "anyone may have written it. Check with the customer before acting on it.") % {
+        "address": parsed.from_address, "detail": check.detail or check.verdict,
+    }]
+    if claimed is not None and claimed.pk != ticket.pk:
+        lines.append(_("It answers %(ticket)s, but was not added there because of that.") % {
+            "ticket": claimed.reference,
+        })
+    channel_message_create(ticket=ticket, author=None, body="\n".join(lines), channel=Channel.EMAIL, internal=True)
+
+
+def _copied_agents(ticket: Ticket, message: Message, record: InboundMessage, staff: User | None) -> None:
+    """The rule for Cc: agents copied on the mail join the ticket only when a staff agent allowed
+    on it sent it (proven); otherwise the ticket asks an agent to confirm each (`tickets.services.copies`)."""
+    if not settings.MAIL_CC_AGENTS_COLLABORATE or not record.cc:
         return
-    agents = User.objects.filter(kind=UserKind.AGENT, is_active=True, email__in=[a.lower() for a in cc])
-    new = [agent for agent in agents if not ticket.collaborators.filter(pk=agent.pk).exists()]
-    if new:
-        ticket.collaborators.add(*new)
-        record_changes(ticket, None, [("collaborators", None, [agent.name for agent in new])], note="email_cc")
+    agents = list(User.objects.filter(kind=UserKind.AGENT, is_active=True, email__in=[a.lower() for a in record.cc])
+                  .order_by("name", "id"))
+    if agents:
+        ticket_copied_agents_record(ticket=ticket, agents=agents, message=message, copied_by=record.sender,
+                                    sender=staff)
 
 
 def body_text(text: str) -> str:
@@ -247,12 +324,6 @@ def recipients_of(parsed: ParsedMessage) -> list[str]:
     for name in ("delivered-to", "x-original-to", "envelope-to"):
         boxes += [value.strip().strip("<>") for value in parsed.header_values(name)]
     return boxes
-
-
-def _agent_by_token(token: ReplyToken | None) -> User | None:
-    if token is None or token.person != Person.AGENT:
-        return None
-    return User.objects.filter(pk=token.person_id, kind=UserKind.AGENT, is_active=True).first()
 
 
 def _may_auto_reply(address: str) -> bool:
@@ -320,22 +391,25 @@ def _surviving(ticket: Ticket | None) -> Ticket | None:
 # --- automatic mail -----------------------------------------------------------------------------
 
 def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: InboundMessage,
-                      token: ReplyToken | None) -> IngestResult:
-    """Keep it on the right ticket as a note, never answer it; a permanent bounce marks the address."""
-    ticket = None
-    if token is not None:
-        ticket = Ticket.objects.filter(pk=token.ticket_id).first()
+                      token: ReplyToken | None, *, trusted: bool) -> IngestResult:
+    """Keep it on the right ticket as a note, never answer it; a permanent bounce marks the address
+    it names only when that address was a recipient of the email it reports on. `trusted` False
+    (its sender failed the checks): recorded, but it reaches no ticket and marks nothing."""
     bounce = automatic.bounce
-    if ticket is None:
-        ids = parsed.thread_ids + ((bounce.original_message_id,) if bounce and bounce.original_message_id else ())
+    ids = parsed.thread_ids + ((bounce.original_message_id,) if bounce and bounce.original_message_id else ())
+    ticket = None
+    if trusted and token is not None:
+        ticket = Ticket.objects.filter(pk=token.ticket_id).first()
+    if trusted and ticket is None:
         ticket = _by_message_ids(ids)
     ticket = _surviving(ticket)
     lines = [_("Automatic mail received (%(kind)s): %(subject)s") % {
         "kind": AutomaticKind(automatic.kind).label, "subject": parsed.subject or "—",
     }]
-    if bounce is not None:
+    if bounce is not None and trusted:
+        ours = _recipients_of_sent(ids)
         for recipient in bounce.recipients:
-            if recipient.permanent:
+            if recipient.permanent and recipient.address.lower() in ours:
                 _mark_undeliverable(recipient.address)
                 lines.append(_("%(address)s could not be reached (%(status)s) and is now marked undeliverable.") % {
                     "address": recipient.address, "status": recipient.status,
@@ -347,6 +421,15 @@ def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: Inbou
         record.message = channel_message_create(ticket=ticket, author=None, body=note, channel=Channel.EMAIL, internal=True)
         record.ticket = ticket
     return IngestResult(Outcome.AUTOMATIC, ticket.pk if ticket else None, automatic.reason)
+
+
+def _recipients_of_sent(ids: tuple[str, ...]) -> set[str]:
+    """Who the emails we sent with these Message-IDs went to: a report of failure is only believed
+    for them (anyone can write a failure report naming any address)."""
+    if not ids:
+        return set()
+    sent = OutboundEmail.objects.filter(header_id__in=[value[:255] for value in ids[:50]]).values_list("recipients", flat=True)
+    return {str(address).lower() for recipients in sent for address in recipients or ()}
 
 
 def _mark_undeliverable(address: str) -> None:

@@ -208,7 +208,10 @@ MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same su
 MAIL_AUTO_REPLIES_PER_HOUR = env_int("MAIL_AUTO_REPLIES_PER_HOUR", 5)  # per address: loops stop by themselves
 MAIL_INBOUND_SECRET = env_str("MAIL_INBOUND_SECRET")  # the HTTP inbound endpoint is off while empty
 SITE_NAME = env_str("SITE_NAME", "Soporte")
-MAIL_CC_AGENTS_COLLABORATE = env_bool("MAIL_CC_AGENTS_COLLABORATE", default=True)  # agents in Cc join the ticket
+MAIL_CC_AGENTS_COLLABORATE = env_bool("MAIL_CC_AGENTS_COLLABORATE", default=True)  # agents in Cc are offered to the ticket
+# The receiving MTA's name in its Authentication-Results headers (comma-separated when several):
+# set, a sender that fails its DMARC/SPF/DKIM checks is "unverified" (docs/operations.md). Unset: off.
+MAIL_TRUSTED_AUTHSERV_ID = env_list("MAIL_TRUSTED_AUTHSERV_ID", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG

@@ -189,6 +189,9 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # The channel could not confirm the sender is who the message says (an email that failed the
+    # receiving server's DMARC/SPF/DKIM checks): agents see a warning on it.
+    unverified_sender = models.BooleanField(_("unverified sender"), default=False, db_default=False)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
@@ -276,3 +279,37 @@ class TicketLink(models.Model):
     def __str__(self) -> str:
         return f"{self.source_id} {self.kind} {self.target_id}"
 
+
+
+class CopyState(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Added as collaborator")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class CopiedAgent(models.Model):
+    """An agent copied on a message of the ticket (an email's Cc) who is not a collaborator.
+
+    Being copied grants nothing by itself: anyone can put any address in Cc. The agent joins the
+    ticket only when a staff agent allowed on it confirms; dismissed, they are not asked about
+    again for this ticket (they can still be referred by hand). One row per ticket and agent."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="copied_agents")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    copied_by = models.CharField(_("copied by"), max_length=255, blank=True, help_text=_("The sender's address, as written."))
+    state = models.CharField(_("state"), max_length=10, choices=CopyState.choices, default=CopyState.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("copied agent")
+        verbose_name_plural = _("copied agents")
+        constraints = [models.UniqueConstraint(fields=["ticket", "agent"], name="copied_agent_once_per_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.agent_id} {self.state}"

@@ -23,6 +23,8 @@ from atiende.customers.models import Customer
 
 from .models import (
     Attachment,
+    CopiedAgent,
+    CopyState,
     CustomField,
     Message,
     MessageKind,
@@ -243,8 +245,8 @@ def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
     return (
         qs.select_related("author_user", "author_customer")
         .only(
-            "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "created_at",
-            "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
+            "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "unverified_sender",
+            "created_at", "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
         )
         .annotate(has_original=Exists(InboundMessage.objects.filter(message_id=OuterRef("pk"))))
         .order_by("created_at", "id")
@@ -387,6 +389,9 @@ EVENT_SENTENCES = {
     "related_to": _("%(actor)s linked this ticket with %(new)s."),
     "collaborator_added": _("%(actor)s referred the ticket to %(new)s."),
     "collaborators": _("%(actor)s added collaborators: %(new)s."),
+    "copied": _("%(new)s copied on an email: an agent of the ticket may add them as collaborators."),
+    "copied_confirmed": _("%(actor)s added %(new)s, copied on an email, as a collaborator."),
+    "copied_dismissed": _("%(actor)s dismissed %(new)s, copied on an email: not added."),
     "sla_policy": _("%(actor)s: the SLA policy changed from %(old)s to %(new)s."),
     "sla_warning": _("The %(new)s target is close to its deadline."),
     "sla_breach": _("The %(new)s target was missed."),
@@ -494,6 +499,7 @@ class TicketWorkspace:
     requester: RequesterCard
     relations: list[TicketRelation]
     collaborators: list[User]
+    copied: list[CopiedAgent]  # agents copied on an email, waiting for a staff agent to confirm them
     choices: PanelChoices
     badge: Any  # atiende.sla.selectors.BadgeView
     can_edit: bool  # the policy lets this viewer change the ticket...
@@ -522,6 +528,7 @@ def ticket_workspace(*, user: User, ticket: Ticket, now: datetime, whole_timelin
         requester=requester_card(user=user, ticket=ticket),
         relations=ticket_relations(user=user, ticket=ticket),
         collaborators=list(ticket.collaborators.only("id", "name").order_by("name", "id")),
+        copied=list(_pending_copies(ticket)),
         choices=panel_choices(user=user) if can_edit else PanelChoices([], [], []),
         badge=badge_view(ticket, now),
         can_edit=can_edit,
@@ -529,6 +536,21 @@ def ticket_workspace(*, user: User, ticket: Ticket, now: datetime, whole_timelin
         can_reply=can_reply_publicly(user, ticket),
         can_note=can_add_internal_note(user, ticket),
     )
+
+
+def _pending_copies(ticket: Ticket) -> QuerySet[CopiedAgent]:
+    return (
+        CopiedAgent.objects.filter(ticket=ticket, state=CopyState.PENDING).select_related("agent")
+        .only("id", "ticket_id", "copied_by", "created_at", "agent__id", "agent__name").order_by("created_at", "id")
+    )
+
+
+def copied_agent_list(*, user: User, ticket: Ticket) -> QuerySet[CopiedAgent]:
+    """Agents copied on a ticket's emails and what was decided, for agents who see the ticket
+    (call after checking that): customers get NotFound, as for anything internal."""
+    if not sees_internal(user):
+        raise NotFound()
+    return CopiedAgent.objects.filter(ticket=ticket).select_related("agent", "decided_by").order_by("created_at", "id")
 
 
 def message_original_get(*, user: User, ticket: Ticket, message_id: Any):

@@ -132,7 +132,8 @@ class MessageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Message
-        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "attachments", "emails", "created_at"]
+        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "unverified_sender", "attachments", "emails",
+                  "created_at"]
 
     def get_emails(self, message: Message) -> list[dict] | None:
         if not self.context.get("for_agent"):

@@ -37,6 +37,8 @@ class _Texts:
     sent: str
     failed: str
     queued: str
+    unverified: str
+    unverified_hint: str
 
     @classmethod
     def translated(cls) -> _Texts:
@@ -47,6 +49,9 @@ class _Texts:
             attachments=escape(_("Attachments")), original=escape(_("View the original email")),
             sent=escape(_("Sent by email")), failed=escape(_("The email could not be sent:")),
             queued=escape(_("Email queued")),
+            unverified=escape(_("Unverified sender")),
+            unverified_hint=escape(_("The mail server could not verify that this email comes from its sender: "
+                                     "anyone may have written it.")),
         )
 
 
@@ -56,6 +61,12 @@ def _kind_label(m: Message, texts: _Texts) -> str:
     if m.author_kind == "customer":
         return f'<span class="kind-label kind-customer">{texts.customer}</span>'
     return f'<span class="kind-label kind-public">{texts.public}</span>'
+
+
+def _unverified(m: Message, texts: _Texts) -> str:
+    if not m.unverified_sender:
+        return ""
+    return f' <span class="kind-label kind-unverified" title="{texts.unverified_hint}">{texts.unverified}</span>'
 
 
 def _author(m: Message, texts: _Texts) -> str:
@@ -115,7 +126,7 @@ def _message(item: TimelineItem, m: Message, number: int, prefix: str, copy: boo
     return (
         f'<li id="{item_id}"{data} class="item message author-{escape(m.author_kind)}{internal}">\n'
         f'  <article class="message-card" aria-labelledby="{item_id}-head">\n'
-        f'    <header class="message-head" id="{item_id}-head">{_kind_label(m, texts)}'
+        f'    <header class="message-head" id="{item_id}-head">{_kind_label(m, texts)}{_unverified(m, texts)}'
         f' <strong class="author">{_author(m, texts)}</strong>'
         f"{_channel(m, texts)}"
         f" {time_tag(m.created_at)}</header>\n"

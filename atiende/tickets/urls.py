@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:number>/referir/", views.refer_view, name="refer"),
     path("<int:number>/fusionar/", views.merge_view, name="merge"),
     path("<int:number>/vincular/", views.link_view, name="link"),
+    path("<int:number>/copiados/<int:copied_id>/agregar/", views.copied_confirm_view, name="copied-confirm"),
+    path("<int:number>/copiados/<int:copied_id>/descartar/", views.copied_dismiss_view, name="copied-dismiss"),
     path("<int:number>/mensajes/<int:message_id>/original/", views.message_original_view, name="message-original"),
 ]

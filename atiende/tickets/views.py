@@ -23,6 +23,7 @@ from atiende.accounts.permissions import is_agent
 from atiende.accounts.selectors import agent_get
 from atiende.core import clock
 from atiende.core.db import is_id
+from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError, NotFound
 
 from . import selectors, services
@@ -341,3 +342,33 @@ def link_view(request: HttpRequest, number: int) -> HttpResponse:
         return _("Linked with %(ref)s.") % {"ref": other.reference}
 
     return _action(request, number, form_name="link_form", make_form=lambda t: LinkForm(request.POST), perform=perform)
+
+
+# --- agents copied on an email ------------------------------------------------------------------
+
+@login_required
+@require_POST
+def copied_confirm_view(request: HttpRequest, number: int, copied_id: int) -> HttpResponse:
+    """Add an agent who was copied on an email as a collaborator (staff of the ticket only)."""
+    return _copied_decision(request, number, copied_id, confirm=True)
+
+
+@login_required
+@require_POST
+def copied_dismiss_view(request: HttpRequest, number: int, copied_id: int) -> HttpResponse:
+    """Decline an agent who was copied on an email: not added, not asked about again."""
+    return _copied_decision(request, number, copied_id, confirm=False)
+
+
+def _copied_decision(request: HttpRequest, number: int, copied_id: int, *, confirm: bool) -> HttpResponse:
+    ticket = _ticket(request, number)
+    decide = services.ticket_copied_agent_confirm if confirm else services.ticket_copied_agent_dismiss
+    try:
+        copied = decide(actor=request.user, ticket=ticket, copied_id=copied_id)
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        error = str(exc.message or MESSAGES.get(exc.code, MESSAGES["invalid"]))
+        return _show(request, ticket, region="actions", forms={}, status=exc.status, copied_error=error)
+    words = _("%(name)s is now a collaborator.") if confirm else _("%(name)s will not be added.")
+    return _done(request, ticket, region="actions", notice=words % {"name": copied.agent.name})

@@ -106,7 +106,8 @@ def test_auto_reply_is_kept_as_a_note_and_never_answered(django_capture_on_commi
 
 def test_permanent_bounce_marks_the_address_and_tells_the_agent():
     ticket_id = ingest(email(), source="file").ticket_id
-    OutboundEmail.objects.create(ticket_id=ticket_id, header_id="respuesta-1@nopal.mx", subject="x")
+    OutboundEmail.objects.create(ticket_id=ticket_id, header_id="respuesta-1@nopal.mx", subject="x",
+                                 recipients=["lupita@abarrotes.mx"])
     bounce = (
         b"From: Mail Delivery System <MAILER-DAEMON@mx.nopal.mx>\r\nTo: soporte@nopal.mx\r\n"
         b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <rebote-1@mx.nopal.mx>\r\n"
@@ -149,10 +150,13 @@ def test_auto_acknowledgements_are_capped_per_sender(django_capture_on_commit_ca
     assert Ticket.objects.count() == 4 and len(mail.outbox) == 2
 
 
-def test_cc_is_recorded_and_copied_agents_become_collaborators(world):
+def test_cc_is_recorded_and_copied_agents_wait_for_an_agent_to_confirm_them(world):
     result = ingest(email(Cc="Ulises <UNO@example.mx>, vecina@abarrotes.mx"), source="file")
     ticket = Ticket.objects.get(pk=result.ticket_id)
-    assert list(ticket.collaborators.all()) == [world.agent1]
+    assert list(ticket.collaborators.all()) == []
+    assert list(ticket.copied_agents.values_list("agent", "state", "copied_by")) == [
+        (world.agent1.pk, "pending", "lupita@abarrotes.mx"),
+    ]
     assert InboundMessage.objects.get().cc == ["UNO@example.mx", "vecina@abarrotes.mx"]
 
 

@@ -1,5 +1,10 @@
 """Writes for tickets: create, update, reply, merge, link, refer. Each checks the policy first."""
 
+from .copies import (
+    ticket_copied_agent_confirm,
+    ticket_copied_agent_dismiss,
+    ticket_copied_agents_record,
+)
 from .lifecycle import (
     UPDATABLE,
     channel_ticket_create,
@@ -12,4 +17,9 @@ from .relations import ticket_link, ticket_merge, ticket_merge_check, ticket_ref
 from .tags import tag_update
 from .workspace import ConversationMoved, message_create_if_current
 
-__all__ = ["UPDATABLE", "ConversationMoved", "channel_message_create", "message_create_if_current", "channel_ticket_create", "ticket_bulk_update", "message_create", "ticket_create", "ticket_link", "ticket_merge", "ticket_merge_check", "ticket_refer", "ticket_update", "tag_update"]
+__all__ = [
+    "UPDATABLE", "ConversationMoved", "channel_message_create", "channel_ticket_create", "message_create",
+    "message_create_if_current", "tag_update", "ticket_bulk_update", "ticket_copied_agent_confirm",
+    "ticket_copied_agent_dismiss", "ticket_copied_agents_record", "ticket_create", "ticket_link", "ticket_merge",
+    "ticket_merge_check", "ticket_refer", "ticket_update",
+]

@@ -134,14 +134,17 @@ def channel_ticket_create(
     team: Team | None = None,
     uploads: Sequence[UploadedFile] = (),
     acknowledge: bool = True,
+    unverified_sender: bool = False,
 ) -> tuple[Ticket, Message]:
     """A request that came through a channel trusted to say who sent it (an email's sender): the
     sender is the requester and no viewer permission applies. `acknowledge` queues the mail
-    confirming it; callers turn it off for senders who must not get automatic mail."""
+    confirming it; callers turn it off for senders who must not get automatic mail.
+    `unverified_sender`: the channel could not confirm the sender (agents see a warning)."""
     subject = " ".join((subject or "").split())[:250] or _("(no subject)")
     text, html = clean_body(body, body_html)
     checked = [check_upload(u) for u in uploads]
-    author = {"author_kind": AuthorKind.CUSTOMER, "author_customer": requester, "author_user": requester.user}
+    author = {"author_kind": AuthorKind.CUSTOMER, "author_customer": requester, "author_user": requester.user,
+              "unverified_sender": unverified_sender}
     with transaction.atomic():
         ticket, message = _open_ticket(
             requester=requester, author=author, actor=requester.user, subject=subject, text=text, html=html,

@@ -322,8 +322,9 @@ def test_ticket_page_query_count_is_pinned_with_20_messages(world, django_assert
     client = browser(world.agent1)
     client.get(page_of(ticket))
     # session, user, team ids, ticket, tags, messages, attachments, emails, events, customer,
-    # identities, recent tickets, links, collaborators, teams, agents, custom fields
-    with django_assert_num_queries(17):
+    # identities, recent tickets, links, collaborators, agents copied on an email, teams, agents,
+    # custom fields
+    with django_assert_num_queries(18):
         response = client.get(page_of(ticket))
     assert response.status_code == 200 and response.content.decode().count('data-message-id="') == 21
 
