@@ -158,6 +158,10 @@ def signup_confirm(*, token: str) -> User:
             raise invalid
         customer = customer_get_or_create_by_email(email=pending.email, name=pending.name)
         user = customer.user
+        if user is not None and user.email != pending.email:
+            # The address is another of the customer's identities: proving it must not hand over
+            # the login of the address they sign in with.
+            raise invalid
         if user is None:
             try:
                 user = customer_login_create(email=pending.email, name=customer.name, password=None)
