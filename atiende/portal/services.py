@@ -44,8 +44,7 @@ def sign_in_link_request(*, email: str, client_ip: str, site: str, language: str
     tells whether the address exists. Raises LoginThrottled over the per-email or per-address
     limit (the sign-in counters: a link request counts as a sign-in attempt)."""
     address = normalize_email(email)
-    if not throttle.attempt_allowed(email=address, client_ip=client_ip):
-        raise LoginThrottled()
+    throttle.request_allowed(email=address, client_ip=client_ip)
     user_id = (User.objects.filter(email=address, kind=UserKind.CUSTOMER, is_active=True)
                .values_list("pk", flat=True).first())
     if user_id is not None:
@@ -97,8 +96,7 @@ def signup_request(*, name: str, email: str, password: str, client_ip: str, site
     errors = signup_errors(name=name, address=address, password=password)
     if errors:
         raise Invalid(fields=errors)
-    if not throttle.attempt_allowed(email=address, client_ip=client_ip):
-        raise LoginThrottled()
+    throttle.request_allowed(email=address, client_ip=client_ip)
     if User.objects.filter(email=address, kind=UserKind.AGENT).exists():
         return
     now = clock.now()

@@ -111,3 +111,76 @@ def test_customer_ticket_through_the_api_is_an_api_ticket(world):
                                                              format="json")
     assert response.status_code == 201
     assert Ticket.objects.get(pk=response.json()["id"]).channel == "api"
+
+
+# --- API tokens: listed, revoked, expiring, killed by a password change ---------------------------
+
+def _token(world, user=None, name="") -> tuple[str, APIClient]:
+    value = token_issue(user=user or world.agent1, name=name)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {value}")
+    return value, api
+
+
+def test_owner_revokes_the_token_in_use(world):
+    _value, api = _token(world)
+    assert api.get("/api/v1/me/").status_code == 200
+    assert api.delete("/api/v1/auth/token/").status_code == 204
+    refused = api.get("/api/v1/me/")
+    assert refused.status_code == 401
+    assert ApiToken.objects.filter(user=world.agent1).count() == 0
+
+
+def test_owner_lists_their_tokens_without_secrets_and_revokes_one(world):
+    laptop, api = _token(world, name="laptop")
+    ci, ci_api = _token(world, name="CI")
+    _token(world, user=world.agent2, name="ajeno")
+    listed = api.get("/api/v1/auth/tokens/")
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert [(r["name"], r["current"]) for r in rows] == [("CI", False), ("laptop", True)]
+    assert set(rows[0]) == {"id", "name", "created_at", "last_used_at", "expires_at", "current"}
+    assert laptop not in listed.content.decode() and ci not in listed.content.decode()
+    ci_id = rows[0]["id"]
+    assert api.delete(f"/api/v1/auth/tokens/{ci_id}/").status_code == 204
+    assert ci_api.get("/api/v1/me/").status_code == 401
+    others = ApiToken.objects.get(user=world.agent2).pk
+    assert api.delete(f"/api/v1/auth/tokens/{others}/").status_code == 404  # not theirs: as if absent
+    assert ApiToken.objects.filter(pk=others).exists()
+
+
+def test_token_endpoint_takes_a_name(world):
+    response = APIClient().post("/api/v1/auth/token/", {"email": world.agent1.email, "password": PASSWORD, "name": "CI"},
+                                format="json")
+    assert response.status_code == 201
+    assert ApiToken.objects.get(user=world.agent1).name == "CI"
+
+
+def test_idle_token_expires(world, settings):
+    settings.API_TOKEN_IDLE_DAYS = 30
+    _value, api = _token(world)
+    assert api.get("/api/v1/me/").status_code == 200
+    later = clock.now() + timedelta(days=30, minutes=2)
+    with clock.frozen_at(later):
+        response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert "30" in response.json()["error"]["message"] and "expired" in response.json()["error"]["message"]
+    with clock.frozen_at(clock.now() + timedelta(days=29)):
+        assert api.get("/api/v1/me/").status_code == 200  # used within the idle period: still good
+
+
+def test_changing_the_password_kills_api_tokens(world):
+    _value, api = _token(world, user=world.customer_a.user)
+    user = User.objects.get(pk=world.customer_a.user_id)
+    user.set_password(NEW_PASSWORD)  # whatever the path: admin, portal, services
+    user.save()
+    response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert "password changed" in response.json()["error"]["message"]
+
+
+def test_a_stale_token_header_does_not_block_signing_in(world):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token-at-all-xxxxxxxx")
+    response = api.post("/api/v1/auth/token/", {"email": world.agent1.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 201
