@@ -116,7 +116,7 @@ def test_customer_ticket_through_the_api_is_an_api_ticket(world):
 # --- API tokens: listed, revoked, expiring, killed by a password change ---------------------------
 
 def _token(world, user=None, name="") -> tuple[str, APIClient]:
-    value = token_issue(user=user or world.agent1, name=name)
+    value = token_issue(user=user or world.agent1, **({"name": name} if name else {}))
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {value}")
     return value, api
