@@ -18,9 +18,11 @@ from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 
 from . import throttle
-from .throttle import LoginThrottled as LoginThrottled  # raised by sign_in; callers import it from here
 from .models import ApiToken, Role, Team, User, UserKind, normalize_email
 from .permissions import can_manage_agents
+from .throttle import (
+    LoginThrottled as LoginThrottled,  # raised by sign_in; callers import it from here
+)
 
 
 def _validated_email(email: str) -> str:

@@ -15,7 +15,13 @@ from rest_framework.views import APIView
 from atiende.accounts import throttle
 from atiende.accounts.models import ApiToken
 from atiende.accounts.selectors import token_list
-from atiende.accounts.services import LoginThrottled, sign_in, token_expires_at, token_issue, token_revoke
+from atiende.accounts.services import (
+    LoginThrottled,
+    sign_in,
+    token_expires_at,
+    token_issue,
+    token_revoke,
+)
 from atiende.core.exceptions import Invalid, Unauthenticated
 
 from .idempotency import IdempotentMixin

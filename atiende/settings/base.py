@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right after the transaction that asked for them.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Work that must not lengthen the response (core.jobs.enqueue_after_response) runs, when eager, on
+# an in-process thread this many seconds after the commit.
+JOBS_IN_BACKGROUND_THREAD = env_bool("JOBS_IN_BACKGROUND_THREAD", True)
+JOBS_BACKGROUND_DELAY = 0.2
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = "atiende"
