@@ -74,7 +74,7 @@ def _body(response, email: str) -> str:
     return html.replace(email, "EMAIL")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sign_in_link_answer_does_not_tell_whether_the_address_exists(world, open_limits):
     client = Client()
     mail.outbox.clear()
@@ -91,7 +91,7 @@ def test_sign_in_link_answer_does_not_tell_whether_the_address_exists(world, ope
     assert {m.to[0] for m in mail.outbox} == {"ana@tienda-a.mx"}  # the mail still goes out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sign_up_answer_does_not_tell_an_agent_address_from_a_new_one(world, open_limits):
     branding_update(actor=None, changes={"allow_signup": True})
     client = Client()
@@ -110,7 +110,7 @@ def test_sign_up_answer_does_not_tell_an_agent_address_from_a_new_one(world, ope
     assert not PendingSignup.objects.filter(email=world.agent1.email).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_token_endpoint_takes_as_long_for_an_unknown_address_as_for_a_wrong_password(world, open_limits):
     api = APIClient()
 
