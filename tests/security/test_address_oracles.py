@@ -2,7 +2,7 @@
 
 Timing is compared on interleaved samples (known, unknown, known, …) so that drift on a busy
 machine hits both sides alike; the medians must agree within a tolerance, and a round that
-disagrees is measured again (up to three rounds): noise does not repeat, a real difference does.
+disagrees is measured again (up to five rounds): noise does not repeat, a real difference does.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from atiende.portal.models import PendingSignup
 from conftest import PASSWORD
 
 SAMPLES = 25
-ROUNDS = 3
+ROUNDS = 5
 
 
 def _settle() -> None:
