@@ -184,3 +184,13 @@ def test_a_stale_token_header_does_not_block_signing_in(world):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token-at-all-xxxxxxxx")
     response = api.post("/api/v1/auth/token/", {"email": world.agent1.email, "password": PASSWORD}, format="json")
     assert response.status_code == 201
+
+
+def test_changing_the_password_in_the_django_admin_kills_api_tokens(world):
+    _value, api = _token(world, user=world.admin)
+    client = Client()
+    client.force_login(world.admin, backend="atiende.accounts.backends.EmailBackend")
+    changed = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                                      "new_password2": NEW_PASSWORD})
+    assert changed.status_code == 302
+    assert api.get("/api/v1/me/").status_code == 401
