@@ -20,6 +20,14 @@ def token_lookup(*, token: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(digest=token_digest(value)).first()
 
 
+def token_list(*, user: User) -> list[ApiToken]:
+    """The user's live API tokens, newest first (expired and revoked ones are left out)."""
+    from .services import token_is_live
+
+    return [t for t in ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at", "-pk")
+            if token_is_live(t)]
+
+
 def agent_list(*, user: User) -> QuerySet[User]:
     if not can_view_directory(user):
         return User.objects.none()

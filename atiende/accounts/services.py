@@ -5,18 +5,24 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from atiende.core import clock
 from atiende.core.db import unique_or_conflict
-from atiende.core.exceptions import Conflict, Forbidden, Invalid
+from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 
 from . import throttle
 from .models import ApiToken, Role, Team, User, UserKind, normalize_email
 from .permissions import can_manage_agents
+from .throttle import (
+    LoginThrottled as LoginThrottled,  # raised by sign_in; callers import it from here
+)
 
 
 def _validated_email(email: str) -> str:
@@ -129,29 +135,70 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginThrottled(Exception):
-    """Too many sign-in attempts for this email or client address."""
-
-
 def sign_in(*, email: str, password: str, client_ip: str) -> User | None:
-    """The user for these credentials, or None; `LoginThrottled` over the limit.
+    """The user for these credentials, or None; `LoginThrottled` over the limits (see throttle).
 
-    The attempt is counted before the password is checked, so parallel guesses cannot exceed
-    the limit.
-    """
-    if not throttle.attempt_allowed(email=email, client_ip=client_ip):
-        raise LoginThrottled()
-    user = authenticate(email=email, password=password)
-    if user is not None:
-        throttle.reset(email=email)
+    Every path that checks a password calls this: the web and portal sign-in, the Django admin's
+    login form, the API token endpoint."""
+    address = normalize_email(email)
+    attempt = throttle.begin(email=address, client_ip=client_ip)
+    user = authenticate(email=address, password=password)
+    throttle.finish(attempt, succeeded=user is not None)
     return user
 
 
-def token_issue(*, user: User) -> str:
-    """Create an API token; the clear value is returned once and never stored."""
+# --- API tokens ----------------------------------------------------------------------------------
+
+TOKEN_STAMP_SALT = "atiende.accounts.api-token-password"  # the data migration 0005 uses it too
+
+
+def token_password_stamp(user: User) -> str:
+    """A keyed digest of the password hash: it changes whenever the password does."""
+    return salted_hmac(TOKEN_STAMP_SALT, user.password, algorithm="sha256").hexdigest()
+
+
+def token_expires_at(token: ApiToken) -> datetime:
+    """Tokens die after API_TOKEN_IDLE_DAYS without use."""
+    return (token.last_used_at or token.created_at) + timedelta(days=settings.API_TOKEN_IDLE_DAYS)
+
+
+def token_is_live(token: ApiToken) -> bool:
+    return clock.now() < token_expires_at(token) and constant_time_compare(token.password_stamp, token_password_stamp(token.user))
+
+
+def token_issue(*, user: User, name: str = "") -> str:
+    """Create an API token; the clear value is returned once and never stored. The owner's
+    expired and revoked tokens are swept away at the same time."""
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=token_digest(token))
+    with transaction.atomic():
+        dead = [t.pk for t in ApiToken.objects.filter(user=user).select_related("user") if not token_is_live(t)]
+        ApiToken.objects.filter(pk__in=dead).delete()
+        ApiToken.objects.create(user=user, digest=token_digest(token), name=" ".join(name.split())[:100],
+                                password_stamp=token_password_stamp(user))
     return token
+
+
+def token_authenticate(*, value: str) -> ApiToken:
+    """The live token record for a presented value; Unauthenticated (with why) otherwise."""
+    from .selectors import token_lookup
+
+    record = token_lookup(token=value)
+    if record is None or not record.user.is_active:
+        raise Unauthenticated(_("The API token is not valid."))
+    if not constant_time_compare(record.password_stamp, token_password_stamp(record.user)):
+        raise Unauthenticated(_("This API token was revoked because the password changed. Sign in again for a new one."))
+    if clock.now() >= token_expires_at(record):
+        raise Unauthenticated(_("This API token expired after %(days)s days without use. Sign in again for a new one.")
+                              % {"days": settings.API_TOKEN_IDLE_DAYS})
+    token_touch(token=record)
+    return record
+
+
+def token_revoke(*, actor: User, token_id: int) -> None:
+    """Delete one of the actor's own tokens; NotFound for anyone else's."""
+    deleted, _rows = ApiToken.objects.filter(pk=token_id, user=actor).delete()
+    if not deleted:
+        raise NotFound()
 
 
 def token_touch(*, token: ApiToken) -> None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import LoginForm
 from .services import LoginThrottled, sign_in
+from .throttle import client_ip
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -21,21 +22,24 @@ def _safe_next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
-    status = 200
+    status, headers = 200, {}
     if request.method == "POST" and form.is_valid():
         try:
             user = sign_in(email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                           client_ip=request.META.get("REMOTE_ADDR", ""))
-        except LoginThrottled:
+                           client_ip=client_ip(request))
+        except LoginThrottled as exc:
             form.add_error(None, _("Too many attempts. Try again in a few minutes."))
-            status = 429
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
         else:
             if user is not None:
                 login(request, user, backend="atiende.accounts.backends.EmailBackend")
                 return redirect(_safe_next(request))  # "/" sends agents to the inbox, customers to the portal
             form.add_error(None, _("The email or password is not correct."))
             status = 400 if status == 200 else status
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    response = render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @require_POST

@@ -1,8 +1,7 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from atiende.accounts.selectors import token_lookup
-from atiende.accounts.services import token_touch
+from atiende.accounts.services import token_authenticate
+from atiende.core.exceptions import Unauthenticated
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -17,10 +16,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         scheme, _sep, value = header.partition(" ")
         if scheme.lower() not in self.keywords:
             return None
-        record = token_lookup(token=value)
-        if record is None or not record.user.is_active:
-            raise exceptions.AuthenticationFailed(_("The API token is not valid."))
-        token_touch(token=record)
+        try:
+            record = token_authenticate(value=value)
+        except Unauthenticated as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from None
         return record.user, record
 
     def authenticate_header(self, request):

@@ -12,7 +12,7 @@ from atiende.tickets import api as tickets_api
 from atiende.tickets import api_copies as tickets_copies_api
 
 from .ids import IdConverter
-from .views import TokenView
+from .views import TokenDetailView, TokenListView, TokenView
 
 register_converter(IdConverter, "id")
 
@@ -20,6 +20,8 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<id:token_id>/", TokenDetailView.as_view(), name="token-detail"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("tickets/", tickets_api.TicketListView.as_view(), name="tickets"),
     path("tickets/bulk/", tickets_api.TicketBulkUpdateView.as_view(), name="tickets-bulk"),

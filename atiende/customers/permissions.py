@@ -52,6 +52,12 @@ def can_edit_organizations(user: Any) -> bool:
     return sees_all_tickets(user)  # admins and supervisors
 
 
+def can_change_membership(user: Any) -> bool:
+    """Organization membership, the organization-admin flag, a customer's email addresses and
+    password decide who signs in as whom and which tickets they read: admins and supervisors."""
+    return sees_all_tickets(user)
+
+
 def can_delete_organizations(user: Any) -> bool:
     return is_admin(user)
 

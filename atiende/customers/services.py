@@ -18,6 +18,7 @@ from .identities import normalize_identity
 from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
 from .permissions import (
     SELF_EDITABLE_FIELDS,
+    can_change_membership,
     can_delete_customers,
     can_delete_organizations,
     can_edit_customers,
@@ -100,9 +101,40 @@ def customer_create(
 
 
 def customer_create_by(*, actor: User, **fields: Any) -> Customer:
+    """`customer_create` for a person. An agent who is not a supervisor may not put the contact in
+    an organization, make it the organization's admin or choose its password: that would let
+    whoever holds the address read the organization's tickets."""
     if not can_edit_customers(actor):
         raise Forbidden()
+    if not can_change_membership(actor):
+        asked = {"organization": fields.get("organization") is not None,
+                 "is_organization_admin": bool(fields.get("is_organization_admin")),
+                 "password": bool(fields.get("password"))}
+        _refuse_membership([name for name, given in asked.items() if given])
     return customer_create(**fields)
+
+
+def _refuse_membership(denied: list[str]) -> None:
+    if denied:
+        raise Forbidden(_("Only supervisors and administrators may change this."),
+                        fields={name: _("Only supervisors and administrators may change this.") for name in denied})
+
+
+def _membership_changes(customer: Customer, changes: dict[str, Any]) -> list[str]:
+    """The fields in `changes` that would change who signs in as `customer` or what they see."""
+    denied = []
+    if "organization" in changes:
+        org = changes["organization"]
+        if (org.pk if org is not None else None) != customer.organization_id:
+            denied.append("organization")
+    if "is_organization_admin" in changes and bool(changes["is_organization_admin"]) != customer.is_organization_admin:
+        denied.append("is_organization_admin")
+    email = (changes.get("identities") or {}).get(IdentityKind.EMAIL)
+    if email is not None:
+        value = _normalized({IdentityKind.EMAIL: email})[IdentityKind.EMAIL]
+        if not customer.identities.filter(kind=IdentityKind.EMAIL, value=value).exists():
+            denied.append(IdentityKind.EMAIL)  # a new address could sign up into this login
+    return denied
 
 
 def customer_get_or_create_by_email(*, email: str, name: str = "") -> Customer:
@@ -129,6 +161,8 @@ def customer_update(*, actor: User, customer: Customer, changes: dict[str, Any])
         forbidden = set(changes) - SELF_EDITABLE_FIELDS
         if not own_record or forbidden:
             raise Forbidden(fields={key: _("You may not change this field.") for key in forbidden})
+    elif not can_change_membership(actor):
+        _refuse_membership(_membership_changes(customer, changes))
     _check_time_zone(changes.get("time_zone", ""))
     identities = changes.pop("identities", None)
     with transaction.atomic():

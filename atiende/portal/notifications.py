@@ -27,9 +27,11 @@ def _company() -> str:
     return branding_get().name or settings.SITE_NAME
 
 
-def sign_in_link_send(*, user_id: int, site: str, language: str) -> bool:
-    """Mail a fresh 15-minute sign-in link to an active customer; False when there is none."""
-    user = User.objects.filter(pk=user_id, kind=UserKind.CUSTOMER, is_active=True).first()
+def sign_in_link_send(*, email: str = "", user_id: int | None = None, site: str, language: str) -> bool:
+    """Mail a fresh 15-minute sign-in link to the active customer with this address (or id);
+    False when there is none."""
+    customers = User.objects.filter(kind=UserKind.CUSTOMER, is_active=True)
+    user = (customers.filter(pk=user_id) if user_id is not None else customers.filter(email=email)).first()
     if user is None:
         return False
     link = site.rstrip("/") + reverse("portal:link", kwargs={"token": tokens.sign_in_token(user, clock.now())})
@@ -47,6 +49,9 @@ def sign_in_link_send(*, user_id: int, site: str, language: str) -> bool:
 def signup_confirmation_send(*, pending_id: int, site: str) -> bool:
     pending = PendingSignup.objects.filter(pk=pending_id).first()
     if pending is None:
+        return False
+    if User.objects.filter(email=pending.email, kind=UserKind.AGENT).exists():
+        pending.delete()  # an agent's address gets nothing (and signup_confirm would refuse it)
         return False
     link = site.rstrip("/") + reverse("portal:signup-confirm",
                                       kwargs={"token": tokens.signup_token(pending.pk, pending.nonce)})

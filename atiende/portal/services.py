@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts import throttle
 from atiende.accounts.models import User, UserKind, normalize_email
-from atiende.accounts.services import LoginThrottled, customer_login_create
+from atiende.accounts.services import customer_login_create
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
-from atiende.core.jobs import enqueue_after_commit
+from atiende.core.jobs import enqueue_after_response
 from atiende.customers.services import customer_get_or_create_by_email
 from atiende.tickets.models import Channel, Message, Ticket
 from atiende.tickets.services import message_create, ticket_create, ticket_update
@@ -40,16 +40,13 @@ def sign_in_link_request(*, email: str, client_ip: str, site: str, language: str
     """Mail a one-time sign-in link when `email` belongs to an active customer login.
 
     The caller says the same thing whatever happens ("if the address is ours, a link is on its
-    way"), and the mail goes out from a background task, so neither the answer nor its timing
-    tells whether the address exists. Raises LoginThrottled over the per-email or per-address
-    limit (the sign-in counters: a link request counts as a sign-in attempt)."""
+    way"), and the request does the same work for every address: the background task looks the
+    address up and mails only a customer, after the response (core.jobs.enqueue_after_response),
+    so neither the answer nor its timing tells whether the address exists. Raises LoginThrottled
+    over the limits for mail requests (accounts.throttle.request_allowed)."""
     address = normalize_email(email)
-    if not throttle.attempt_allowed(email=address, client_ip=client_ip):
-        raise LoginThrottled()
-    user_id = (User.objects.filter(email=address, kind=UserKind.CUSTOMER, is_active=True)
-               .values_list("pk", flat=True).first())
-    if user_id is not None:
-        enqueue_after_commit(send_sign_in_link, user_id=user_id, site=site, language=language)
+    throttle.request_allowed(email=address, client_ip=client_ip)
+    enqueue_after_response(send_sign_in_link, email=address, site=site, language=language)
 
 
 def _link_user(token: str, *, lock: bool) -> User | None:
@@ -97,16 +94,16 @@ def signup_request(*, name: str, email: str, password: str, client_ip: str, site
     errors = signup_errors(name=name, address=address, password=password)
     if errors:
         raise Invalid(fields=errors)
-    if not throttle.attempt_allowed(email=address, client_ip=client_ip):
-        raise LoginThrottled()
-    if User.objects.filter(email=address, kind=UserKind.AGENT).exists():
-        return
+    throttle.request_allowed(email=address, client_ip=client_ip)
+    # The same work for every address, an agent's included (hash, row, job): the task, after the
+    # response, drops what an agent's address asked for.
     now = clock.now()
+    hashed = make_password(password)
     with transaction.atomic():
         PendingSignup.objects.filter(created_at__lt=now - tokens.SIGNUP_LIFETIME).delete()
-        pending = PendingSignup.objects.create(email=address, name=name, password=make_password(password),
+        pending = PendingSignup.objects.create(email=address, name=name, password=hashed,
                                                language=language, nonce=secrets.token_hex(16), created_at=now)
-        enqueue_after_commit(send_signup_confirmation, pending_id=pending.pk, site=site)
+        enqueue_after_response(send_signup_confirmation, pending_id=pending.pk, site=site)
 
 
 def signup_errors(*, name: str, address: str, password: str) -> dict[str, list[str]]:
@@ -158,6 +155,10 @@ def signup_confirm(*, token: str) -> User:
             raise invalid
         customer = customer_get_or_create_by_email(email=pending.email, name=pending.name)
         user = customer.user
+        if user is not None and user.email != pending.email:
+            # The address is another of the customer's identities: proving it must not hand over
+            # the login of the address they sign in with.
+            raise invalid
         if user is None:
             try:
                 user = customer_login_create(email=pending.email, name=customer.name, password=None)

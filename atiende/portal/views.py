@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from atiende.accounts import throttle
 from atiende.accounts.services import LoginThrottled, sign_in
 from atiende.branding.selectors import branding_get
 from atiende.core import clock
@@ -28,7 +29,12 @@ BACKEND = "atiende.accounts.backends.EmailBackend"
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return throttle.client_ip(request)
+
+
+def _throttled(response: HttpResponse, exc: LoginThrottled) -> HttpResponse:
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _site(request: HttpRequest) -> str:
@@ -66,9 +72,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     try:
         user = sign_in(email=form.cleaned_data["email"], password=form.cleaned_data["password"],
                        client_ip=_client_ip(request))
-    except LoginThrottled:
+    except LoginThrottled as exc:
         form.add_error(None, _("Too many attempts. Try again in a few minutes."))
-        return _login_page(request, form=form, status=429)
+        return _throttled(_login_page(request, form=form, status=429), exc)
     if user is None:
         form.add_error(None, _("The email or password is not correct."))
         return _login_page(request, form=form, status=400)
@@ -86,9 +92,9 @@ def link_request_view(request: HttpRequest) -> HttpResponse:
     try:
         services.sign_in_link_request(email=email, client_ip=_client_ip(request), site=_site(request),
                                       language=translation.get_language())
-    except LoginThrottled:
+    except LoginThrottled as exc:
         link_form.add_error("email", _("Too many attempts. Try again in a few minutes."))
-        return _login_page(request, link_form=link_form, status=429)
+        return _throttled(_login_page(request, link_form=link_form, status=429), exc)
     return render(request, "portal/link_sent.html", {"email": email})
 
 
@@ -132,9 +138,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
             try:
                 services.signup_request(**form.cleaned_data, client_ip=_client_ip(request), site=_site(request),
                                         language=translation.get_language(), allowed=True)
-            except LoginThrottled:
+            except LoginThrottled as exc:
                 form.add_error(None, _("Too many attempts. Try again in a few minutes."))
-                status = 429
+                return _throttled(render(request, "portal/signup.html", {"form": form}, status=429), exc)
             except DomainError as exc:
                 status = apply_domain_error(form, exc)
             else:

@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right after the transaction that asked for them.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Work that must not lengthen the response (core.jobs.enqueue_after_response) runs, when eager, on
+# an in-process thread this many seconds after the commit.
+JOBS_IN_BACKGROUND_THREAD = env_bool("JOBS_IN_BACKGROUND_THREAD", True)
+JOBS_BACKGROUND_DELAY = 0.2
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = "atiende"
@@ -179,9 +183,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Attempts per email and per client address in LOGIN_THROTTLE_WINDOW seconds.
+# Sign-in throttling (atiende/accounts/throttle.py, decision 0014): failures of one account from
+# one address, and failures from one address, per LOGIN_THROTTLE_WINDOW seconds; past
+# LOGIN_THROTTLE_ACCOUNT_FREE failures of an account from addresses it has not signed in from,
+# each further attempt waits DELAY × 2^(k-1) seconds (at most MAX_DELAY).
 LOGIN_THROTTLE_LIMIT = env_int("LOGIN_THROTTLE_LIMIT", 10)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900)
+LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 100)
+LOGIN_THROTTLE_ACCOUNT_FREE = env_int("LOGIN_THROTTLE_ACCOUNT_FREE", 20)
+LOGIN_THROTTLE_ACCOUNT_DELAY = env_int("LOGIN_THROTTLE_ACCOUNT_DELAY", 2)
+LOGIN_THROTTLE_ACCOUNT_MAX_DELAY = env_int("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", 900)
+LOGIN_THROTTLE_ACCOUNT_WINDOW = env_int("LOGIN_THROTTLE_ACCOUNT_WINDOW", 86400)
+LOGIN_THROTTLE_TRUSTED_DAYS = env_int("LOGIN_THROTTLE_TRUSTED_DAYS", 30)
+# API tokens unused for this many days stop working (401); changing the password kills them too.
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"

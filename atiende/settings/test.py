@@ -13,6 +13,7 @@ from .base import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
+JOBS_IN_BACKGROUND_THREAD = False  # inline after commit; the timing tests switch the thread on
 CELERY_TASK_EAGER_PROPAGATES = True  # a failing task fails the test instead of being logged away
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["ATIENDE_DATA_DIR"], "test.sqlite3")}

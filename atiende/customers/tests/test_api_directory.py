@@ -21,8 +21,8 @@ def test_lookup_customer_by_email_and_phone(world):
 
 def test_agent_creates_customer_with_identities(world):
     api = world.client_for(world.agent1)
-    response = api.post("/api/v1/customers/", {"name": "Carla", "email": "carla@x.mx", "whatsapp": "+52 33 1234 5678",
-                                               "organization": world.org_a.pk}, format="json")
+    response = api.post("/api/v1/customers/", {"name": "Carla", "email": "carla@x.mx", "whatsapp": "+52 33 1234 5678"},
+                        format="json")
     assert response.status_code == 201, response.content
     assert {(i["kind"], i["value"]) for i in response.json()["identities"]} == {("email", "carla@x.mx"), ("whatsapp", "+523312345678")}
     duplicate = api.post("/api/v1/customers/", {"name": "Otra", "email": "CARLA@x.mx"}, format="json")

@@ -62,6 +62,10 @@ from .common import (
 
 # --- create -------------------------------------------------------------------------------------
 
+# The channels a signed-in customer can create a ticket through (API and portal).
+CUSTOMER_CHANNELS = frozenset({Channel.API, Channel.PORTAL})
+
+
 def ticket_create(
     *,
     actor: User,
@@ -85,6 +89,8 @@ def ticket_create(
         privileged = {
             "requester": requester not in (None, me) or requester_email is not None, "team": team is not None, "assignee": assignee is not None,
             "priority": priority is not None, "type": type is not None, "tags": bool(tags),
+            # The channel feeds SLA conditions: a customer's ticket takes the one they used.
+            "channel": channel not in CUSTOMER_CHANNELS,
         }
         denied = [name for name, given in privileged.items() if given]
         if denied:
