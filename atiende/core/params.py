@@ -139,10 +139,14 @@ def parse_cursor(text: str, shape: tuple[str, ...]) -> tuple[Any, ...]:
 
 # --- JSON ----------------------------------------------------------------------------------------
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not JSON, and jsonb refuses them
+
+
 def parse_json(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """A JSON document nested at most `max_depth` deep whose text PostgreSQL can store."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise BadValue(_("The JSON is nested too deeply.")) from None
     except ValueError as exc:  # JSONDecodeError and undecodable bytes

@@ -14,7 +14,14 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from atiende.core.params import BadValue, encode_cursor, is_id_text, parse_count, parse_cursor
+from atiende.core.params import (
+    BadValue,
+    check_text,
+    encode_cursor,
+    is_id_text,
+    parse_count,
+    parse_cursor,
+)
 from atiende.tickets.models import Channel, Priority
 from atiende.tickets.status import TicketStatus
 
@@ -146,6 +153,9 @@ def parse_filters(data: Params, notes: list[str]) -> InboxFilters:
     if len(tag) > MAX_TAG_LENGTH:
         notes.append(_("The tag filter was too long and was ignored."))
         tag = ""
+    elif not _is_storable(tag):  # it is saved with a view and sent to the database
+        notes.append(_("The tag filter was not valid and was ignored."))
+        tag = ""
     channel = _one(data.get("channel"))
     if channel and channel not in Channel.values:
         notes.append(_("An unknown channel was ignored."))
@@ -196,6 +206,14 @@ def _is_id_text(value: str) -> bool:
 def _is_count_text(value: str, maximum: int) -> bool:
     try:
         parse_count(value, minimum=1, maximum=maximum)
+    except BadValue:
+        return False
+    return True
+
+
+def _is_storable(value: str) -> bool:
+    try:
+        check_text(value)
     except BadValue:
         return False
     return True
