@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -16,6 +17,7 @@ from atiende.sla.models import Calendar
 from atiende.sla.selectors import arithmetic_for
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import CustomField
+from atiende.workspace.models import SavedView
 
 pytestmark = pytest.mark.django_db
 
@@ -181,14 +183,20 @@ def test_custom_field_text_refuses_what_the_database_cannot_store(world, text):
     assert world.ticket_a.custom_fields == {}
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "a\udfffb"])
-def test_json_settings_refuse_what_the_database_cannot_store(world, office, text):
-    api = world.client_for(world.admin)
-    calendar = api.post("/api/v1/business-calendars/", json.dumps(
-        {"name": "Noche", "time_zone": "UTC", "hours": {"mon": [["09:00", "18:00"]]}, "closures": [text]}),
+@pytest.mark.parametrize("text", ["a\ud800b", "\udfff"])
+def test_lone_surrogates_in_json_text_are_a_400(world, text):
+    api = world.client_for(world.agent1)
+    response = api.post("/api/v1/tickets/", json.dumps(
+        {"subject": text, "body": "hola", "requester": world.customer_a.pk, "team": world.team1.pk}),
         content_type="application/json")
-    assert calendar.status_code == 400
-    policy = api.post("/api/v1/sla-policies/", json.dumps(
-        {"name": "P", "targets": {"first_response": {"minutes": 60, "calendar": office.pk}}, "conditions": {"segments": [text]}}),
-        content_type="application/json")
-    assert policy.status_code == 400
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("tag", ["a\x00b", "\x00"])
+def test_a_saved_view_refuses_a_tag_filter_the_database_cannot_store(world, tag):
+    agent = page_for(world.agent1)
+    response = agent.post("/bandeja/vistas/", {"name": "Mis etiquetas", "query": urlencode({"tag": tag, "status": "open"})})
+    assert response.status_code == 302
+    saved = SavedView.objects.get(owner=world.agent1)
+    assert saved.filters == {"status": ["open"]}
