@@ -200,3 +200,14 @@ def test_a_saved_view_refuses_a_tag_filter_the_database_cannot_store(world, tag)
     assert response.status_code == 302
     saved = SavedView.objects.get(owner=world.agent1)
     assert saved.filters == {"status": ["open"]}
+
+
+@pytest.mark.parametrize("hours", [DEEP, '{"mon":' * 1000 + "[]" + "}" * 1000])
+def test_the_calendar_admin_refuses_json_nested_too_deep(world, hours):
+    admin = page_for(world.admin)
+    response = admin.post("/admin/sla/calendar/add/", {
+        "name": "Profunda", "time_zone": "UTC", "hours": hours, "holidays": "", "closures": "[]",
+    }, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "The JSON is nested too deeply." in response.content.decode()
+    assert not Calendar.objects.filter(name="Profunda").exists()
