@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -22,13 +24,12 @@ MAX_DUE_MINUTES = 5 * 365 * 24 * 60
 MAX_BETWEEN_DAYS = 5 * 366
 
 
-def calendar_instant(request: Request, name: str, value=None):
-    """An instant parameter (or `value`, already parsed) a business calendar can work with."""
-    value = instant_param(request, name) if value is None else value
+def supported_instant(value: datetime, *, field: str) -> datetime:
+    """`value` when a business calendar can work with it, else a 400 naming `field`."""
     try:
         check_supported(value)
     except CalendarError as exc:
-        raise Invalid(fields={name: str(exc)}) from None
+        raise Invalid(fields={field: str(exc)}) from None
     return value
 
 
@@ -87,7 +88,7 @@ class CalendarDueView(ApiView):
     )
     def get(self, request: Request, calendar_id: int) -> Response:
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
-        start = calendar_instant(request, "start")
+        start = supported_instant(instant_param(request, "start"), field="start")
         minutes = count_param(request, "minutes", minimum=0, maximum=MAX_DUE_MINUTES)
         arithmetic = selectors.arithmetic_for(calendar)
         try:
@@ -106,6 +107,6 @@ class CalendarBetweenView(ApiView):
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
         start, end = instant_param(request, "start"), instant_param(request, "end")
         check_span(*sorted((start, end)), max_days=MAX_BETWEEN_DAYS, field="end")
-        start, end = calendar_instant(request, "start", start), calendar_instant(request, "end", end)
+        start, end = supported_instant(start, field="start"), supported_instant(end, field="end")
         minutes = selectors.arithmetic_for(calendar).between(start, end)
         return Response({"minutes": int(minutes) if minutes == int(minutes) else minutes})

@@ -19,7 +19,7 @@ from atiende.tickets.permissions import sees_internal
 from atiende.tickets.selectors import ticket_get
 
 from . import selectors
-from .api import calendar_instant
+from .api import supported_instant
 from .calendar import CalendarError
 from .models import Clock, Policy
 from .services import policies as services
@@ -98,7 +98,7 @@ class PolicyPreviewView(ApiView):
                    responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, policy_id: int) -> Response:
         policy = selectors.policy_get(user=request.user, policy_id=policy_id)
-        arrival = calendar_instant(request, "arrival", instant_param(request, "arrival", clock.now()))
+        arrival = supported_instant(instant_param(request, "arrival", clock.now()), field="arrival")
         try:
             due = selectors.policy_preview(policy, arrival)
         except CalendarError as exc:

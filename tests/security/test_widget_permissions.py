@@ -328,7 +328,7 @@ class Socket(ApplicationCommunicator):
     thin layer over asgiref's communicator."""
 
     def __init__(self, path: str, user=None) -> None:
-        headers = [(b"origin", b"http://testserver")]
+        headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
         if user is not None:
             browser = Client()
             browser.force_login(user)
