@@ -211,3 +211,14 @@ def test_the_calendar_admin_refuses_json_nested_too_deep(world, hours):
     assert response.status_code == 200
     assert "The JSON is nested too deeply." in response.content.decode()
     assert not Calendar.objects.filter(name="Profunda").exists()
+
+
+@pytest.mark.parametrize("encoded", ["a%00b", "%00"])
+def test_form_posts_with_nul_are_a_400_and_change_nothing(world, encoded):
+    agent = page_for(world.admin)
+    bulk = agent.post("/bandeja/acciones/", f"ticket={world.ticket_a.pk}&action=tag&tag={encoded}&query=",
+                      content_type="application/x-www-form-urlencoded")
+    view = agent.post("/bandeja/vistas/", f"name={encoded}&query=", content_type="application/x-www-form-urlencoded")
+    assert (bulk.status_code, view.status_code) == (400, 400)
+    assert not world.ticket_a.tags.exists()
+    assert not SavedView.objects.exists()
