@@ -6,7 +6,7 @@ import pytest
 
 from atiende.core.params import BadValue
 from atiende.live.frames import MAX_FRAME_CHARS, frame_type
-from atiende.live.origin import origin_allowed, parse_origin
+from atiende.live.origin import SameOriginValidator, origin_allowed, parse_origin
 
 HOSTS = ["atiende.example.mx", "localhost"]
 
@@ -55,3 +55,20 @@ def test_frames_are_small_objects_of_a_known_type():
     for text, data in bad:
         with pytest.raises(BadValue):
             frame_type(text, data, {"viewing"})
+
+
+def _scope(origin: str, *, proto: str | None = None, scheme: str = "ws") -> dict:
+    headers = [(b"host", b"testserver"), (b"origin", origin.encode())]
+    if proto:
+        headers.append((b"x-forwarded-proto", proto.encode()))
+    return {"type": "websocket", "scheme": scheme, "headers": headers}
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_counts_only_when_trusted(settings):
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert SameOriginValidator.allows(_scope("https://testserver", proto="https")) is False
+    assert SameOriginValidator.allows(_scope("https://testserver", scheme="wss")) is True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert SameOriginValidator.allows(_scope("https://testserver", proto="https")) is True
+    assert SameOriginValidator.allows(_scope("http://testserver", proto="https")) is False
+    assert SameOriginValidator.allows(_scope("http://testserver")) is True
