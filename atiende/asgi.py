@@ -1,8 +1,8 @@
 """The ASGI application: Django for HTTP, Channels for the live-update websockets.
 
 `atiende serve` runs it with uvicorn (its `standard` extra brings the websockets library).
-Websockets are checked like pages: the Origin must be one of ALLOWED_HOSTS, and the session
-cookie says who is there (see atiende.live.consumers for the permission checks).
+Websockets are checked like pages: the Origin must be the site's own (scheme, host and port;
+atiende.live.origin), and the session cookie says who is there (see atiende.live.consumers for the permission checks).
 """
 
 import gc
@@ -15,13 +15,13 @@ django_application = get_asgi_application()  # sets Django up before the consume
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from atiende.live.origin import SameOriginValidator  # noqa: E402
 from atiende.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_application,
-    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })
 
 # Everything imported so far (Django, the apps, the URL and model registries: some 120,000

@@ -6,12 +6,12 @@ SQLite raises OverflowError for integers past 64 bits; a bound here turns such i
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from atiende.core.db import MAX_ID
 from atiende.core.exceptions import Invalid
+from atiende.core.params import BadValue, parse_id
 
 __all__ = ["MAX_ID", "IdConverter", "IdField", "id_param"]
 
@@ -40,6 +40,7 @@ def id_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        raise Invalid(fields={name: _("Use a whole number.")})
-    return int(raw)
+    try:
+        return parse_id(raw)
+    except BadValue as exc:
+        raise Invalid(fields={name: str(exc)}) from None

@@ -1,14 +1,15 @@
-"""Query-string values that are more than text: a bad one is a 400 that names it, never a 500."""
+"""Query-string values that are more than text: a bad one is a 400 that names it, never a 500.
+
+Thin callers of atiende.core.params, which holds the rules."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
+from atiende.core import params
 from atiende.core.exceptions import Invalid
 
 REQUIRED: Any = object()
@@ -20,9 +21,25 @@ def instant_param(request: Request, name: str, default: Any = REQUIRED) -> datet
     if not raw and default is not REQUIRED:
         return default
     try:
-        value = parse_datetime(raw.replace(" ", "+")) if raw else None  # a bare "+" arrives as a space
-    except ValueError:  # well formed but impossible, e.g. month 13
-        value = None
-    if value is None or value.tzinfo is None:
-        raise Invalid(fields={name: _("Use an ISO 8601 date and time with a time zone.")})
-    return value
+        return params.parse_instant(raw.replace(" ", "+"))  # a bare "+" arrives as a space
+    except params.BadValue as exc:
+        raise Invalid(fields={name: str(exc)}) from None
+
+
+def count_param(request: Request, name: str, *, minimum: int = 0, maximum: int, default: Any = REQUIRED) -> int:
+    """A whole number from `minimum` to `maximum`; `default` when absent (required without one)."""
+    raw = request.query_params.get(name)
+    if raw is None and default is not REQUIRED:
+        return default
+    try:
+        return params.parse_count(raw or "", minimum=minimum, maximum=maximum)
+    except params.BadValue as exc:
+        raise Invalid(fields={name: str(exc)}) from None
+
+
+def check_span(start: datetime, end: datetime, *, max_days: int, field: str) -> None:
+    """A 400 naming `field` when `start`..`end` is reversed or longer than `max_days`."""
+    try:
+        params.check_span(start, end, max_days=max_days)
+    except params.BadValue as exc:
+        raise Invalid(fields={field: str(exc)}) from None

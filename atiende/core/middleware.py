@@ -56,6 +56,16 @@ class RequestTooBigMiddleware:
         if "%00" in request.META.get("QUERY_STRING", ""):
             # No text field takes NUL (PostgreSQL refuses it): a clear 400, never a 500 later.
             return error_response(request, status=400)
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            # The same for forms: not every POSTed value goes through a form field that refuses
+            # NUL (a bulk action's tag, a saved view's name). Multipart bodies are left to their
+            # fields; JSON bodies to the API's parser.
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return error_response(request, status=413, code="request_too_large")
+            if b"%00" in body or b"\x00" in body:
+                return error_response(request, status=400)
         return self.get_response(request)
 
     @staticmethod

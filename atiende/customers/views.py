@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
+from atiende.core.params import is_id_text
 
 from . import selectors
 
@@ -17,7 +17,7 @@ from . import selectors
 @require_GET
 def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse:
     raw = request.GET.get("antes", "")
-    before = int(raw) if raw.isdigit() and is_id(int(raw)) else None
+    before = int(raw) if is_id_text(raw) else None
     try:
         page = selectors.customer_page(user=request.user, customer_id=customer_id, before=before)
     except NotFound:

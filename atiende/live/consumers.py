@@ -2,7 +2,8 @@
 
 A socket that may not be served is accepted and then closed with a code the page understands
 (a refused handshake reaches the browser as a bare 1006, indistinguishable from a network
-failure, and the page would retry forever): 4401 not signed in, 4403 not allowed.
+failure, and the page would retry forever): 4401 not signed in, 4403 not allowed. A frame the
+page would never send (live.frames) closes the socket with 4400 and clears the presence.
 
 Browser → server (ticket socket): {"type": "viewing"} every 25 s, {"type": "typing"} while the
 agent types (throttled), {"type": "idle"} when they stop. Server → browser: {"type": "presence",
@@ -20,8 +21,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from atiende.core.broadcast import INBOX_GROUP, serve_events_on, ticket_group
+from atiende.core.params import BadValue
 
 from . import presence, selectors, services
+from .frames import BAD_FRAME, frame_type
 from .services import Activity
 
 NOT_SIGNED_IN = 4401
@@ -57,17 +60,25 @@ class TicketConsumer(AsyncJsonWebsocketConsumer):
         await self._show_presence()
 
     async def disconnect(self, code: int) -> None:
+        await self._leave()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        try:
+            kind = frame_type(text_data, bytes_data, CLIENT_ACTIVITIES)
+        except BadValue:
+            await self._leave()  # at once: the close handshake may never complete
+            await self.close(code=BAD_FRAME)
+            return
+        if self.joined:
+            await self._record(CLIENT_ACTIVITIES[kind])
+
+    async def _leave(self) -> None:
         if self.refresh is not None:
             self.refresh.cancel()
         if self.joined:
             self.joined = False
             await self.channel_layer.group_discard(ticket_group(self.ticket_id), self.channel_name)
             await self._record(Activity.LEFT)
-
-    async def receive_json(self, content, **kwargs) -> None:
-        activity = CLIENT_ACTIVITIES.get(content.get("type")) if isinstance(content, dict) else None
-        if self.joined and activity is not None:
-            await self._record(activity)
 
     # --- group events -----------------------------------------------------------------------
 
@@ -137,6 +148,11 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(INBOX_GROUP, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        # The inbox page sends nothing: any frame is a bad one.
+        await self.channel_layer.group_discard(INBOX_GROUP, self.channel_name)
+        await self.close(code=BAD_FRAME)
 
     async def ticket_changed(self, event: dict) -> None:
         # Checked per event and per agent: nobody learns that a ticket outside their scope moved.

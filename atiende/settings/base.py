@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "atiende.api.parsers.JSONParser",  # depth-limited; refuses NUL and lone surrogates
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "atiende.api.errors.exception_handler",

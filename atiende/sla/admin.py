@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from atiende.core import clock
 from atiende.core.exceptions import Invalid
+from atiende.core.formfields import JSON_FORMFIELD_OVERRIDES
 from atiende.customers.models import Segment
 from atiende.tickets.models import Channel, Priority, TicketType
 
@@ -42,6 +43,7 @@ PREVIEW_MINUTES = (60, 8 * 60)
 
 @admin.register(Calendar)
 class CalendarAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FORMFIELD_OVERRIDES  # hours and closures: depth-limited JSON
     form = CalendarForm
     list_display = ["name", "time_zone", "holidays"]
     readonly_fields = ["preview"]

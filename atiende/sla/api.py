@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from datetime import datetime
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from atiende.api.params import instant_param
+from atiende.api.params import check_span, count_param, instant_param
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
 
 from . import selectors, services
-from .calendar import CalendarError
+from .calendar import CalendarError, check_supported
 from .models import Calendar
+
+# Bounds on what one request may ask a calendar to compute: a due date up to five years of
+# round-the-clock minutes ahead (the calendar looks no further for open time), a count across
+# at most five years.
+MAX_DUE_MINUTES = 5 * 365 * 24 * 60
+MAX_BETWEEN_DAYS = 5 * 366
+
+
+def supported_instant(value: datetime, *, field: str) -> datetime:
+    """`value` when a business calendar can work with it, else a 400 naming `field`."""
+    try:
+        check_supported(value)
+    except CalendarError as exc:
+        raise Invalid(fields={field: str(exc)}) from None
+    return value
 
 
 class CalendarSerializer(serializers.ModelSerializer):
@@ -72,13 +88,11 @@ class CalendarDueView(ApiView):
     )
     def get(self, request: Request, calendar_id: int) -> Response:
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
-        start = instant_param(request, "start")
-        minutes = request.query_params.get("minutes", "")
-        if not minutes.isdigit() or int(minutes) > 10_000_000:
-            raise Invalid(fields={"minutes": _("Use a whole number of minutes from 0 to 10,000,000.")})
+        start = supported_instant(instant_param(request, "start"), field="start")
+        minutes = count_param(request, "minutes", minimum=0, maximum=MAX_DUE_MINUTES)
         arithmetic = selectors.arithmetic_for(calendar)
         try:
-            due = arithmetic.add(start, int(minutes)).astimezone(arithmetic.zone)
+            due = arithmetic.add(start, minutes).astimezone(arithmetic.zone)
         except CalendarError as exc:
             raise Invalid(fields={"minutes": str(exc)}) from None
         return Response({"due": due.isoformat()})
@@ -91,5 +105,8 @@ class CalendarBetweenView(ApiView):
     )
     def get(self, request: Request, calendar_id: int) -> Response:
         calendar = selectors.calendar_get(user=request.user, calendar_id=calendar_id)
-        minutes = selectors.arithmetic_for(calendar).between(instant_param(request, "start"), instant_param(request, "end"))
+        start, end = instant_param(request, "start"), instant_param(request, "end")
+        check_span(*sorted((start, end)), max_days=MAX_BETWEEN_DAYS, field="end")
+        start, end = supported_instant(start, field="start"), supported_instant(end, field="end")
+        minutes = selectors.arithmetic_for(calendar).between(start, end)
         return Response({"minutes": int(minutes) if minutes == int(minutes) else minutes})

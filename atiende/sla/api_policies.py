@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from atiende.api.params import instant_param
+from atiende.api.params import check_span, instant_param
 from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid
@@ -19,9 +19,14 @@ from atiende.tickets.permissions import sees_internal
 from atiende.tickets.selectors import ticket_get
 
 from . import selectors
+from .api import supported_instant
+from .calendar import CalendarError
 from .models import Clock, Policy
 from .services import policies as services
 from .services.policies import ACTION_FLAGS, ID_CONDITIONS, LIST_CONDITIONS
+
+# The attainment table reads every clock in its range: a year at most per request.
+MAX_ATTAINMENT_DAYS = 366
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -93,8 +98,11 @@ class PolicyPreviewView(ApiView):
                    responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, policy_id: int) -> Response:
         policy = selectors.policy_get(user=request.user, policy_id=policy_id)
-        arrival = instant_param(request, "arrival", clock.now())
-        due = selectors.policy_preview(policy, arrival)
+        arrival = supported_instant(instant_param(request, "arrival", clock.now()), field="arrival")
+        try:
+            due = selectors.policy_preview(policy, arrival)
+        except CalendarError as exc:
+            raise Invalid(fields={"arrival": str(exc)}) from None
         return Response({"arrival": arrival.isoformat(), "due": {metric: when.isoformat() for metric, when in due.items()}})
 
 
@@ -114,6 +122,7 @@ class AttainmentView(ApiView):
         now = clock.now()
         until = instant_param(request, "until", now)
         since = instant_param(request, "since", until - timedelta(days=30))
+        check_span(since, until, max_days=MAX_ATTAINMENT_DAYS, field="since")
         rows = selectors.attainment(user=request.user, group_by=group_by, since=since, until=until)
         return Response({
             "group_by": group_by, "since": since.isoformat(), "until": until.isoformat(),

@@ -31,6 +31,16 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_US = timedelta(microseconds=1)
 # Searching further than this for open time means the calendar has none (not an endless loop).
 MAX_YEARS_AHEAD = 5
+# The years a calendar answers for: enough for any ticket, and far from datetime's limits (the
+# expansion reaches a year either side). A question outside them is a CalendarError.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+# `between` counts across at most this many years (each is expanded into spans, ~50 KB a year
+# for office hours); the API asks for five at most, the SLA clocks for as long as one has run.
+MAX_BETWEEN_YEARS = 30
+# A calendar kept in the process holds at most this many years of spans: asking about a year
+# far from those it knows starts afresh around that year instead of expanding all in between
+# (1000..9000 once cost 21 s and 845 MB).
+MAX_EXPANDED_YEARS = 12
 
 
 class CalendarError(ValueError):
@@ -73,8 +83,19 @@ def _to_us(instant: datetime) -> int:
     return (instant - EPOCH) // ONE_US
 
 
+def check_supported(instant: datetime) -> None:
+    """CalendarError unless `instant` falls in MIN_YEAR..MAX_YEAR (in UTC)."""
+    if not _SUPPORTED_US[0] <= _to_us(instant) < _SUPPORTED_US[1]:
+        raise CalendarError(
+            _("Business calendars work with dates from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR}
+        )
+
+
 def _from_us(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
+
+
+_SUPPORTED_US = (_to_us(datetime(MIN_YEAR, 1, 1, tzinfo=UTC)), _to_us(datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC)))
 
 
 class BusinessCalendar:
@@ -117,7 +138,9 @@ class BusinessCalendar:
             raise CalendarError(_("Add a positive number of minutes."))
         if minutes == 0:
             return start
+        check_supported(start)
         origin = _to_us(start)
+        self._cover(origin, origin)
         target = self._open_before(origin) + round(minutes * US_PER_MINUTE)
         while self._open_total() < target:
             self._grow(origin)
@@ -126,17 +149,21 @@ class BusinessCalendar:
 
     def between(self, start: datetime, end: datetime) -> float:
         """Business minutes from `start` to `end` (negative when `end` is earlier)."""
+        check_supported(start)
+        check_supported(end)
         first, last = _to_us(start), _to_us(end)
         if last < first:
             return -self.between(end, start)
-        self._cover(first)  # both first: covering one may shift the offsets the other uses
-        self._cover(last)
+        if _year_of(last) - _year_of(first) > MAX_BETWEEN_YEARS:
+            raise CalendarError(_("Count across at most %(years)s years.") % {"years": MAX_BETWEEN_YEARS})
+        self._cover(first, last)  # both at once: covering one may shift the offsets the other uses
         return (self._open_before(last) - self._open_before(first)) / US_PER_MINUTE
 
     def next_opening(self, instant: datetime) -> datetime:
         """`instant` when open, else the start of the next open span."""
+        check_supported(instant)
         us = _to_us(instant)
-        self._cover(us)
+        self._cover(us, us)
         i = bisect.bisect_right(self._starts, us) - 1
         if i >= 0 and us < self._ends[i]:
             return instant
@@ -150,8 +177,7 @@ class BusinessCalendar:
     # --- expansion into UTC spans ------------------------------------------------------------------
 
     def _open_before(self, us: int) -> int:
-        """Open microseconds from the start of the expanded range to `us`."""
-        self._cover(us)
+        """Open microseconds from the start of the expanded range to `us` (call after _cover)."""
         i = bisect.bisect_right(self._starts, us) - 1
         if i < 0:
             return 0
@@ -160,14 +186,17 @@ class BusinessCalendar:
     def _open_total(self) -> int:
         return self._before[-1] + self._ends[-1] - self._starts[-1] if self._starts else 0
 
-    def _cover(self, us: int) -> None:
-        """Expand so that the year of `us` and its neighbours are known."""
-        year = _year_of(us)
-        if self._years is None or not (self._years[0] < year < self._years[1]):
-            first, last = year - 1, year + 1
-            if self._years is not None:
-                first, last = min(first, self._years[0]), max(last, self._years[1])
-            self._expand(first, last)
+    def _cover(self, first_us: int, last_us: int) -> None:
+        """Expand so that the years from `first_us` to `last_us` and their neighbours are known;
+        keep the years already known only while the whole stays within MAX_EXPANDED_YEARS."""
+        first, last = _year_of(first_us) - 1, _year_of(last_us) + 1
+        if self._years is not None and self._years[0] <= first and last <= self._years[1]:
+            return
+        if self._years is not None:
+            wider = min(first, self._years[0]), max(last, self._years[1])
+            if wider[1] - wider[0] + 1 <= MAX_EXPANDED_YEARS:
+                first, last = wider
+        self._expand(first, last)
 
     def _grow(self, origin: int) -> None:
         """One more year ahead, within MAX_YEARS_AHEAD of `origin` (never an endless search)."""

@@ -31,24 +31,27 @@ def calendar_get(*, user: User, calendar_id: int) -> Calendar:
     return calendar
 
 
-# A BusinessCalendar expands its spans once and then answers in microseconds: keep one per
-# stored version of each calendar in the process.
-_arithmetic: dict[tuple[int, datetime], BusinessCalendar] = {}
+# A BusinessCalendar expands its spans once and then answers in microseconds: keep the current
+# version of each calendar in the process (a saved change replaces it). Each holds at most
+# MAX_EXPANDED_YEARS of spans, and there are at most MAX_KEPT_CALENDARS of them.
+MAX_KEPT_CALENDARS = 64
+_arithmetic: dict[int, tuple[datetime, BusinessCalendar]] = {}
 
 
 def arithmetic_for(calendar: Calendar) -> BusinessCalendar:
     """The pure calendar for a stored one (its rules were validated when saved)."""
-    key = (calendar.pk, calendar.updated_at)
-    found = _arithmetic.get(key)
-    if found is None:
-        if len(_arithmetic) > 256:
-            _arithmetic.clear()
-        found = _arithmetic[key] = BusinessCalendar(
-            time_zone=calendar.time_zone,
-            hours=parse_weekly_hours(calendar.hours),
-            closed_dates={date.fromisoformat(day) for day in calendar.closures},
-            holidays=mexican_holidays if calendar.holidays == "MX" else None,
-        )
+    kept = _arithmetic.get(calendar.pk)
+    if kept is not None and kept[0] == calendar.updated_at:
+        return kept[1]
+    if kept is None and len(_arithmetic) >= MAX_KEPT_CALENDARS:
+        _arithmetic.pop(next(iter(_arithmetic)))  # the one kept longest
+    found = BusinessCalendar(
+        time_zone=calendar.time_zone,
+        hours=parse_weekly_hours(calendar.hours),
+        closed_dates={date.fromisoformat(day) for day in calendar.closures},
+        holidays=mexican_holidays if calendar.holidays == "MX" else None,
+    )
+    _arithmetic[calendar.pk] = (calendar.updated_at, found)
     return found
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from atiende.core.params import check_text
+
 MAX_NUMBER = 10**15
 
 
@@ -32,7 +34,7 @@ def _clean_one(spec: FieldSpec, value: Any) -> Any:
             raise ValueError(_("Enter text."))
         if len(value) > 2000:
             raise ValueError(_("Use at most 2000 characters."))
-        return value.strip()
+        return check_text(value).strip()  # NUL or a lone surrogate: BadValue, a ValueError
     if spec.kind == "number":
         if isinstance(value, bool):
             raise ValueError(_("Enter a number."))

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from atiende.accounts.permissions import is_agent
 from atiende.accounts.selectors import agent_get
 from atiende.core import clock
-from atiende.core.db import is_id
 from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError, NotFound
+from atiende.core.params import is_id_text
 
 from . import selectors, services
 from .api import attachment_response
@@ -159,7 +159,7 @@ def timeline_since_view(request: HttpRequest, number: int) -> HttpResponse:
     """Timeline items newer than the message `?despues=<id>` (a message of this ticket)."""
     ticket = _ticket(request, number)
     raw = request.GET.get("despues", "")
-    if not raw.isdigit() or not is_id(int(raw)):
+    if not is_id_text(raw):
         return HttpResponseBadRequest(_("Give the id of a message of this ticket in “despues”."), content_type="text/plain")
     try:
         items = selectors.ticket_timeline(user=request.user, ticket=ticket, after_message_id=int(raw))

@@ -7,8 +7,6 @@ dropped with a note the page shows; they never reach the database and never make
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +14,14 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from atiende.core.db import is_id
+from atiende.core.params import (
+    BadValue,
+    check_text,
+    encode_cursor,
+    is_id_text,
+    parse_count,
+    parse_cursor,
+)
 from atiende.tickets.models import Channel, Priority
 from atiende.tickets.status import TicketStatus
 
@@ -72,8 +77,7 @@ class Cursor:
     pk: int
 
     def encode(self) -> str:
-        raw = json.dumps([self.segment, self.value.isoformat(), self.pk], separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return encode_cursor(self.segment, self.value, self.pk)
 
 
 @dataclass(frozen=True)
@@ -149,12 +153,15 @@ def parse_filters(data: Params, notes: list[str]) -> InboxFilters:
     if len(tag) > MAX_TAG_LENGTH:
         notes.append(_("The tag filter was too long and was ignored."))
         tag = ""
+    elif not _is_storable(tag):  # it is saved with a view and sent to the database
+        notes.append(_("The tag filter was not valid and was ignored."))
+        tag = ""
     channel = _one(data.get("channel"))
     if channel and channel not in Channel.values:
         notes.append(_("An unknown channel was ignored."))
         channel = ""
     within = _one(data.get("solved_within"))
-    if within and not (within.isdigit() and 1 <= int(within) <= MAX_SOLVED_WITHIN_DAYS):
+    if within and not _is_count_text(within, MAX_SOLVED_WITHIN_DAYS):
         notes.append(_("The solved-within filter was not valid and was ignored."))
         within = ""
     return InboxFilters(
@@ -173,17 +180,13 @@ def _cursor(values: Sequence[str] | None, sort: str, notes: list[str]) -> Cursor
     if not raw:
         return None
     try:
-        padded = raw + "=" * (-len(raw) % 4)
-        segment, value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        instant = datetime.fromisoformat(value)
-        if instant.tzinfo is None or not isinstance(segment, int) or not 0 <= segment < segment_count(sort):
-            raise ValueError
-        if not is_id(pk):
-            raise ValueError
-        return Cursor(segment=segment, value=instant, pk=pk)
-    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):  # json errors are ValueErrors
+        segment, instant, pk = parse_cursor(raw, ("int", "instant", "id"))
+        if not 0 <= segment < segment_count(sort):
+            raise BadValue(segment)
+    except BadValue:
         notes.append(_("The page link was not valid; showing the first page."))
         return None
+    return Cursor(segment=segment, value=instant, pk=pk)
 
 
 def _one(values: Sequence[str] | None) -> str:
@@ -197,4 +200,20 @@ def _many(values: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _is_id_text(value: str) -> bool:
-    return value.isascii() and value.isdigit() and is_id(int(value))
+    return is_id_text(value)
+
+
+def _is_count_text(value: str, maximum: int) -> bool:
+    try:
+        parse_count(value, minimum=1, maximum=maximum)
+    except BadValue:
+        return False
+    return True
+
+
+def _is_storable(value: str) -> bool:
+    try:
+        check_text(value)
+    except BadValue:
+        return False
+    return True

@@ -22,6 +22,7 @@ from atiende.accounts.selectors import team_ids_of
 from atiende.core import clock
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
+from atiende.core.params import is_id_text
 from atiende.customers.models import Customer, IdentityKind
 from atiende.customers.selectors import organization_list
 from atiende.sla.selectors import BadgeView, badge_view
@@ -82,7 +83,7 @@ def saved_view_list(*, user: User) -> QuerySet[SavedView]:
 
 
 def saved_view_get(*, user: User, view_id: object) -> SavedView:
-    pk = int(view_id) if isinstance(view_id, str) and view_id.isdigit() else view_id
+    pk = (int(view_id) if is_id_text(view_id) else None) if isinstance(view_id, str) else view_id
     found = saved_view_list(user=user).filter(pk=pk).first() if is_id(pk) else None
     if found is None:
         raise NotFound()
@@ -103,7 +104,7 @@ def inbox_view_get(*, user: User, key: str, views: Sequence[InboxView] | None = 
     if views is not None:
         return next((view for view in views if view.key == key), None)
     builtin = next((view for view in BUILTIN_VIEWS if view.key == key), None)
-    if builtin is not None or not key.isdigit():
+    if builtin is not None or not is_id_text(key):
         return builtin
     try:
         return _as_view(saved_view_get(user=user, view_id=key))
@@ -149,8 +150,8 @@ def _filtered(*, user: User, filters: InboxFilters, sla_running: bool = False) -
         filters=TicketFilters(
             status=list(filters.statuses) or None,
             priority=list(filters.priorities) or None,
-            team_id=int(filters.team) if filters.team.isdigit() else None,
-            assignee_id=user.pk if assignee == "me" else int(assignee) if assignee.isdigit() else None,
+            team_id=int(filters.team) if is_id_text(filters.team) else None,
+            assignee_id=user.pk if assignee == "me" else int(assignee) if is_id_text(assignee) else None,
             unassigned=assignee == "none",
             organization_id=filters.organization,
             tag=filters.tag or None,
@@ -345,7 +346,7 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
     newest first until `limit` match (a rare word reads the whole table)."""
     text = " ".join((text or "").replace("\x00", "").split())[:SEARCH_MAX_CHARS]  # PostgreSQL refuses NUL
     number_text = text.removeprefix("#").strip()
-    number = int(number_text) if number_text.isascii() and number_text.isdigit() else None
+    number = int(number_text) if is_id_text(number_text) else None
     visible = for_pages(ticket_list(user=user))
     exact = list(visible.filter(number=number)[:1]) if number is not None and is_id(number) else []
     if len(text) < SEARCH_MIN_CHARS:

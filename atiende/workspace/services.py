@@ -18,6 +18,7 @@ from atiende.accounts.models import User
 from atiende.accounts.permissions import is_agent
 from atiende.core.db import is_id, unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
+from atiende.core.params import is_id_text
 from atiende.tickets.models import Priority, Ticket
 from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import tag_names_by_ticket, ticket_list
@@ -133,7 +134,7 @@ def _assignee(actor: User, value: str) -> User | None:
         return actor
     if value == "none":
         return None
-    if not (value.isascii() and value.isdigit() and is_id(int(value))):
+    if not is_id_text(value):
         raise Invalid(fields={"assignee": _("Choose an agent.")})
     return resolve_agent(int(value))
 
@@ -158,7 +159,7 @@ def _tag_add(actor: User, ids: list[int], tag: str) -> None:
 
 
 def _merge(actor: User, ids: list[int], value: str) -> Ticket:
-    target_id = int(value) if value.isascii() and value.isdigit() else None
+    target_id = int(value) if is_id_text(value) else None
     if len(ids) < 2:
         raise Invalid(fields={"ticket": _("Select at least two tickets to merge.")})
     if target_id not in ids:

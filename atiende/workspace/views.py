@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atiende.accounts.permissions import is_agent
 from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError, NotFound
+from atiende.core.params import is_id_text
 from atiende.tickets.models import Channel, Priority
 from atiende.tickets.status import TicketStatus, behaviour
 
@@ -164,7 +165,8 @@ def _bulk_done(outcome: services.BulkOutcome) -> str:
 def bulk_view(request: HttpRequest) -> HttpResponse:
     data = _params(request.POST.get("query", ""))
     raw_ids = request.POST.getlist("ticket")
-    ids = [int(raw) for raw in raw_ids if raw.isascii() and raw.isdigit()]
+    # Digits that are no id (0, past 64 bits) stay in as 0: the service answers 404 for them.
+    ids = [int(raw) if is_id_text(raw) else 0 for raw in raw_ids if raw.isascii() and raw.isdigit()]
     action = request.POST.get("action", "")
     value = request.POST.get(BULK_VALUE_FIELDS.get(action, ""), "") if action in BULK_VALUE_FIELDS else ""
     try:

@@ -66,7 +66,7 @@ def socket_for() -> Callable[..., WebsocketClient]:
     is written to the database) and connect it inside the async scenario."""
 
     def make(path: str, user=None, origin: str = "http://testserver") -> WebsocketClient:
-        headers = [(b"origin", origin.encode())]
+        headers = [(b"host", b"testserver"), (b"origin", origin.encode())]
         if user is not None:
             headers.append((b"cookie", session_cookie(user)))
         return WebsocketClient(application, path, headers)

@@ -17,6 +17,7 @@ from django.test import Client
 from atiende.core import clock
 from atiende.core.broadcast import ticket_group
 from atiende.live.consumers import NOT_ALLOWED, NOT_SIGNED_IN
+from atiende.live.frames import BAD_FRAME
 from atiende.tickets.models import Priority
 from atiende.tickets.services import message_create, ticket_create, ticket_update
 
@@ -271,7 +272,20 @@ def test_a_deactivated_agent_gets_no_more_inbox_events(world, socket_for):
     run(scenario)
 
 
-def test_unknown_messages_from_the_browser_are_ignored(world, socket_for):
+BAD_FRAMES = {
+    "not JSON": {"text": "hola"},
+    "binary": {"bytes": b'{"type": "viewing"}'},
+    "nested too deep": {"text": "[" * 1000 + "]" * 1000},
+    "nested": {"text": '{"type": {"type": "viewing"}}'},
+    "unknown type": {"text": '{"type": "message.created", "message_id": 1}'},
+    "not an object": {"text": '["typing"]'},
+    "oversized": {"text": '{"type": "viewing", "pad": "' + "x" * 5000 + '"}'},
+    "NUL": {"text": '{"type": "viewing\\u0000"}'},
+}
+
+
+@pytest.mark.parametrize("frame", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+def test_a_bad_frame_closes_the_ticket_socket_with_4400_and_clears_presence(world, socket_for, frame):
     path = f"/ws/tickets/{world.ticket_a.pk}/"
     uno, sara = socket_for(path, user=world.agent1), socket_for(path, user=world.supervisor)
 
@@ -280,11 +294,54 @@ def test_unknown_messages_from_the_browser_are_ignored(world, socket_for):
         await sara.connect()
         for _presence in range(2):
             await uno.receive_json_from()
-        await sara.send_json_to({"type": "message.created", "message_id": 1})
-        await sara.send_json_to(["typing"])
-        assert await uno.receive_nothing(timeout=0.2)
-        await uno.disconnect()
+        assert await sara.receive_json_from() == presence(["Ulises Uno"])
+        await sara.send_input({"type": "websocket.receive", **frame})
+        closed = await sara.receive_output()
+        assert (closed["type"], closed["code"]) == ("websocket.close", BAD_FRAME)
+        # Cleared before the browser answers the close (a crashed client never does).
+        assert await uno.receive_json_from() == NOBODY
         await sara.disconnect()
+        await uno.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("frame", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+def test_a_bad_frame_closes_the_inbox_socket_with_4400(world, socket_for, frame):
+    socket = socket_for("/ws/inbox/", user=world.agent1)
+
+    async def scenario():
+        await socket.connect()
+        assert await socket.receive_json_from() == {"type": "ready"}
+        await socket.send_input({"type": "websocket.receive", **frame})
+        closed = await socket.receive_output()
+        assert (closed["type"], closed["code"]) == ("websocket.close", BAD_FRAME)
+        await socket.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("origin", [
+    "http://testserver:8080", "https://testserver", "http://testserver:443", "http://testserver.evil.example",
+    "null", "", "http://testserver/path",
+])
+def test_a_page_of_another_port_or_scheme_of_this_host_cannot_open_a_socket(world, socket_for, origin):
+    socket = socket_for(f"/ws/tickets/{world.ticket_a.pk}/", user=world.agent1, origin=origin)
+
+    async def scenario():
+        connected, _code = await socket.connect()
+        assert connected is False
+
+    run(scenario)
+
+
+def test_the_origin_may_name_the_default_port(world, socket_for):
+    socket = socket_for(f"/ws/tickets/{world.ticket_a.pk}/", user=world.agent1, origin="http://testserver:80")
+
+    async def scenario():
+        assert (await socket.connect())[0]
+        assert await socket.receive_json_from() == NOBODY
+        await socket.disconnect()
 
     run(scenario)
 

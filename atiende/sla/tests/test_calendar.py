@@ -158,3 +158,35 @@ def test_closed_time_adds_nothing(calendar, start, minutes):
     assert calendar.between(start, opening) == 0
     assert calendar.add(start, minutes) == calendar.add(opening, minutes)
     assert calendar.is_open(opening)
+
+
+# --- bounded work (hardening issue, item 6) ---------------------------------------------------------
+
+def test_a_calendar_keeps_few_years_whatever_it_is_asked():
+    calendar = BusinessCalendar(time_zone="America/Mexico_City", hours=weekdays(("09:00", "18:00")), holidays=mexican_holidays)
+    for year in (2026, 1901, 2199, 1950, 2100, 2027):
+        start = datetime(year, 3, 2, 12, tzinfo=UTC)
+        assert calendar.between(start, start + timedelta(days=7)) == 5 * 9 * 60
+        first, last = calendar._years
+        assert last - first + 1 <= 12
+    # The last question, far from the one before, started afresh around its own year.
+    assert calendar._years == (2026, 2028)
+
+
+@pytest.mark.parametrize("instant", [datetime(1899, 12, 31, 23, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC),
+                                     datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)])
+def test_instants_outside_the_supported_years_are_a_calendar_error(instant):
+    inside = datetime(2026, 1, 1, tzinfo=UTC)
+    for call in (lambda: OFFICE.add(instant, 60), lambda: OFFICE.between(instant, inside),
+                 lambda: OFFICE.between(inside, instant), lambda: OFFICE.next_opening(instant)):
+        with pytest.raises(CalendarError, match="1900 to 2199"):
+            call()
+
+
+def test_between_counts_across_at_most_thirty_years():
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    assert ALWAYS.between(start, datetime(2030, 12, 31, tzinfo=UTC)) == (start.replace(year=2030, month=12, day=31) - start).days * 1440
+    with pytest.raises(CalendarError, match="30 years"):
+        ALWAYS.between(start, datetime(2031, 1, 1, tzinfo=UTC))
+    with pytest.raises(CalendarError, match="30 years"):
+        ALWAYS.between(datetime(2031, 1, 1, tzinfo=UTC), start)

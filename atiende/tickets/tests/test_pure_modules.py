@@ -28,12 +28,19 @@ def test_custom_fields_clean_and_merge():
     [
         ({"monto": True}, "monto"), ({"monto": "NaN"}, "monto"), ({"monto": "1e999999"}, "monto"), ({"vence": "2026-13-01"}, "vence"),
         ({"plan": "oro"}, "plan"), ({"dominio": 5}, "dominio"), ({"otro": 1}, "otro"), ({"dominio": "x" * 2001}, "dominio"),
+        ({"dominio": "mi\x00.mx"}, "dominio"), ({"dominio": "\x00"}, "dominio"), ({"dominio": "mi\ud800.mx"}, "dominio"),
     ],
 )
 def test_custom_fields_refuse_bad_values(changes, bad):
     with pytest.raises(CustomFieldErrors) as error:
         clean_custom_fields(SPECS, {"dominio": "a"}, changes, enforce_required=False)
     assert list(error.value.errors) == [bad]
+
+
+def test_custom_field_text_names_what_the_database_cannot_store():
+    with pytest.raises(CustomFieldErrors) as error:
+        clean_custom_fields(SPECS, {}, {"dominio": "mi\x00.mx"}, enforce_required=False)
+    assert error.value.errors == {"dominio": "Text must not contain NUL characters."}
 
 
 def test_required_fields_enforced_on_create():
