@@ -16,6 +16,8 @@ from atiende.sla.services.clocks import sla_status_changed
 from ..models import (
     AuthorKind,
     Channel,
+    CopiedAgent,
+    CopyState,
     LinkKind,
     Message,
     MessageKind,
@@ -88,12 +90,20 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         target.updated_at = now
         target.save(update_fields=["updated_at"])
         target.collaborators.add(*source.collaborators.all())
+        _move_pending_copies(source, target)
         record_changes(source, actor, [("status", old_status, TicketStatus.MERGED), ("merged_into", None, target.reference)])
         sla_status_changed(ticket=source, old_status=old_status, now=now)
         record_changes(target, actor, [("merged_from", None, source.reference)])
         broadcast_ticket_changed(ticket_id=source.pk, actor_id=actor.pk)
         broadcast_ticket_changed(ticket_id=target.pk, actor_id=actor.pk)
     return target
+
+
+def _move_pending_copies(source: Ticket, target: Ticket) -> None:
+    """Agents still waiting to be confirmed on `source` wait on `target`, where the conversation
+    now is (unless `target` already asked about them): a merged ticket can no longer decide."""
+    asked = CopiedAgent.objects.filter(ticket=target).values_list("agent_id", flat=True)
+    CopiedAgent.objects.filter(ticket=source, state=CopyState.PENDING).exclude(agent_id__in=asked).update(ticket=target)
 
 
 def ticket_link(*, actor: User, source: Ticket, target: Ticket, kind: str) -> TicketLink:

@@ -8,6 +8,8 @@ from atiende.tickets.services import (
     ticket_copied_agent_confirm,
     ticket_copied_agent_dismiss,
     ticket_copied_agents_record,
+    ticket_create,
+    ticket_merge,
     ticket_update,
 )
 
@@ -57,3 +59,15 @@ def test_ids_that_are_not_a_copy_of_this_ticket(world, copied_id):
         ticket_copied_agent_confirm(actor=world.admin, ticket=world.ticket_b, copied_id=CopiedAgent.objects.get().pk)
     with pytest.raises(NotFound):
         ticket_copied_agent_confirm(actor=world.admin, ticket=world.ticket_a, copied_id=copied_id)
+
+
+def test_pending_copies_follow_the_conversation_when_the_ticket_is_merged(world):
+    copy(world, world.agent2, world.supervisor)
+    survivor = ticket_create(actor=world.customer_a.user, subject="Otra vez el dominio", body="Sigue sin abrir")
+    ticket_copied_agents_record(ticket=survivor, agents=[world.supervisor], message=None, copied_by="ana@tienda-a.mx")
+    ticket_merge(actor=world.admin, source=world.ticket_a, target=survivor)
+    assert sorted(CopiedAgent.objects.values_list("ticket", "agent")) == sorted(
+        [(survivor.pk, world.agent2.pk), (survivor.pk, world.supervisor.pk), (world.ticket_a.pk, world.supervisor.pk)]
+    )
+    moved = CopiedAgent.objects.get(ticket=survivor, agent=world.agent2)
+    assert ticket_copied_agent_confirm(actor=world.admin, ticket=survivor, copied_id=moved.pk).state == "confirmed"
