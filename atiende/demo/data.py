@@ -21,7 +21,9 @@ from atiende.customers.services import customer_create, organization_create
 from atiende.sla.models import Calendar
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Channel, Message, Ticket
+from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 from atiende.tickets.services import (
+    channel_ticket_create,
     message_create,
     ticket_create,
     ticket_link,
@@ -184,6 +186,10 @@ def _perform(world: _World, plan: TicketPlan, beat: Beat, tickets: dict[int, Tic
         raise RuntimeError(f"demo plan error: customer {plan.customer!r} has no login and cannot write")
     changes = world.resolve(beat.changes)
     if beat.step == Step.CREATE:
+        if beat.actor == REQUESTER and beat.channel not in CUSTOMER_CHANNELS:  # they wrote by mail, WhatsApp…
+            tickets[plan.id], _message = channel_ticket_create(requester=requester, subject=plan.subject,
+                                                               body=beat.text, channel=beat.channel)
+            return
         on_behalf = {} if beat.actor == REQUESTER else {"requester": requester, **changes}
         tickets[plan.id] = ticket_create(actor=actor, subject=plan.subject, body=beat.text, channel=beat.channel,
                                          **on_behalf)

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from django.utils import translation
 
 from atiende.core.db import MAX_ID
 from atiende.core.params import (
@@ -21,6 +22,13 @@ from atiende.core.params import (
     parse_instant,
     parse_json,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted as written (English); the default language is es-MX."""
+    with translation.override("en"):
+        yield
 
 NOT_IDS = ["", "0", "-1", "+1", " 1", "1 ", "1.0", "1e3", "²", "١", "１", "߁", "0x10", str(MAX_ID + 1), "9" * 19, "9" * 5000, "1_000"]
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,14 @@ from atiende.sla.calendar import (
     NoOpenTime,
     mexican_holidays,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted as written (English); the default language is es-MX."""
+    with translation.override("en"):
+        yield
+
 
 CDMX = ZoneInfo("America/Mexico_City")
 TIJUANA = ZoneInfo("America/Tijuana")

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from atiende.core.html import sanitize_html
 from atiende.tickets.attachments import sniff_content_type
 from atiende.tickets.custom_fields import CustomFieldErrors, FieldSpec, clean_custom_fields
 from atiende.tickets.status import ACTIVE_STATUSES, TicketStatus, behaviour
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted as written (English); the default language is es-MX."""
+    with translation.override("en"):
+        yield
+
 
 SPECS = [
     FieldSpec("dominio", "text", required=True),
