@@ -21,7 +21,6 @@ from atiende.customers.services import customer_create, organization_create
 from atiende.sla.models import Calendar
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Channel, Message, Ticket
-from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 from atiende.tickets.services import (
     channel_ticket_create,
     message_create,
@@ -31,6 +30,7 @@ from atiende.tickets.services import (
     ticket_refer,
     ticket_update,
 )
+from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 
 from .people import (
     ADMIN,
