@@ -1,0 +1,187 @@
+"""No input makes a 5xx: a sweep of every API operation and every page, as every role.
+
+- The API's operations come from its own OpenAPI schema, so a new endpoint is swept without
+  touching this file (`test_every_api_url_is_in_the_schema` makes sure none hides from it).
+- The pages are every URL pattern of the page apps, filled with ids of the world; the parameters
+  swept are the declared ones and those the view was seen reading (tests/security/sweep/pages.py).
+- Two passes each: the corpus (every known-bad value in every parameter and top-level field, one
+  request each, as the admin and as the customer where each gets in) and a Hypothesis pass (ATIENDE_SWEEP_EXAMPLES
+  examples per operation and method, default 30, drawn across the seven roles; replayed
+  identically in CI, where the "ci" profile derandomizes).
+- In-process test clients; each example in a rolled-back savepoint with an empty cache, so
+  throttles never answer 429 and nothing one example does changes the next.
+- A failure lists every distinct cause (exception type and our innermost frame) with the
+  shortest request that reproduced it. ATIENDE_SWEEP_REPORT=<dir> also writes them as JSON;
+  ATIENDE_SWEEP_ONLY=<regex> narrows the sweep to matching operations or pages.
+
+Run alone: `pytest tests/security/test_sweep.py` (or `-m sweep`; `-m "not sweep"` skips it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from django.urls import URLPattern, get_resolver
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+
+from tests.security.sweep import api as api_sweep
+from tests.security.sweep import pages as page_sweep
+from tests.security.sweep.harness import (
+    Clients,
+    Recorder,
+    Sent,
+    isolated,
+    quiet_request_log,
+    send,
+    sweep_examples,
+)
+from tests.security.sweep.world import MAIL_SECRET, Swept, build
+
+pytestmark = [pytest.mark.sweep, pytest.mark.django_db]
+
+CORPUS_ROLES = ("admin", "customer")
+SHUT_OUT = {301, 302, 401, 403, 404, 405}
+EXAMPLES = sweep_examples(30)
+ONLY = re.compile(os.environ.get("ATIENDE_SWEEP_ONLY", ""))
+
+
+@pytest.fixture
+def swept(world, settings) -> Swept:
+    settings.MAIL_INBOUND_SECRET = MAIL_SECRET
+    return build(world)
+
+
+def _run(recorder: Recorder, client, sent: Sent) -> int:
+    with isolated():
+        response = send(client, sent)
+        recorder.record(sent, response)
+    return response.status_code
+
+
+def _generated(strategy, recorder: Recorder, client_for) -> None:
+    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
+                         suppress_health_check=list(HealthCheck), database=None)
+    @given(strategy)
+    def run(sent: Sent) -> None:
+        _run(recorder, client_for(sent.role), sent)
+
+    run()
+
+
+def _finish(recorder: Recorder, name: str) -> None:
+    recorder.dump(name)
+    assert recorder.sent > 0
+    assert not recorder.failures, recorder.report()
+
+
+# --- the API ---------------------------------------------------------------------------------------
+def test_every_api_url_is_in_the_schema():
+    """The sweep reads the schema: an API URL left out of it would never be swept."""
+    from atiende.api import urls as api_urls
+
+    documented = set(api_sweep.schema()["paths"])
+    for pattern in api_urls.urlpatterns:
+        if pattern.name in ("schema", "docs"):
+            continue
+        route = "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        assert route in documented, f"{route} is not in the OpenAPI schema, so the sweep does not reach it"
+    assert len(api_sweep.operations()) >= 50
+
+
+def _api_operations() -> list[api_sweep.Operation]:
+    return [op for op in api_sweep.operations() if ONLY.search(op.name)]
+
+
+def _corpus_roles(statuses: dict[str, int]) -> list[str]:
+    """Whom to send the corpus as: the admin and the customer when each gets in (not 30x, 401,
+    403, 404 or 405 with valid input), else the first role that gets in, else the admin."""
+    welcome = [role for role, status in statuses.items() if status not in SHUT_OUT]
+    chosen = [role for role in CORPUS_ROLES if role in welcome]
+    return chosen or welcome[:1] or ["admin"]
+
+
+def test_api_corpus_makes_no_5xx(swept):
+    clients, recorder = Clients(swept.world), Recorder()
+    with quiet_request_log():
+        for op in _api_operations():
+            statuses = {}
+            for role in clients.api:
+                sent = api_sweep.baseline(op, ids=swept.ids, samples=swept.samples, role=role)
+                statuses[role] = _run(recorder, clients.api[role], sent)
+            for role in _corpus_roles(statuses):
+                for sent in api_sweep.corpus_requests(op, ids=swept.ids, samples=swept.samples, role=role):
+                    _run(recorder, clients.api[role], sent)
+    _finish(recorder, "api-corpus")
+
+
+def test_api_generated_requests_make_no_5xx(swept):
+    clients, recorder = Clients(swept.world), Recorder()
+    with quiet_request_log():
+        for op in _api_operations():
+            strategy = api_sweep.request_strategy(op, ids=swept.ids, samples=swept.samples, secret=MAIL_SECRET)
+            _generated(strategy, recorder, clients.api.__getitem__)
+    _finish(recorder, "api-generated")
+
+
+# --- the pages -------------------------------------------------------------------------------------
+def _page_plan(swept: Swept, clients: Clients, recorder: Recorder):
+    """Each page and method it answers, with the parameters it reads (declared and observed).
+    Also the baseline: every page, both methods, every role, with no parameters, no 5xx."""
+    plan = []
+    for page in page_sweep.pages():
+        if not ONLY.search(page.name):
+            continue
+        kwargs = page_sweep.kwarg_options(page, swept.page_ids)
+        path = page_sweep.path_for(page, {k: options[0] for k, options in kwargs.items()})
+        for method in ("GET", "POST"):
+            seen: set[str] = set()
+            statuses = {}
+            for role in clients.page:
+                sent = Sent(role, method, path, content_type="application/x-www-form-urlencoded",
+                            body=b"_sweep=1" if method == "POST" else b"")
+                with page_sweep.recording() as keys, isolated():
+                    response = send(clients.browser(role), sent)
+                    recorder.record(sent, response)
+                seen |= keys
+                statuses[role] = response.status_code
+            if any(status not in (301, 302, 405) for status in statuses.values()):
+                params = tuple(sorted(set(page_sweep.DECLARED.get(page.name, ())) | (seen - {"_sweep"})))
+                plan.append((page, method, kwargs, params, _corpus_roles(statuses)))
+    return plan
+
+
+def test_page_corpus_makes_no_5xx(swept):
+    clients, recorder = Clients(swept.world), Recorder()
+    with quiet_request_log():
+        plan = _page_plan(swept, clients, recorder)
+        assert plan
+        for page, method, kwargs, params, roles in plan:
+            for role in roles:
+                for sent in page_sweep.corpus_requests(page, kwargs=kwargs, params=params, method=method, role=role):
+                    _run(recorder, clients.browser(role), sent)
+    _finish(recorder, "pages-corpus")
+
+
+def test_page_generated_requests_make_no_5xx(swept):
+    clients, recorder = Clients(swept.world), Recorder()
+    with quiet_request_log():
+        for page, method, kwargs, params, _roles in _page_plan(swept, clients, recorder):
+            strategy = page_sweep.request_strategy(page, kwargs=kwargs, params=params, method=method)
+            _generated(strategy, recorder, clients.browser)
+    _finish(recorder, "pages-generated")
+
+
+def test_every_page_pattern_is_swept():
+    """Each page app's URL patterns are all enumerated (a new app's namespace must be added)."""
+    names = {page.name for page in page_sweep.pages()}
+    for entry in get_resolver().url_patterns:
+        namespace = getattr(entry, "namespace", None)
+        if namespace in page_sweep.PAGE_NAMESPACES:
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern):
+                    assert f"{namespace}:{pattern.name}" in names
+    assert {"workspace:inbox", "portal:home", "tickets:detail", "customers:detail", "sla:attainment",
+            "live:ticket-state"} <= names
