@@ -185,3 +185,15 @@ def test_every_page_pattern_is_swept():
                     assert f"{namespace}:{pattern.name}" in names
     assert {"workspace:inbox", "portal:home", "tickets:detail", "customers:detail", "sla:attainment",
             "live:ticket-state"} <= names
+
+
+# --- regressions the sweep found outside the known classes -----------------------------------------
+def test_a_lone_surrogate_quoted_in_an_api_error_is_a_400_not_a_500(world):
+    """JSON may carry "\\ud800"; DRF's choice error quotes it back, and encoding that reply to
+    UTF-8 raised (a 500). The reply is now the 400 with the character escaped."""
+    api = world.client_for(world.admin)
+    body = b'{"kind": "\\ud800", "target": %d}' % world.ticket_b.pk
+    response = api.generic("POST", f"/api/v1/tickets/{world.ticket_a.pk}/links/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"kind": '"\ud800" no es una elección válida.'}
+    assert b'\\"\\ud800\\" no es una elecci\\u00f3n v\\u00e1lida.' in response.content

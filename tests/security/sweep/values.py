@@ -78,7 +78,13 @@ RAW_JSON_BODIES: list[bytes] = [
 def dumps(value: object) -> bytes:
     """JSON as a client would send it: ASCII-escaped (a lone surrogate becomes "\\ud800"), NaN and
     Infinity written as the bare tokens Python's parser accepts."""
-    return json.dumps(value, ensure_ascii=True, allow_nan=True).encode()
+    return json.dumps(value, ensure_ascii=True, allow_nan=True, default=_bytes_as_text).encode()
+
+
+def _bytes_as_text(value: object) -> str:
+    if isinstance(value, bytes):  # a file's content, where the schema says binary
+        return value.decode("latin-1")
+    raise TypeError(type(value).__name__)
 
 
 def encode_query(pairs: list[tuple[str, str | bytes]]) -> str:
