@@ -197,3 +197,51 @@ def test_a_lone_surrogate_quoted_in_an_api_error_is_a_400_not_a_500(world):
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"kind": '"\ud800" no es una elección válida.'}
     assert b'\\"\\ud800\\" no es una elecci\\u00f3n v\\u00e1lida.' in response.content
+
+
+# --- websocket frames ------------------------------------------------------------------------------
+FRAMES: list[dict] = [
+    *({"type": "websocket.receive", "text": text} for text in (
+        "", "{", "null", "[]", "1", '"typing"', '{"type": null}', '{"type": ["typing"]}', '{"type": {"a": 1}}',
+        '{"type": "typing", "x": 1e999}', '{"type": "\\ud800"}', '{"type": "viewing"}', '{"type": "typing"}',
+        '{"type": "idle"}', '{"type": "left"}', "\x00", "[" * 1000 + "]" * 1000, '{"type": "' + "x" * 100_000 + '"}',
+    )),
+    {"type": "websocket.receive", "bytes": b"\xff\x00binary"},
+    {"type": "websocket.receive", "bytes": b'{"type": "typing"}'},
+]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_websocket_frame_crashes_a_consumer(world, settings):
+    """Every frame above, on the ticket socket and the inbox socket of a signed-in agent: the
+    consumer never raises (which would end the socket with 1011); the socket stays open and still
+    answers presence afterwards."""
+    from asgiref.sync import async_to_sync
+
+    from atiende.asgi import application
+    from atiende.live.tests.conftest import WebsocketClient, session_cookie
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    headers = [(b"origin", b"http://testserver"), (b"cookie", session_cookie(world.agent1))]
+    crashed = []
+
+    async def scenario(path: str) -> None:
+        for frame in FRAMES:
+            socket = WebsocketClient(application, path, headers)
+            connected, _ = await socket.connect()
+            assert connected
+            try:
+                while not await socket.receive_nothing(0.05):  # what it says on joining
+                    await socket.receive_output()
+                await socket.send_input(frame)
+                await socket.receive_nothing(0.1)
+                await socket.send_input({"type": "websocket.receive", "text": '{"type": "viewing"}'})
+                await socket.receive_nothing(0.05)
+            except Exception as error:  # the consumer raised: the server would close with 1011
+                crashed.append(f"{path} {frame!r:.80}: {type(error).__name__}: {error}")
+                continue
+            await socket.disconnect()
+
+    async_to_sync(scenario)(f"/ws/tickets/{world.ticket_a.pk}/")
+    async_to_sync(scenario)("/ws/inbox/")
+    assert not crashed, "\n".join(crashed)
