@@ -37,7 +37,8 @@ MAX_BULK_TICKETS = 100
 # --- saved views --------------------------------------------------------------------------------
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    # NUL is dropped like the search box drops it: PostgreSQL text columns refuse it.
+    name = " ".join((name or "").replace("\x00", "").split())
     if not name:
         raise Invalid(fields={"name": _("Give the view a name.")})
     if len(name) > MAX_VIEW_NAME:

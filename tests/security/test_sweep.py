@@ -23,10 +23,13 @@ import os
 import re
 
 import pytest
-from django.urls import URLPattern, get_resolver
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
+from atiende.customers.models import Organization
+from atiende.workspace.models import SavedView
 from tests.security.sweep import api as api_sweep
 from tests.security.sweep import pages as page_sweep
 from tests.security.sweep.harness import (
@@ -245,3 +248,34 @@ def test_no_websocket_frame_crashes_a_consumer(world, settings):
     async_to_sync(scenario)(f"/ws/tickets/{world.ticket_a.pk}/")
     async_to_sync(scenario)("/ws/inbox/")
     assert not crashed, "\n".join(crashed)
+
+
+def test_a_nul_in_an_organizations_sector_is_a_400_not_a_500(world):
+    """The sector is looked up by its key; PostgreSQL refuses NUL in a query (a 500 there)."""
+    api = world.client_for(world.admin)
+    created = api.post("/api/v1/organizations/", {"name": "Nueva", "sector": "a\x00b"}, format="json")
+    assert created.status_code == 400
+    assert list(created.json()["error"]["fields"]) == ["sector"]
+    changed = api.patch(f"/api/v1/organizations/{world.org_a.pk}/", {"sector": "\x00"}, format="json")
+    assert changed.status_code == 400
+    assert list(changed.json()["error"]["fields"]) == ["sector"]
+    assert not Organization.objects.filter(name="Nueva").exists()
+
+
+def test_a_nul_in_a_saved_view_name_is_dropped_not_a_500(world):
+    """The inbox's "save view" and "rename" forms pass the name straight to the service; a NUL in
+    it reached PostgreSQL (a 500 there). It is dropped, as the search box drops it."""
+    browser = Client()
+    browser.force_login(world.agent1)
+    created = browser.post(reverse("workspace:view-create"), {"name": "Mis\x00 urgentes", "query": "status=open"})
+    assert created.status_code == 302
+    saved = SavedView.objects.get(owner=world.agent1)
+    assert saved.name == "Mis urgentes"
+    renamed = browser.post(reverse("workspace:view-edit", args=[saved.pk]), {"name": "Otra\x00"})
+    assert renamed.status_code == 302
+    saved.refresh_from_db()
+    assert saved.name == "Otra"
+    refused = browser.post(reverse("workspace:view-edit", args=[saved.pk]), {"name": "\x00"})
+    assert refused.status_code == 400
+    saved.refresh_from_db()
+    assert saved.name == "Otra"
