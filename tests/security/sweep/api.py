@@ -288,7 +288,8 @@ def baseline(op: Operation, *, ids: Ids, samples: dict, role: str) -> Sent:
 
 def corpus_requests(op: Operation, *, ids: Ids, samples: dict, role: str) -> list[Sent]:
     """Every known-bad class in every query parameter, every corpus JSON value in every top-level
-    field (the others from the valid samples), and every raw body: one request each."""
+    field (the others from the valid samples) and in every leaf of a structured sample (custom
+    fields, SLA targets, calendar hours), and every raw body: one request each."""
     base = baseline(op, ids=ids, samples=samples, role=role)
     sent: list[Sent] = []
     for name, _node in op.query:
@@ -302,5 +303,9 @@ def corpus_requests(op: Operation, *, ids: Ids, samples: dict, role: str) -> lis
             for value in v.CORPUS_JSON:
                 sent.append(Sent(role, op.method, base.path, content_type=content_type,
                                  body=v.dumps({**good, name: value})))
+            if isinstance(good.get(name), (dict, list)):  # inside a structured sample, leaf by leaf
+                for value in v.leaf_mutations(good[name]):
+                    sent.append(Sent(role, op.method, base.path, content_type=content_type,
+                                     body=v.dumps({**good, name: value})))
         sent.extend(Sent(role, op.method, base.path, content_type=content_type, body=raw) for raw in v.RAW_JSON_BODIES)
     return sent

@@ -65,6 +65,28 @@ CORPUS_JSON: list[object] = [
     *CORPUS_JSON_SHAPES, "²", "٣", "9" * 30, "1" * 5000, "-1", "1e309", "NaN", *DATES[:4], "2026-02-30",
     "\x00", "a\x00b", "\ud800", "x" * 10_000, " ", "me", "<script>alert(1)</script>",
 ]
+# What each value inside a structured field (custom fields, SLA targets, calendar hours) gets.
+CORPUS_LEAF: list[object] = [
+    None, [], {}, -1, 0, 2**64, 10**400, 1e308, float("nan"), "", "\x00", "a\x00b", "\ud800", "²", "9" * 30,
+    "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "x" * 10_000, nested_list(50),
+]
+
+
+def leaf_mutations(value: object) -> list[object]:
+    """`value` again with one leaf (or one key) replaced by each CORPUS_LEAF value, every leaf in turn."""
+    found: list[object] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found.extend({**value, key: mutated} for mutated in [*leaf_mutations(inner), *CORPUS_LEAF])
+        if value:
+            first = next(iter(value))
+            found.extend([{"\x00": value[first]}, {"\ud800": value[first]}, {"x" * 300: value[first]}])
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found.extend([*value[:index], mutated, *value[index + 1:]]
+                         for mutated in [*leaf_mutations(inner), *CORPUS_LEAF])
+    return found
+
 
 # Whole bodies that are not a JSON object (sent as the raw request body with a JSON content type).
 RAW_JSON_BODIES: list[bytes] = [

@@ -59,7 +59,7 @@ def build(world) -> Swept:
         "subject": ["Sin internet desde ayer"], "body": ["Hola, ¿me ayudan?"], "note": ["¿Lo revisas?"],
         "email": ["nuevo@example.mx", "ana@tienda-a.mx"], "password": [PASSWORD, "otra-contraseña-larga-123"],
         "name": ["Nombre nuevo"], "time_zone": ["America/Mexico_City", "UTC", "Pacific/Kiritimati"],
-        "hours": [HOURS], "holidays": ["MX", None], "closures": [["2026-12-24"], []],
+        "hours": [{"mon": [["09:00", "18:00"]]}, HOURS], "holidays": ["MX", None], "closures": [["2026-12-24"], []],
         "targets": [{"first_response": {"minutes": 60, "calendar": office.pk}},
                     {"resolution": {"minutes": 10**6, "calendar": office.pk}}],
         "conditions": [{"segments": ["pyme"], "priorities": []}, {}],
