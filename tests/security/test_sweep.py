@@ -4,15 +4,19 @@
   touching this file (`test_every_api_url_is_in_the_schema` makes sure none hides from it).
 - The pages are every URL pattern of the page apps, filled with ids of the world; the parameters
   swept are the declared ones and those the view was seen reading (tests/security/sweep/pages.py).
-- Two passes each: the corpus (every known-bad value in every parameter and top-level field, one
-  request each, as the admin and as the customer where each gets in) and a Hypothesis pass (ATIENDE_SWEEP_EXAMPLES
-  examples per operation and method, default 30, drawn across the seven roles; replayed
-  identically in CI, where the "ci" profile derandomizes).
+- Two passes each. The corpus: every known-bad class in every query parameter and form field,
+  every corpus JSON value in every top-level field and in every leaf of a structured sample,
+  every malformed body; one request each, as the admin and as the customer where each gets in
+  (else the first role that does). Then Hypothesis: ATIENDE_SWEEP_EXAMPLES examples per
+  operation and method (default 30), drawn across the seven roles, replayed identically in CI
+  (the "ci" profile derandomizes); run it deeper locally with e.g. ATIENDE_SWEEP_EXAMPLES=500.
+- Also once per page, method and role with no parameters, and the websocket frames below.
 - In-process test clients; each example in a rolled-back savepoint with an empty cache, so
   throttles never answer 429 and nothing one example does changes the next.
-- A failure lists every distinct cause (exception type and our innermost frame) with the
-  shortest request that reproduced it. ATIENDE_SWEEP_REPORT=<dir> also writes them as JSON;
-  ATIENDE_SWEEP_ONLY=<regex> narrows the sweep to matching operations or pages.
+- A failure lists every distinct cause (exception type and the frame that raised it), each
+  with our innermost frame and the shortest request that reproduced it. With
+  ATIENDE_SWEEP_REPORT=<dir> they are also written as JSON; ATIENDE_SWEEP_ONLY=<regex> narrows
+  the sweep to matching operations or pages.
 
 Run alone: `pytest tests/security/test_sweep.py` (or `-m sweep`; `-m "not sweep"` skips it).
 """
