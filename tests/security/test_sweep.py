@@ -119,7 +119,8 @@ def test_api_corpus_makes_no_5xx(swept):
                 sent = api_sweep.baseline(op, ids=swept.ids, samples=swept.samples, role=role)
                 statuses[role] = _run(recorder, clients.api[role], sent)
             for role in _corpus_roles(statuses):
-                for sent in api_sweep.corpus_requests(op, ids=swept.ids, samples=swept.samples, role=role):
+                for sent in api_sweep.corpus_requests(op, ids=swept.ids, samples=swept.samples,
+                                                      query_samples=swept.query_samples, role=role):
                     _run(recorder, clients.api[role], sent)
     _finish(recorder, "api-corpus")
 

@@ -286,15 +286,17 @@ def baseline(op: Operation, *, ids: Ids, samples: dict, role: str) -> Sent:
     return Sent(role, op.method, path)
 
 
-def corpus_requests(op: Operation, *, ids: Ids, samples: dict, role: str) -> list[Sent]:
+def corpus_requests(op: Operation, *, ids: Ids, samples: dict, query_samples: dict, role: str) -> list[Sent]:
     """Every known-bad class in every query parameter, every corpus JSON value in every top-level
     field (the others from the valid samples) and in every leaf of a structured sample (custom
     fields, SLA targets, calendar hours), and every raw body: one request each."""
     base = baseline(op, ids=ids, samples=samples, role=role)
     sent: list[Sent] = []
     for name, _node in op.query:
+        # The other parameters valid where a sample is known, so the bad one is the only problem.
+        others = [(other, query_samples[other]) for other, _ in op.query if other != name and other in query_samples]
         for value in v.CORPUS_CLASSES:
-            sent.append(Sent(role, op.method, base.path, query=v.encode_query([(name, value)])))
+            sent.append(Sent(role, op.method, base.path, query=v.encode_query([*others, (name, value)])))
     for content_type, node in op.bodies:
         if content_type != "application/json":
             continue

@@ -29,6 +29,7 @@ class Swept:
     world: object
     ids: Ids  # for the API: by field or path-parameter name
     samples: dict[str, list]  # valid values by JSON field name
+    query_samples: dict[str, str]  # a valid value by query parameter name, where one is needed
     page_ids: dict[str, list]  # for the pages: by URL argument (or "namespace.argument")
 
 
@@ -68,6 +69,10 @@ def build(world) -> Swept:
         "ids": [tickets[:2]], "teams": [[world.team1.pk]], "members": [[world.agent1.pk]],
         "requester": ["bruno@empresa-b.mx", "nuevo-cliente@example.mx"],
     }
+    # Query parameters that must be valid for the others to be read at all.
+    query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
+                     "arrival": "2026-11-13T17:55:00-06:00", "since": "2026-10-01T00:00:00Z",
+                     "until": "2026-11-01T00:00:00Z"}
     numbers = list(Ticket.objects.order_by("pk").values_list("number", flat=True))
     page_ids = {
         "number": [*numbers, 999_999_999], "portal.number": [*numbers, 999_999_999],
@@ -78,7 +83,7 @@ def build(world) -> Swept:
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
     }
-    return Swept(world=world, ids=ids, samples=samples, page_ids=page_ids)
+    return Swept(world=world, ids=ids, samples=samples, query_samples=query_samples, page_ids=page_ids)
 
 
 __all__ = ["MAIL_SECRET", "Policy", "Swept", "build"]
