@@ -33,6 +33,8 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
 from atiende.customers.models import Organization
+from atiende.tickets.models import Ticket
+from atiende.tickets.selectors import tag_names_by_ticket
 from atiende.workspace.models import SavedView
 from tests.security.sweep import api as api_sweep
 from tests.security.sweep import pages as page_sweep
@@ -284,3 +286,27 @@ def test_a_nul_in_a_saved_view_name_is_dropped_not_a_500(world):
     assert refused.status_code == 400
     saved.refresh_from_db()
     assert saved.name == "Otra"
+
+
+def test_inbox_bulk_actions_answer_an_id_of_5000_digits_with_a_400(world):
+    """"Assign to" and "merge into" read an agent or ticket id from the form; int() of more than
+    4,300 digits raises ValueError (a 500). Such an id is now simply not a valid choice."""
+    browser = Client()
+    browser.force_login(world.admin)
+    selected = [world.ticket_a.pk, world.ticket_b.pk]
+    huge = "1" * 5000
+    assign = browser.post(reverse("workspace:bulk"), {"ticket": selected, "action": "assign", "assignee": huge})
+    assert assign.status_code == 400
+    merge = browser.post(reverse("workspace:bulk"), {"ticket": selected, "action": "merge", "merge_into": huge})
+    assert merge.status_code == 400
+    assert set(Ticket.objects.filter(pk__in=selected).values_list("assignee", "merged_into")) == {(None, None)}
+
+
+def test_a_nul_in_an_inbox_bulk_tag_is_dropped_not_a_500(world):
+    """The bulk "add tag" passes the form's text to the ticket service; a NUL in it reached
+    PostgreSQL (a 500 there). It is dropped, as in view names."""
+    browser = Client()
+    browser.force_login(world.admin)
+    response = browser.post(reverse("workspace:bulk"), {"ticket": [world.ticket_a.pk], "action": "tag", "tag": "ur\x00gente"})
+    assert response.status_code == 302
+    assert tag_names_by_ticket([world.ticket_a]) == {world.ticket_a.pk: ["urgente"]}
