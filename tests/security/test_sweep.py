@@ -170,7 +170,8 @@ def test_page_corpus_makes_no_5xx(swept):
         assert plan
         for page, method, kwargs, params, roles in plan:
             for role in roles:
-                for sent in page_sweep.corpus_requests(page, kwargs=kwargs, params=params, method=method, role=role):
+                for sent in page_sweep.corpus_requests(page, kwargs=kwargs, params=params, method=method, role=role,
+                                                       tickets=swept.ids.by_name["ticket"]):
                     _run(recorder, clients.browser(role), sent)
     _finish(recorder, "pages-corpus")
 

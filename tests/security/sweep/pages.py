@@ -18,6 +18,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import strategies as st
 
 from atiende.workspace import params as inbox_params
+from atiende.workspace.views import BULK_VALUE_FIELDS
 
 from . import values as v
 from .harness import ROLES, Sent
@@ -46,6 +47,11 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "live:ticket-state": ("state", "tab"),
     "branding:css": ("v",),
     "branding:logo": ("v",),
+}
+# Form fields read only together with another: the bulk action's argument is read for its action.
+# (page, the fields that make the others read, the field then swept); "{tickets}" is two tickets.
+COMBINED: dict[str, list[tuple[dict[str, str], str]]] = {
+    "workspace:bulk": [({"action": action}, field) for action, field in BULK_VALUE_FIELDS.items()],
 }
 # Headers pages read (htmx sends them on every fragment request).
 HEADERS = ("HX-Request", "HX-Current-URL", "HX-Trigger", "Accept-Language")
@@ -169,9 +175,14 @@ def request_strategy(page: Page, *, kwargs: dict[str, list], params: tuple[str, 
 
 
 def corpus_requests(page: Page, *, kwargs: dict[str, list], params: tuple[str, ...], method: str,
-                    role: str) -> list[Sent]:
+                    role: str, tickets: list[int]) -> list[Sent]:
     path = path_for(page, {k: options[0] for k, options in kwargs.items()})
     sent = []
+    for base, field in COMBINED.get(page.name, []) if method == "POST" else []:
+        pairs: list[tuple[str, str | bytes]] = [("ticket", str(pk)) for pk in tickets[:2]] + list(base.items())
+        for value in v.CORPUS_CLASSES:
+            sent.append(Sent(role, "POST", path, content_type="application/x-www-form-urlencoded",
+                             body=v.encode_query([*pairs, (field, value)]).encode()))
     for name in params:
         for value in v.CORPUS_CLASSES:
             encoded = v.encode_query([(name, value)])
