@@ -131,8 +131,21 @@ class CustomerDetailView(ApiView):
         return Response(status=204)
 
 
+class SectorField(serializers.SlugRelatedField):
+    """A sector by its key. A key with a NUL character names no sector: PostgreSQL refuses NUL in
+    a query, so it is answered here (400, "does not exist") instead of reaching the database."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="key", queryset=Sector.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(slug_field="key", queryset=Sector.objects.all(), allow_null=True, required=False)
+    sector = SectorField(allow_null=True, required=False)
     support_plan = serializers.PrimaryKeyRelatedField(queryset=SupportPlan.objects.all(), allow_null=True, required=False)
     account_manager = serializers.SerializerMethodField()
     segment = serializers.ChoiceField(choices=Segment.choices, required=False)
@@ -155,7 +168,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     segment = serializers.ChoiceField(choices=Segment.choices, required=False, default=Segment.PYME)
-    sector = serializers.SlugRelatedField(slug_field="key", queryset=Sector.objects.all(), allow_null=True, required=False)
+    sector = SectorField(allow_null=True, required=False)
     support_plan = serializers.PrimaryKeyRelatedField(queryset=SupportPlan.objects.all(), allow_null=True, required=False)
     account_manager = IdField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)

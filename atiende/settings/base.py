@@ -263,7 +263,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["atiende.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "atiende.api.parsers.JSONParser",  # depth-limited; refuses NUL and lone surrogates
         "rest_framework.parsers.MultiPartParser",

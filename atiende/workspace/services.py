@@ -38,7 +38,8 @@ MAX_BULK_TICKETS = 100
 # --- saved views --------------------------------------------------------------------------------
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    # NUL is dropped like the search box drops it: PostgreSQL text columns refuse it.
+    name = " ".join((name or "").replace("\x00", "").split())
     if not name:
         raise Invalid(fields={"name": _("Give the view a name.")})
     if len(name) > MAX_VIEW_NAME:
@@ -147,7 +148,8 @@ def _tickets(ids: list[int]) -> dict[int, Ticket]:
 
 
 def _tag_add(actor: User, ids: list[int], tag: str) -> None:
-    tag = " ".join(tag.split()).lower()
+    # NUL is dropped as in view names (PostgreSQL text refuses it; the other ways in use forms).
+    tag = " ".join(tag.replace("\x00", "").split()).lower()
     if not tag:
         raise Invalid(fields={"tag": _("Write a tag.")})
     with transaction.atomic():

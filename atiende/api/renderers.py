@@ -1,0 +1,22 @@
+"""The API's JSON renderer: DRF's, written as UTF-8, but never failing on text that is not valid
+Unicode. A lone surrogate arrives legally in JSON ("\\ud800"); DRF rejects it in text fields, but an
+error message that quotes the input ("\\ud800" is not a valid choice) would carry it to the
+renderer, where encoding to UTF-8 raised and the client got a 500 instead of the 400. Such a
+response is written with non-ASCII characters escaped, which is the same JSON.
+"""
+
+from __future__ import annotations
+
+from rest_framework import renderers
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return _EscapedJSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
+class _EscapedJSONRenderer(renderers.JSONRenderer):
+    ensure_ascii = True

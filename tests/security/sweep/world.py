@@ -1,0 +1,89 @@
+"""The world the sweep runs in: conftest's `world`, the hostile corpus planted over it (tickets with
+attachments, a mail ticket, a saved view, hostile names), a calendar, a policy and an outgoing
+email, and the ids and valid samples the requests are built from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from atiende.accounts.models import User, UserKind
+from atiende.customers.models import Customer, Organization, SupportPlan
+from atiende.mail.models import OutboundEmail
+from atiende.sla.models import Calendar, Policy
+from atiende.sla.services.policies import policy_create
+from atiende.tickets.models import Attachment, Message, Ticket
+from atiende.tickets.services import message_create
+from atiende.workspace.models import SavedView
+from conftest import PASSWORD
+from tests.security import hostile
+
+from .api import Ids
+
+MAIL_SECRET = "sweep-mail-secret"
+HOURS = {"mon": [["09:00", "14:00"], ["15:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]],
+         "thu": [["09:00", "18:00"]], "fri": [["09:00", "18:00"]]}
+
+
+@dataclass
+class Swept:
+    world: object
+    ids: Ids  # for the API: by field or path-parameter name
+    samples: dict[str, list]  # valid values by JSON field name
+    query_samples: dict[str, str]  # a valid value by query parameter name, where one is needed
+    page_ids: dict[str, list]  # for the pages: by URL argument (or "namespace.argument")
+
+
+def build(world) -> Swept:
+    planted = hostile.plant(world)
+    office = Calendar.objects.order_by("pk").first()
+    policy = policy_create(actor=world.admin, name="Estándar", targets={
+        "first_response": {"minutes": 60, "calendar": office.pk}, "resolution": {"minutes": 960, "calendar": office.pk}})
+    # An agent's reply on the mail ticket queues an email (for /emails/{id}/retry/).
+    message_create(actor=world.admin, ticket=planted.mail_ticket, body="Respuesta por correo")
+    tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+    agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
+    ids = Ids(by_name={
+        "ticket": tickets, "ticket_id": tickets, "target": tickets, "ids": tickets,
+        "email": list(OutboundEmail.objects.values_list("pk", flat=True)),
+        "email_id": list(OutboundEmail.objects.values_list("pk", flat=True)),
+        "message": list(Message.objects.order_by("pk").values_list("pk", flat=True)),
+        "customer": list(Customer.objects.order_by("pk").values_list("pk", flat=True)),
+        "organization": list(Organization.objects.order_by("pk").values_list("pk", flat=True)),
+        "team": [world.team1.pk, world.team2.pk], "agent": agents, "assignee": agents, "member": agents,
+        "account_manager": agents, "collaborator": [world.collaborator.pk, world.agent1.pk],
+        "requester": [c.user.pk for c in (world.customer_a, world.customer_b)],
+        "policy": [policy.pk], "calendar": list(Calendar.objects.order_by("pk").values_list("pk", flat=True)),
+        "support_plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
+        "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
+    })
+    samples: dict[str, list] = {
+        "subject": ["Sin internet desde ayer"], "body": ["Hola, ¿me ayudan?"], "note": ["¿Lo revisas?"],
+        "email": ["nuevo@example.mx", "ana@tienda-a.mx"], "password": [PASSWORD, "otra-contraseña-larga-123"],
+        "name": ["Nombre nuevo"], "time_zone": ["America/Mexico_City", "UTC", "Pacific/Kiritimati"],
+        "hours": [{"mon": [["09:00", "18:00"]]}, HOURS], "holidays": ["MX", None], "closures": [["2026-12-24"], []],
+        "targets": [{"first_response": {"minutes": 60, "calendar": office.pk}},
+                    {"resolution": {"minutes": 10**6, "calendar": office.pk}}],
+        "conditions": [{"segments": ["pyme"], "priorities": []}, {}],
+        "actions": [{"warn_at_percent": 80, "escalate_on_breach": True}, {}],
+        "custom_fields": [{"referencia": "abc-123"}, {}], "tags": [["vip", "normal"], []],
+        "ids": [tickets[:2]], "teams": [[world.team1.pk]], "members": [[world.agent1.pk]],
+        "requester": ["bruno@empresa-b.mx", "nuevo-cliente@example.mx"],
+    }
+    # Query parameters that must be valid for the others to be read at all.
+    query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
+                     "arrival": "2026-11-13T17:55:00-06:00", "since": "2026-10-01T00:00:00Z",
+                     "until": "2026-11-01T00:00:00Z"}
+    numbers = list(Ticket.objects.order_by("pk").values_list("number", flat=True))
+    page_ids = {
+        "number": [*numbers, 999_999_999], "portal.number": [*numbers, 999_999_999],
+        "ticket_id": [*tickets, 999_999_999],
+        "message_id": [planted.customer_message.pk, planted.agent_html_reply.pk, 999_999_999],
+        "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
+        "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
+        "public_id": ids.by_name["public_id"],
+        "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
+    }
+    return Swept(world=world, ids=ids, samples=samples, query_samples=query_samples, page_ids=page_ids)
+
+
+__all__ = ["MAIL_SECRET", "Policy", "Swept", "build"]
