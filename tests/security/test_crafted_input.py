@@ -222,3 +222,13 @@ def test_form_posts_with_nul_are_a_400_and_change_nothing(world, encoded):
     assert (bulk.status_code, view.status_code) == (400, 400)
     assert not world.ticket_a.tags.exists()
     assert not SavedView.objects.exists()
+
+
+@pytest.mark.parametrize("closures", [0, True, None, "2026-12-24", {"a": 1}])
+def test_calendar_closures_that_are_not_a_list_are_a_400(world, closures):
+    response = world.client_for(world.admin).post("/api/v1/business-calendars/", {
+        "name": "Cierres raros", "time_zone": "America/Mexico_City", "hours": {"mon": [["09:00", "18:00"]]},
+        "holidays": "MX", "closures": closures}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["closures"]
+    assert not Calendar.objects.filter(name="Cierres raros").exists()

@@ -199,15 +199,23 @@ def test_every_page_pattern_is_swept():
 
 
 # --- regressions the sweep found outside the known classes -----------------------------------------
-def test_a_lone_surrogate_quoted_in_an_api_error_is_a_400_not_a_500(world):
-    """JSON may carry "\\ud800"; DRF's choice error quotes it back, and encoding that reply to
-    UTF-8 raised (a 500). The reply is now the 400 with the character escaped."""
+def test_a_lone_surrogate_in_json_is_a_400_not_a_500(world):
+    """JSON may carry "\\ud800"; DRF's choice error quoted it back, and encoding that reply to
+    UTF-8 raised (a 500). The JSON parser now refuses such text before any field sees it."""
     api = world.client_for(world.admin)
     body = b'{"kind": "\\ud800", "target": %d}' % world.ticket_b.pk
     response = api.generic("POST", f"/api/v1/tickets/{world.ticket_a.pk}/links/", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"kind": '"\ud800" no es una elección válida.'}
-    assert b'\\"\\ud800\\" no es una elecci\\u00f3n v\\u00e1lida.' in response.content
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_the_api_renderer_writes_text_that_is_not_unicode_escaped_instead_of_failing():
+    """Should a lone surrogate reach a reply by another way, the reply is the same JSON, escaped."""
+    from atiende.api.renderers import JSONRenderer
+
+    assert JSONRenderer().render({"kind": '"\ud800" no es una elección válida.'}) == (
+        b'{"kind":"\\"\\ud800\\" no es una elecci\\u00f3n v\\u00e1lida."}'
+    )
 
 
 # --- websocket frames ------------------------------------------------------------------------------
@@ -233,7 +241,7 @@ def test_no_websocket_frame_crashes_a_consumer(world, settings):
     from atiende.live.tests.conftest import WebsocketClient, session_cookie
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    headers = [(b"origin", b"http://testserver"), (b"cookie", session_cookie(world.agent1))]
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver"), (b"cookie", session_cookie(world.agent1))]
     crashed = []
 
     async def scenario(path: str) -> None:
@@ -259,12 +267,13 @@ def test_no_websocket_frame_crashes_a_consumer(world, settings):
 
 
 def test_a_nul_in_an_organizations_sector_is_a_400_not_a_500(world):
-    """The sector is looked up by its key; PostgreSQL refuses NUL in a query (a 500 there)."""
+    """The sector is looked up by its key; PostgreSQL refuses NUL in a query (a 500 there). JSON
+    bodies refuse NUL as they are parsed; a multipart form reaches the field."""
     api = world.client_for(world.admin)
-    created = api.post("/api/v1/organizations/", {"name": "Nueva", "sector": "a\x00b"}, format="json")
+    created = api.post("/api/v1/organizations/", {"name": "Nueva", "sector": "a\x00b"}, format="multipart")
     assert created.status_code == 400
     assert list(created.json()["error"]["fields"]) == ["sector"]
-    changed = api.patch(f"/api/v1/organizations/{world.org_a.pk}/", {"sector": "\x00"}, format="json")
+    changed = api.patch(f"/api/v1/organizations/{world.org_a.pk}/", {"sector": "\x00"}, format="multipart")
     assert changed.status_code == 400
     assert list(changed.json()["error"]["fields"]) == ["sector"]
     assert not Organization.objects.filter(name="Nueva").exists()

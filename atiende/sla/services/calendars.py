@@ -60,7 +60,7 @@ def calendar_create(*, actor: User, name: str, time_zone: str, hours: object, ho
     name = " ".join((name or "").split())
     if not name:
         raise Invalid(fields={"name": _("This field is required.")})
-    fields = calendar_fields_clean(time_zone=time_zone, hours=hours, holidays=holidays, closures=list(closures))
+    fields = calendar_fields_clean(time_zone=time_zone, hours=hours, holidays=holidays, closures=list(closures) if isinstance(closures, tuple) else closures)
     with unique_or_conflict(_("A calendar with this name already exists.")):
         return Calendar.objects.create(name=name, **fields)
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from atiende.accounts.models import User, UserKind
+from atiende.accounts.models import ApiToken, User, UserKind
+from atiende.accounts.services import token_issue
 from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Attachment, Message, Ticket
-from atiende.tickets.services import message_create
+from atiende.tickets.models import Attachment, CopiedAgent, Message, Tag, Ticket
+from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
 from tests.security import hostile
@@ -40,7 +41,13 @@ def build(world) -> Swept:
         "first_response": {"minutes": 60, "calendar": office.pk}, "resolution": {"minutes": 960, "calendar": office.pk}})
     # An agent's reply on the mail ticket queues an email (for /emails/{id}/retry/).
     message_create(actor=world.admin, ticket=planted.mail_ticket, body="Respuesta por correo")
+    # A tag, an agent copied on an email waiting for confirmation, and API tokens to list and revoke.
+    ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"tags": ["vip"]})
+    ticket_copied_agents_record(ticket=world.ticket_a, agents=[world.agent2], message=None, copied_by="ana@tienda-a.mx")
+    for user in (world.admin, world.customer_a.user):
+        token_issue(user=user)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+    copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
     ids = Ids(by_name={
         "ticket": tickets, "ticket_id": tickets, "target": tickets, "ids": tickets,
@@ -54,6 +61,9 @@ def build(world) -> Swept:
         "requester": [c.user.pk for c in (world.customer_a, world.customer_b)],
         "policy": [policy.pk], "calendar": list(Calendar.objects.order_by("pk").values_list("pk", flat=True)),
         "support_plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
+        "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
+        "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
+        "copied": copied,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -79,6 +89,7 @@ def build(world) -> Swept:
         "ticket_id": [*tickets, 999_999_999],
         "message_id": [planted.customer_message.pk, planted.agent_html_reply.pk, 999_999_999],
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
+        "copied_id": [*copied, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
