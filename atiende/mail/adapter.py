@@ -5,9 +5,9 @@ the record (internal); its deliveries are recorded as channel "email"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.db.models.fields.files import FieldFile
 
 from atiende.tickets.channels import Notice
@@ -42,9 +42,8 @@ class MailAdapter:
 
         return {"emails": [email_data(email) for email in message.emails.all()]}
 
-    def originals(self, message_ids: Iterable[int]) -> set[int]:
-        return set(InboundMessage.objects.filter(message_id__in=list(message_ids)).exclude(raw="")
-                   .values_list("message_id", flat=True))
+    def original_exists(self) -> Exists:
+        return Exists(InboundMessage.objects.filter(message_id=OuterRef("pk")))
 
     def original(self, message: Message) -> FieldFile | None:
         record = InboundMessage.objects.filter(message=message).first()

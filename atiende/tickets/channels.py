@@ -17,9 +17,12 @@ See docs/decisions/0015-channel-port.md ("Outbound").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, Q, Value
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
@@ -79,8 +82,9 @@ class ChannelAdapter(Protocol):
     def describe(self, message: Message) -> dict[str, Any]:
         """Channel detail for agents in the API's message (mail: {"emails": [...]}); {} if none."""
 
-    def originals(self, message_ids: Iterable[int]) -> set[int]:
-        """Which of these messages have a stored original as received (one query)."""
+    def original_exists(self) -> Exists:
+        """A subquery, on OuterRef("pk") of a Message, true when a stored original exists: the
+        timeline annotates its messages with it, adding no query."""
 
     def original(self, message: Message) -> FieldFile | None:
         """The stored original a message came from, or None."""
@@ -131,12 +135,12 @@ def message_details(message: Message) -> dict[str, Any]:
     return details
 
 
-def messages_with_original(message_ids: Iterable[int]) -> set[int]:
-    ids = list(message_ids)
-    found: set[int] = set()
-    for adapter in adapters() if ids else ():
-        found |= adapter.originals(ids)
-    return found
+def original_exists() -> Expression:
+    """Whether a message (OuterRef("pk")) has a stored original, as asked of every adapter."""
+    exists = [adapter.original_exists() for adapter in adapters()]
+    if not exists:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(reduce(operator.or_, (Q(e) for e in exists)), output_field=BooleanField())
 
 
 def message_original(message: Message) -> FieldFile | None:

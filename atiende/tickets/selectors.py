@@ -249,36 +249,36 @@ def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
             "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "unverified_sender",
             "created_at", "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
         )
+        .annotate(has_original=channels.original_exists())
         .order_by("created_at", "id")
     )
 
 
 def _message_items(user: User, messages: Iterable[Message]) -> list[TimelineItem]:
     """Messages with their files and deliveries, each read in one query: a prefetch costs as much
-    again in per-message bookkeeping as the query itself. Which have an original is asked of the
-    channels (`channels.messages_with_original`), agents only."""
+    again in per-message bookkeeping as the query itself. Which have an original the channels
+    answer in the messages' own query (`channels.original_exists`); agents only see it."""
     messages = list(messages)
     ids = [m.pk for m in messages]
     files: dict[int, list[Attachment]] = {pk: [] for pk in ids}
     deliveries: dict[int, list[Delivery]] = {pk: [] for pk in ids}
-    originals: set[int] = set()
+    agent = sees_internal(user)
     if ids:
         for attachment in Attachment.objects.filter(message_id__in=ids).only(
             "id", "public_id", "message_id", "filename", "size"
         ).order_by("id"):
             files[attachment.message_id].append(attachment)
-        if sees_internal(user):
+        if agent:
             for delivery in Delivery.objects.filter(message_id__in=ids).only(
                 "id", "message_id", "channel", "status", "failure_reason"
             ).order_by("id"):
                 deliveries[delivery.message_id].append(delivery)
-            originals = channels.messages_with_original(ids)
     # The services store sanitized HTML; cleaning again at display costs microseconds and keeps
     # rows written any other way (an import, the admin, an old release) inert as well.
     return [
         TimelineItem(
             m.created_at, message=m, html=mark_safe(sanitize_html(m.body_html)) if m.body_html else "",  # noqa: S308
-            attachments=tuple(files[m.pk]), deliveries=tuple(deliveries[m.pk]), has_original=m.pk in originals,
+            attachments=tuple(files[m.pk]), deliveries=tuple(deliveries[m.pk]), has_original=agent and m.has_original,
         )
         for m in messages
     ]

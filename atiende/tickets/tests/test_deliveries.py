@@ -65,8 +65,10 @@ class FakeWhatsApp:
     def describe(self, message):
         return {}
 
-    def originals(self, message_ids):
-        return set()
+    def original_exists(self):
+        from django.db.models import Exists, OuterRef
+
+        return Exists(Delivery.objects.filter(pk=OuterRef("pk"), external_id="never"))
 
     def original(self, message):
         return None
