@@ -63,7 +63,10 @@ def delivery_attempt(delivery_id: int) -> str:
     try:
         if adapter is None:
             raise channels.DeliveryFailed(_("No channel is configured to send this reply."), permanent=True)
-        external_id = adapter.deliver(delivery)
+        try:
+            external_id = adapter.deliver(delivery)
+        except OSError as exc:  # a network error the adapter let through: worth another try
+            raise channels.DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
     except channels.DeliveryFailed as failure:
         if failure.permanent or delivery.attempts >= MAX_ATTEMPTS:
             _fail(delivery, failure.reason)

@@ -39,6 +39,7 @@ class FakeWhatsApp:
     serves: frozenset = frozenset({Channel.WHATSAPP.value})
     prefetch: tuple = ()
     failing: str = ""
+    refused: bool = False  # the network error an HTTP client raises, not wrapped by the adapter
     sent: list = field(default_factory=list)
     acknowledged: list = field(default_factory=list)
     requeued: list = field(default_factory=list)
@@ -50,6 +51,8 @@ class FakeWhatsApp:
         return ""
 
     def deliver(self, delivery):
+        if self.refused:
+            raise ConnectionRefusedError(111, "Connection refused")
         if self.failing:
             raise channels.DeliveryFailed(self.failing)
         self.sent.append((delivery.message.ticket_id, delivery.message.body_text))
@@ -184,6 +187,17 @@ def test_delivery_lifecycle_queued_failed_then_retried_and_sent(
     rows = agent.get(f"/api/v1/tickets/{whatsapp_ticket.pk}/messages/").json()["results"]
     assert rows[-1]["deliveries"][0]["status"] == "sent" and rows[-1]["emails"] == []
     assert rows[-1]["deliveries"][0]["external_id"] == f"wamid.{delivery.pk}"
+
+
+def test_a_network_error_the_adapter_lets_through_is_a_failed_attempt_not_a_lost_delivery(
+    world, whatsapp, whatsapp_ticket, django_capture_on_commit_callbacks
+):
+    whatsapp.refused = True
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=whatsapp_ticket, body="Ya va")
+    delivery = Delivery.objects.get(message=reply)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 1)
+    assert delivery.failure_reason == "ConnectionRefusedError: [Errno 111] Connection refused"
 
 
 def test_only_agents_who_may_edit_the_ticket_retry_a_delivery(world, whatsapp, whatsapp_ticket):
