@@ -39,6 +39,7 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/copied/<id:copied_id>/dismiss/", tickets_copies_api.CopiedAgentDismissView.as_view(),
          name="ticket-copied-dismiss"),
     path("attachments/<str:public_id>/", tickets_api.AttachmentDownloadView.as_view(), name="attachment"),
+    path("deliveries/<id:delivery_id>/retry/", tickets_api.DeliveryRetryView.as_view(), name="delivery-retry"),
     path("emails/<id:email_id>/retry/", mail_agents_api.EmailRetryView.as_view(), name="email-retry"),
     path("messages/<id:message_id>/original/", mail_agents_api.MessageOriginalView.as_view(), name="message-original"),
     path("customers/", customers_api.CustomerListView.as_view(), name="customers"),

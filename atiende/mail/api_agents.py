@@ -47,9 +47,9 @@ class MessageOriginalView(ApiView):
         message = Message.objects.select_related("ticket").filter(pk=message_id).first()
         if message is None or not can_view_ticket(request.user, message.ticket):
             raise NotFound()
-        record = message_original_get(user=request.user, ticket=message.ticket, message_id=message_id)
+        original = message_original_get(user=request.user, ticket=message.ticket, message_id=message_id)
         try:
-            handle = record.raw.open("rb")
+            handle = original.open("rb")
         except OSError:
             raise NotFound() from None
         response = FileResponse(handle, content_type="message/rfc822", as_attachment=True,

@@ -7,3 +7,10 @@ class MailConfig(AppConfig):
     label = "mail"
     verbose_name = _("Email")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from atiende.tickets.channels import register_adapter
+
+        from .adapter import MailAdapter
+
+        register_adapter(MailAdapter())

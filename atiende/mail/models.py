@@ -133,6 +133,10 @@ class OutboundEmail(models.Model):
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey("tickets.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
+    # The channel-neutral record of a reply's delivery (tickets.Delivery) this email carries; the
+    # mail adapter keeps the two in step. None for acknowledgements (no message) and old rows.
+    delivery = models.OneToOneField("tickets.Delivery", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     header_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=255)

@@ -1,7 +1,10 @@
 """Agents' replies by email: queued with the reply, sent by the worker, threaded both ways.
 
-Each reply becomes an `OutboundEmail` in the transaction that stores the reply, so the ticket
-shows it as queued at once, failed with the reason if sending keeps failing, and sent otherwise.
+This is the email side of the channel port (`atiende.tickets.channels`; the adapter is in
+`adapter.py`). Each reply's `tickets.Delivery` gets an `OutboundEmail` in the transaction that
+stores the reply (the email's detail: Message-ID, recipients, subject, and its own status, which
+the port copies onto the delivery after each attempt), so the ticket shows it as queued at once,
+failed with the reason if sending keeps failing, and sent otherwise.
 The mail carries a unique Message-ID (recorded, so the customer's answer threads back),
 In-Reply-To and References for the conversation, `[#n]` in the subject, a signed reply-to
 address, text and HTML parts, the team's signature, the reply's attachments and the customer's
@@ -15,7 +18,7 @@ import smtplib
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -26,7 +29,10 @@ from atiende.core import clock
 from atiende.core.jobs import enqueue_after_commit
 from atiende.core.mail import AUTO_REPLIED_HEADERS
 from atiende.customers.models import Customer, IdentityKind
+from atiende.tickets.channels import DeliveryFailed, Notice
 from atiende.tickets.models import AuthorKind, Channel, Message, MessageKind, Ticket
+from atiende.tickets.models import Delivery as TicketDelivery
+from atiende.tickets.services import delivery_requeue
 
 from .models import DeliveryStatus, InboundMessage, OutboundEmail
 from .tokens import Person, make_token, reply_address
@@ -34,7 +40,9 @@ from .tokens import Person, make_token, reply_address
 MAX_ATTEMPTS = 5
 MAX_REFERENCES = 20
 # Channels whose customers are answered by email; chat and messaging apps answer in their own channel.
-EMAIL_CHANNELS = {Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.PHONE, Channel.INTERNAL}
+# Phone is not one of them any more: a caller is answered on the phone (the calls app's adapter),
+# never by an email they did not ask for (docs/decisions/0015-channel-port.md).
+EMAIL_CHANNELS = frozenset({Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.INTERNAL})
 
 
 class Delivery:
@@ -49,30 +57,52 @@ def requester_address(customer: Customer) -> str | None:
     return identities.order_by("-is_primary", "id").values_list("value", flat=True).first()
 
 
-def reply_queue(message: Message) -> OutboundEmail | None:
-    """Queue the email for an agent's public reply (inside the reply's transaction)."""
+def reaches(ticket: Ticket) -> bool:
+    """Whether the requester has an email address at all (bounced ones count: a reply to them is
+    shown as failed); reached by phone or chat only, nothing is sent and nothing failed."""
+    return ticket.channel in EMAIL_CHANNELS and ticket.requester.identities.filter(kind=IdentityKind.EMAIL).exists()
+
+
+def reply_prepare(delivery: TicketDelivery) -> str:
+    """The email for an agent's public reply, written in the reply's transaction with its
+    delivery; the reason it cannot go out ("" when it can: the port queues the sending)."""
+    message = delivery.message
     ticket = message.ticket
-    if message.kind != MessageKind.PUBLIC or message.author_kind != AuthorKind.AGENT or ticket.channel not in EMAIL_CHANNELS:
-        return None
-    if not ticket.requester.identities.filter(kind=IdentityKind.EMAIL).exists():
-        return None  # reached by phone or chat only: nothing to send, nothing failed
     address = requester_address(ticket.requester)
     status, error = DeliveryStatus.QUEUED, ""
     if address is None:  # every address bounced: the agent must know the reply did not go out
         status, error = DeliveryStatus.FAILED, _("The requester has no deliverable email address.")
-    email = OutboundEmail.objects.create(
-        ticket=ticket, message=message, header_id=make_msgid(domain=_support_domain()).strip("<>"),
+    OutboundEmail.objects.create(
+        ticket=ticket, message=message, delivery=delivery, header_id=make_msgid(domain=_support_domain()).strip("<>"),
         recipients=[address] if address else [], subject=_subject(ticket), status=status, last_error=error,
     )
-    if status == DeliveryStatus.QUEUED:
-        from .tasks import send_email
+    return error
 
-        enqueue_after_commit(send_email, outbound_id=email.pk)
-    return email
+
+def reply_deliver(delivery: TicketDelivery) -> str:
+    """The port's attempt at a reply's email: its Message-ID once sent, else DeliveryFailed
+    (permanent once the email itself is failed for good)."""
+    email = OutboundEmail.objects.filter(delivery=delivery).first()
+    if email is None:
+        raise DeliveryFailed(_("The email for this reply is missing."), permanent=True)
+    deliver(email.pk)
+    email.refresh_from_db(fields=["status", "last_error"])
+    if email.status == DeliveryStatus.SENT:
+        return email.header_id
+    raise DeliveryFailed(email.last_error, permanent=email.status == DeliveryStatus.FAILED)
+
+
+def reply_requeue(delivery: TicketDelivery) -> None:
+    OutboundEmail.objects.filter(delivery=delivery).update(status=DeliveryStatus.QUEUED, attempts=0, last_error="")
 
 
 def retry(email: OutboundEmail) -> OutboundEmail:
-    """An agent asks to try a failed email again."""
+    """Try a failed email again: a reply's through its delivery (the port sends it), an email
+    without one (an acknowledgement, a row older than the port) by itself."""
+    if email.delivery_id is not None:
+        delivery_requeue(TicketDelivery.objects.get(pk=email.delivery_id))
+        email.refresh_from_db()
+        return email
     OutboundEmail.objects.filter(pk=email.pk).update(status=DeliveryStatus.QUEUED, attempts=0, last_error="")
     from .tasks import send_email
 
@@ -99,6 +129,21 @@ def deliver(outbound_id: int) -> str:
     email.status, email.sent_at, email.last_error = DeliveryStatus.SENT, clock.now(), ""
     email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
     return Delivery.SENT
+
+
+def acknowledgement_send(ticket: Ticket, notice: Notice) -> bool:
+    """Email a new request's acknowledgement (the words are the ticket's), threaded and recorded
+    so the customer's answer comes back; False with no deliverable address or when it was sent
+    already (the task may run twice)."""
+    address = requester_address(ticket.requester)
+    envelope = acknowledgement_envelope(ticket, address, notice.subject) if address else None
+    if envelope is None:
+        return False
+    record, headers = envelope
+    EmailMessage(subject=record.subject, body=notice.body, from_email=sender(ticket), to=[address],
+                 headers=headers).send()
+    mark_sent(record)
+    return True
 
 
 def acknowledgement_envelope(ticket: Ticket, address: str, subject: str) -> tuple[OutboundEmail, dict] | None:

@@ -7,6 +7,7 @@ import logging
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +35,7 @@ from .serializers import (
     TicketCreateInput,
     TicketSerializer,
     TicketUpdateInput,
+    delivery_data,
     ticket_data,
 )
 from .status import TicketStatus
@@ -229,6 +231,15 @@ class TicketReferView(ApiView):
         collaborator = agent_get(user=request.user, agent_id=data.validated_data["collaborator"])
         note = services.ticket_refer(actor=request.user, ticket=ticket, collaborator=collaborator, note=data.validated_data["note"])
         return Response(MessageSerializer(selectors.message_list(user=request.user, ticket=ticket).get(pk=note.pk), context=_message_context(request)).data, status=201)
+
+
+class DeliveryRetryView(ApiView):
+    """Try a reply's delivery again, on whatever channel it goes through (agents who may edit the
+    ticket; 409 once it went out)."""
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, delivery_id: int) -> Response:
+        return Response(delivery_data(services.delivery_retry(actor=request.user, delivery_id=delivery_id)))
 
 
 class TagListView(ApiView):

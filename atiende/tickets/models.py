@@ -313,3 +313,50 @@ class CopiedAgent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.agent_id} {self.state}"
+
+
+class DeliveryStatus(models.TextChoices):
+    """How a message went out through its channel. Sent, delivered and read only move forward;
+    failed carries the channel's reason and may be retried (back to queued)."""
+
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One message going out through one channel (`atiende.tickets.channels`): written with the
+    reply, handed to the channel's adapter after commit, updated by the adapter's outcome and by
+    the channel's later receipts (delivered, read). Channel detail (an email's headers) stays in
+    the channel's app."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.CheckConstraint(
+                name="delivery_status_known",
+                condition=models.Q(status__in=["queued", "sent", "delivered", "read", "failed"]),
+            ),
+            models.CheckConstraint(
+                name="delivery_failed_has_reason",
+                condition=~models.Q(status="failed") | ~models.Q(failure_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}:{self.channel}:{self.status}"

@@ -11,6 +11,7 @@ from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.mail import AUTO_GENERATED_HEADERS
 
+from . import channels
 from .models import Message, Ticket
 
 
@@ -43,16 +44,17 @@ def referral_send(*, message_id: int, collaborator_id: int) -> bool:
 
 
 def acknowledgement_send(*, ticket_id: int) -> bool:
-    """Confirm a new request to its requester with its number and when to expect an answer.
+    """Confirm a new request to its requester with its number and when to expect an answer, on
+    the ticket's own channel (`channels`): a ticket whose channel has no adapter gets nothing.
 
     The promise is the SLA's (atiende.sla); without a running response target it says only that
-    the team will answer. Marked automatic so the customer's auto-responder does not answer it."""
-    from atiende.mail import outbound  # the email channel threads it and records it
+    the team will answer. The adapter marks it automatic where its channel can (email's
+    Auto-Submitted), so the customer's auto-responder does not answer it."""
     from atiende.sla.selectors import customer_promise
 
-    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
-    address = outbound.requester_address(ticket.requester) if ticket else None
-    if address is None:
+    ticket = Ticket.objects.select_related("requester", "team").filter(pk=ticket_id).first()
+    adapter = channels.adapter_for(ticket.channel) if ticket else None
+    if adapter is None or not adapter.reaches(ticket):
         return False
     customer = ticket.requester
     language = customer.language or settings.LANGUAGE_CODE
@@ -64,10 +66,4 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
                  "Reply to this message to add anything.\n") % {
             "name": customer.name, "ref": ticket.reference, "subject": ticket.subject, "expectation": expectation,
         }
-    envelope = outbound.acknowledgement_envelope(ticket, address, subject)
-    if envelope is None:
-        return False
-    record, headers = envelope
-    EmailMessage(subject=record.subject, body=body, from_email=outbound.sender(ticket), to=[address], headers=headers).send()
-    outbound.mark_sent(record)
-    return True
+    return adapter.acknowledge(ticket, channels.Notice(subject=subject, body=body))

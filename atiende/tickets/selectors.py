@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -21,11 +21,13 @@ from atiende.core.exceptions import Forbidden, NotFound
 from atiende.core.html import sanitize_html
 from atiende.customers.models import Customer
 
+from . import channels
 from .models import (
     Attachment,
     CopiedAgent,
     CopyState,
     CustomField,
+    Delivery,
     Message,
     MessageKind,
     Priority,
@@ -156,7 +158,7 @@ def message_list(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     """The conversation as `user` may see it (customers never get internal notes)."""
     qs = Message.objects.filter(ticket=ticket).prefetch_related("attachments")
     if sees_internal(user):
-        qs = qs.prefetch_related("emails")
+        qs = qs.prefetch_related("deliveries", *channels.message_prefetches())
     else:
         qs = qs.filter(kind=MessageKind.PUBLIC)
     return qs.select_related("author_user", "author_customer").order_by("created_at", "id")
@@ -229,7 +231,8 @@ class TimelineItem:
     text: str = ""  # the event, in a sentence
     html: str = ""  # the message's HTML, sanitized here again (marked safe only after that)
     attachments: tuple[Attachment, ...] = ()
-    emails: tuple[Any, ...] = ()  # atiende.mail OutboundEmail: how an agent's reply went out
+    deliveries: tuple[Delivery, ...] = ()  # how an agent's reply went out, by channel (agents only)
+    has_original: bool = False  # a channel stored the message as received (agents only)
 
     @property
     def is_internal(self) -> bool:
@@ -237,8 +240,6 @@ class TimelineItem:
 
 
 def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
-    from atiende.mail.models import InboundMessage
-
     qs = Message.objects.filter(ticket=ticket)
     if not sees_internal(user):
         qs = qs.filter(kind=MessageKind.PUBLIC)
@@ -248,36 +249,36 @@ def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
             "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "unverified_sender",
             "created_at", "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
         )
-        .annotate(has_original=Exists(InboundMessage.objects.filter(message_id=OuterRef("pk"))))
+        .annotate(has_original=channels.original_exists())
         .order_by("created_at", "id")
     )
 
 
 def _message_items(user: User, messages: Iterable[Message]) -> list[TimelineItem]:
-    """Messages with their files and emails, each read in one query: a prefetch costs as much
-    again in per-message bookkeeping as the query itself."""
-    from atiende.mail.models import OutboundEmail
-
+    """Messages with their files and deliveries, each read in one query: a prefetch costs as much
+    again in per-message bookkeeping as the query itself. Which have an original the channels
+    answer in the messages' own query (`channels.original_exists`); agents only see it."""
     messages = list(messages)
     ids = [m.pk for m in messages]
     files: dict[int, list[Attachment]] = {pk: [] for pk in ids}
-    emails: dict[int, list[OutboundEmail]] = {pk: [] for pk in ids}
+    deliveries: dict[int, list[Delivery]] = {pk: [] for pk in ids}
+    agent = sees_internal(user)
     if ids:
         for attachment in Attachment.objects.filter(message_id__in=ids).only(
             "id", "public_id", "message_id", "filename", "size"
         ).order_by("id"):
             files[attachment.message_id].append(attachment)
-        if sees_internal(user):
-            for email in OutboundEmail.objects.filter(message_id__in=ids).only(
-                "id", "message_id", "status", "last_error"
+        if agent:
+            for delivery in Delivery.objects.filter(message_id__in=ids).only(
+                "id", "message_id", "channel", "status", "failure_reason"
             ).order_by("id"):
-                emails[email.message_id].append(email)
+                deliveries[delivery.message_id].append(delivery)
     # The services store sanitized HTML; cleaning again at display costs microseconds and keeps
     # rows written any other way (an import, the admin, an old release) inert as well.
     return [
         TimelineItem(
             m.created_at, message=m, html=mark_safe(sanitize_html(m.body_html)) if m.body_html else "",  # noqa: S308
-            attachments=tuple(files[m.pk]), emails=tuple(emails[m.pk]),
+            attachments=tuple(files[m.pk]), deliveries=tuple(deliveries[m.pk]), has_original=agent and m.has_original,
         )
         for m in messages
     ]
@@ -554,14 +555,14 @@ def copied_agent_list(*, user: User, ticket: Ticket) -> QuerySet[CopiedAgent]:
 
 
 def message_original_get(*, user: User, ticket: Ticket, message_id: Any):
-    """The stored email a message of `ticket` came from, for agents only: the original may carry
-    addresses and quoted text customers should not get. The ticket page and the API's "original"
-    endpoint both read it here, after checking the viewer may see `ticket`."""
-    from atiende.mail.models import InboundMessage
-
+    """The stored original a message of `ticket` came from (the .eml of an email), as its file, for
+    agents only: the original may carry addresses and quoted text customers should not get. The
+    ticket page and the API's "original" endpoint both read it here, after checking the viewer may
+    see `ticket`; the channel that stored it answers (`channels.message_original`)."""
     if not sees_internal(user) or not is_id(message_id):
         raise NotFound()
-    record = InboundMessage.objects.filter(message_id=message_id, message__ticket=ticket).first()
-    if record is None or not record.raw:
+    message = Message.objects.filter(pk=message_id, ticket=ticket).first()
+    original = channels.message_original(message) if message else None
+    if not original:
         raise NotFound()
-    return record
+    return original

@@ -10,9 +10,11 @@ from rest_framework import serializers
 from atiende.api.ids import IdField
 from atiende.sla.selectors import badge_state
 
+from . import channels
 from .models import (
     Attachment,
     Channel,
+    Delivery,
     LinkKind,
     Message,
     Priority,
@@ -124,23 +126,43 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/attachments/{attachment.public_id}/"
 
 
+def delivery_data(delivery: Delivery) -> dict:
+    def stamp(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": delivery.pk, "channel": delivery.channel, "status": delivery.status, "attempts": delivery.attempts,
+        "failure_reason": delivery.failure_reason or None, "external_id": delivery.external_id or None,
+        "sent_at": stamp(delivery.sent_at), "delivered_at": stamp(delivery.delivered_at),
+        "read_at": stamp(delivery.read_at), "failed_at": stamp(delivery.failed_at),
+    }
+
+
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True)
+    deliveries = serializers.SerializerMethodField(
+        help_text="Agents only: how this reply went out, by channel, with status "
+                  "queued/sent/delivered/read/failed and the failure reason (retry: POST /api/v1/deliveries/{id}/retry/)."
+    )
     emails = serializers.SerializerMethodField(help_text="Agents only: the emails this reply was sent as, "
-                                                       "with status queued/sent/failed and the last error.")
+                                                       "with status queued/sent/failed and the last error "
+                                                       "(kept for compatibility; `deliveries` covers every channel).")
 
     class Meta:
         model = Message
-        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "unverified_sender", "attachments", "emails",
-                  "created_at"]
+        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "unverified_sender", "attachments",
+                  "deliveries", "emails", "created_at"]
+
+    def get_deliveries(self, message: Message) -> list[dict] | None:
+        if not self.context.get("for_agent"):
+            return None
+        return [delivery_data(delivery) for delivery in message.deliveries.all()]
 
     def get_emails(self, message: Message) -> list[dict] | None:
         if not self.context.get("for_agent"):
             return None
-        from atiende.mail.api_agents import email_data
-
-        return [email_data(email) for email in message.emails.all()]
+        return channels.message_details(message).get("emails", [])
 
     def get_author(self, message: Message) -> dict:
         if message.author_customer_id:

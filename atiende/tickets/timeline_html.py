@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from atiende.core.markup import time_tag
 
-from .models import Channel, Message, MessageKind
+from .models import Channel, DeliveryStatus, Message, MessageKind
 from .selectors import TimelineItem
 
 
@@ -34,9 +34,8 @@ class _Texts:
     channels: dict[str, str]  # "via Email", by channel
     attachments: str
     original: str
-    sent: str
-    failed: str
-    queued: str
+    # A delivery's state in words, by (channel, status); ("", status) for any channel.
+    delivery: dict[tuple[str, str], str]
     unverified: str
     unverified_hint: str
 
@@ -47,12 +46,30 @@ class _Texts:
             system=escape(_("System")),
             channels={value: escape(_("via %(channel)s") % {"channel": label}) for value, label in Channel.choices},
             attachments=escape(_("Attachments")), original=escape(_("View the original email")),
-            sent=escape(_("Sent by email")), failed=escape(_("The email could not be sent:")),
-            queued=escape(_("Email queued")),
+            delivery=_delivery_words(),
             unverified=escape(_("Unverified sender")),
             unverified_hint=escape(_("The mail server could not verify that this email comes from its sender: "
                                      "anyone may have written it.")),
         )
+
+
+def _delivery_words() -> dict[tuple[str, str], str]:
+    words = {
+        (Channel.EMAIL.value, DeliveryStatus.SENT.value): _("Sent by email"),
+        (Channel.EMAIL.value, DeliveryStatus.FAILED.value): _("The email could not be sent:"),
+        (Channel.EMAIL.value, DeliveryStatus.QUEUED.value): _("Email queued"),
+    }
+    for channel, label in Channel.choices:
+        named = {"channel": label}
+        words.setdefault((channel, DeliveryStatus.SENT), _("Sent via %(channel)s") % named)
+        words.setdefault((channel, DeliveryStatus.FAILED), _("Could not be sent via %(channel)s:") % named)
+        words.setdefault((channel, DeliveryStatus.QUEUED), _("Queued for %(channel)s") % named)
+    words.update({
+        ("", DeliveryStatus.QUEUED): _("Queued"), ("", DeliveryStatus.SENT): _("Sent"),
+        ("", DeliveryStatus.DELIVERED): _("Delivered"), ("", DeliveryStatus.READ): _("Read"),
+        ("", DeliveryStatus.FAILED): _("Could not be sent:"),
+    })
+    return {key: escape(value) for key, value in words.items()}
 
 
 def _kind_label(m: Message, texts: _Texts) -> str:
@@ -103,19 +120,17 @@ def _attachments(item: TimelineItem, texts: _Texts) -> str:
 
 
 def _foot(item: TimelineItem, m: Message, number: int, texts: _Texts) -> str:
-    if not (m.has_original or item.emails):
+    if not (item.has_original or item.deliveries):
         return ""
     parts = []
-    if m.has_original:
+    if item.has_original:
         parts.append(f'<a href="{reverse("tickets:message-original", args=[number, m.pk])}">{texts.original}</a>')
-    for email in item.emails:
-        if email.status == "sent":
-            words = texts.sent
-        elif email.status == "failed":
-            words = f"{texts.failed} {escape(email.last_error)}"
-        else:
-            words = texts.queued
-        parts.append(f'<span class="delivery delivery-{escape(email.status)}">{words}</span>')
+    for delivery in item.deliveries:
+        words = texts.delivery.get((delivery.channel, delivery.status)) or texts.delivery[("", delivery.status)]
+        if delivery.status == DeliveryStatus.FAILED:
+            words = f"{words} {escape(delivery.failure_reason)}"
+        parts.append(f'<span class="delivery delivery-{escape(delivery.status)}" data-delivery-id="{delivery.pk}">'
+                     f"{words}</span>")
     return f'\n    <p class="message-foot">{"".join(parts)}</p>'
 
 

@@ -174,8 +174,8 @@ def message_original_view(request: HttpRequest, number: int, message_id: int) ->
     """The email a message came from, exactly as received, shown as plain text (never as HTML)."""
     ticket = _ticket(request, number)
     try:
-        record = selectors.message_original_get(user=request.user, ticket=ticket, message_id=message_id)
-        handle = record.raw.open("rb")
+        original = selectors.message_original_get(user=request.user, ticket=ticket, message_id=message_id)
+        handle = original.open("rb")
     except (NotFound, OSError):
         raise Http404() from None
     response = FileResponse(handle, content_type="text/plain; charset=utf-8", filename=f"mensaje-{message_id}.eml")

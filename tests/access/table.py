@@ -5,7 +5,8 @@ organization admin of A's organization, customer B (another organization), an ag
 an agent of team 2 only, a collaborator the ticket was referred to, a supervisor, an admin.
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
-and the SLA table; a failed email of A's ticket and the original of a message A sent by email.
+and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
+a failed delivery of a reply on A's ticket.
 """
 
 ACTORS = [
@@ -42,6 +43,8 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # Email: a reply's failed email, and the original of a message received by email.
     ("email", "retry"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("email_original", "view"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    # Channel port: retrying a reply's failed delivery (any channel) is the email retry's rule.
+    ("delivery", "retry"):              [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
 }
 
 CELLS = [

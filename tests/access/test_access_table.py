@@ -17,7 +17,8 @@ from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Message, Ticket
+from atiende.tickets.models import Delivery, Message, Ticket
+from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
 
 from .table import CELLS
@@ -34,6 +35,7 @@ class Scene:
     note_attachment_id: str
     policy: SlaPolicy
     email: OutboundEmail
+    delivery: Delivery
 
 
 @pytest.fixture
@@ -51,11 +53,13 @@ def scene(world) -> Scene:
                            targets={"first_response": {"minutes": 60, "calendar": always.pk}})
     email = OutboundEmail.objects.create(ticket=world.ticket_a, message=public, header_id="r1@nopal.mx",
                                          subject="x", status=DeliveryStatus.FAILED, last_error="550")
+    delivery = Delivery.objects.create(message=public, channel="email", status=TicketDeliveryStatus.FAILED,
+                                       failure_reason="550")
     original = InboundMessage(key="o1@tienda-a.mx", header_id="o1@tienda-a.mx", source="file", kind="reply",
                               ticket=world.ticket_a, message=world.ticket_a.messages.order_by("id").first())
     original.raw.save("m.eml", ContentFile(b"From: ana@tienda-a.mx\r\n\r\nOriginal secreto\r\n"))
     return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
-                 policy, email)
+                 policy, email, delivery)
 
 
 def actor_user(world, actor: str):
@@ -187,6 +191,10 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         check(api.post(f"/api/v1/emails/{scene.email.pk}/retry/"), allowed)
         scene.email.refresh_from_db()
         assert (scene.email.status != DeliveryStatus.FAILED) is allowed
+    elif obj == "delivery":
+        check(api.post(f"/api/v1/deliveries/{scene.delivery.pk}/retry/"), allowed)
+        scene.delivery.refresh_from_db()
+        assert (scene.delivery.status != TicketDeliveryStatus.FAILED) is allowed
     elif obj == "email_original":
         first = ticket.messages.order_by("id").first()
         check(api.get(f"/api/v1/messages/{first.pk}/original/"), allowed, secret="Original secreto")

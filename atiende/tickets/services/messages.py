@@ -30,6 +30,7 @@ from ..permissions import (
 )
 from ..status import TicketStatus, behaviour
 from .common import Change, author_fields, clean_body, record_changes, store_attachments
+from .deliveries import delivery_queue
 
 # --- messages -----------------------------------------------------------------------------------
 
@@ -99,9 +100,7 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
     )
     store_attachments(message, checked)
     if not internal and author["author_kind"] == AuthorKind.AGENT:
-        from atiende.mail.outbound import reply_queue  # the email channel sends agents' replies
-
-        reply_queue(message)
+        delivery_queue(message)  # the adapter of the ticket's channel sends it after commit
     old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now

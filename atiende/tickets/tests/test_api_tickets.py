@@ -241,8 +241,8 @@ def test_messages_query_count_is_constant(world, django_assert_num_queries):
                        uploads=[SimpleUploadedFile(f"{i}.txt", b"x")] if i % 5 == 0 else ())
     api = world.client_for(world.agent1)
     api.get("/api/v1/me/")
-    # token+user, agent's teams, ticket, messages with authors, attachments, emails sent
-    with django_assert_num_queries(6):
+    # token+user, agent's teams, ticket, messages with authors, attachments, deliveries, emails sent
+    with django_assert_num_queries(7):
         response = api.get(f"/api/v1/tickets/{world.ticket_a.pk}/messages/")
     assert len(response.json()["results"]) == 17  # first message, referral note, fifteen replies
 

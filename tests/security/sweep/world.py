@@ -12,7 +12,7 @@ from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Attachment, CopiedAgent, Message, Tag, Ticket
+from atiende.tickets.models import Attachment, CopiedAgent, Delivery, Message, Tag, Ticket
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
@@ -39,7 +39,8 @@ def build(world) -> Swept:
     office = Calendar.objects.order_by("pk").first()
     policy = policy_create(actor=world.admin, name="Estándar", targets={
         "first_response": {"minutes": 60, "calendar": office.pk}, "resolution": {"minutes": 960, "calendar": office.pk}})
-    # An agent's reply on the mail ticket queues an email (for /emails/{id}/retry/).
+    # An agent's reply on the mail ticket queues an email and its delivery (for /emails/{id}/retry/
+    # and /deliveries/{id}/retry/).
     message_create(actor=world.admin, ticket=planted.mail_ticket, body="Respuesta por correo")
     # A tag, an agent copied on an email waiting for confirmation, and API tokens to list and revoke.
     ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"tags": ["vip"]})
@@ -53,6 +54,7 @@ def build(world) -> Swept:
         "ticket": tickets, "ticket_id": tickets, "target": tickets, "ids": tickets,
         "email": list(OutboundEmail.objects.values_list("pk", flat=True)),
         "email_id": list(OutboundEmail.objects.values_list("pk", flat=True)),
+        "delivery_id": list(Delivery.objects.order_by("pk").values_list("pk", flat=True)),
         "message": list(Message.objects.order_by("pk").values_list("pk", flat=True)),
         "customer": list(Customer.objects.order_by("pk").values_list("pk", flat=True)),
         "organization": list(Organization.objects.order_by("pk").values_list("pk", flat=True)),

@@ -1,0 +1,151 @@
+"""The channel port, outbound half: how a ticket's words reach the customer on their channel.
+
+`tickets` owns this port and names no channel app. Each channel app (mail today; WhatsApp,
+Telegram, chat later) writes an adapter and registers it from its `AppConfig.ready()`:
+
+    from atiende.tickets.channels import register_adapter
+    register_adapter(MailAdapter())
+
+A public agent reply gets a `Delivery` row in the reply's transaction when an adapter serves the
+ticket's channel (`services.deliveries.delivery_queue`); the adapter is asked to deliver it after
+commit, by the `tickets.deliver_message` task. A new request's acknowledgement goes through the
+same registry (`notifications.acknowledgement_send`), so a ticket whose channel has no adapter
+(phone, or WhatsApp before its app exists) gets nothing rather than an email by accident.
+
+See docs/decisions/0015-channel-port.md ("Outbound").
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, Q, Value
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
+
+    from .models import Delivery, Message, Ticket
+
+
+class DeliveryFailed(Exception):  # noqa: N818 - an outcome, as Django's ValidationError
+    """An adapter could not deliver. `permanent`: trying again will not help (the port marks the
+    delivery failed at once); otherwise the port retries until its attempts run out."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason or "?"
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Words the ticket sends on its own (the acknowledgement of a new request), already in the
+    customer's language; the adapter puts them in its channel's shape."""
+
+    subject: str
+    body: str
+
+
+@runtime_checkable
+class ChannelAdapter(Protocol):
+    """What a channel app provides. `channel` is the channel its deliveries go through (recorded
+    on each `Delivery`); `serves` are the tickets' channels it answers (mail answers tickets
+    opened by email, in the portal or through the API)."""
+
+    channel: str
+    serves: frozenset[str]
+    # Relations of Message the adapter's `describe` reads, prefetched by the message list.
+    prefetch: tuple[str, ...]
+
+    def reaches(self, ticket: Ticket) -> bool:
+        """Whether the customer can be reached on this channel at all (an email address, a
+        WhatsApp id). False: the reply gets no delivery, and nothing is shown as failed."""
+
+    def prepare(self, delivery: Delivery) -> str:
+        """In the reply's transaction: record the channel's detail for the delivery. Returns the
+        reason it cannot go out (the delivery is failed at once), or "" to deliver it."""
+
+    def deliver(self, delivery: Delivery) -> str:
+        """After commit, one attempt: the channel's id for what was sent (a Message-ID, a wamid),
+        or DeliveryFailed."""
+
+    def requeue(self, delivery: Delivery) -> None:
+        """An agent retries a failed delivery: reset the channel's own record, if it keeps one."""
+
+    def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
+        """Confirm a new request to its requester; False when nothing was sent (no address, or
+        sent already: the task may run twice)."""
+
+    def describe(self, message: Message) -> dict[str, Any]:
+        """Channel detail for agents in the API's message (mail: {"emails": [...]}); {} if none."""
+
+    def original_exists(self) -> Exists:
+        """A subquery, on OuterRef("pk") of a Message, true when a stored original exists: the
+        timeline annotates its messages with it, adding no query."""
+
+    def original(self, message: Message) -> FieldFile | None:
+        """The stored original a message came from, or None."""
+
+
+_adapters: dict[str, ChannelAdapter] = {}
+
+
+def register_adapter(adapter: ChannelAdapter) -> None:
+    """Called from a channel app's `AppConfig.ready()`. Registering the same adapter class again
+    (a test's settings reload) replaces it; two apps serving one channel is a configuration error."""
+    for channel in {adapter.channel, *adapter.serves}:
+        current = _adapters.get(channel)
+        if current is not None and type(current) is not type(adapter):
+            raise RuntimeError(f"Channel {channel!r} is served by {type(current).__name__} already")
+        _adapters[channel] = adapter
+
+
+def unregister_adapter(adapter: ChannelAdapter) -> None:
+    """Tests: take a registered adapter off again."""
+    for channel, current in list(_adapters.items()):
+        if current is adapter:
+            del _adapters[channel]
+
+
+def adapter_for(channel: str) -> ChannelAdapter | None:
+    return _adapters.get(channel)
+
+
+def adapters() -> list[ChannelAdapter]:
+    """Each registered adapter once, in registration order."""
+    unique: dict[int, ChannelAdapter] = {}
+    for adapter in _adapters.values():
+        unique.setdefault(id(adapter), adapter)
+    return list(unique.values())
+
+
+# --- what the timeline and the API read through the port ----------------------------------------
+
+def message_prefetches() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for adapter in adapters() for name in adapter.prefetch))
+
+
+def message_details(message: Message) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    for adapter in adapters():
+        details.update(adapter.describe(message))
+    return details
+
+
+def original_exists() -> Expression:
+    """Whether a message (OuterRef("pk")) has a stored original, as asked of every adapter."""
+    exists = [adapter.original_exists() for adapter in adapters()]
+    if not exists:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(reduce(operator.or_, (Q(e) for e in exists)), output_field=BooleanField())
+
+
+def message_original(message: Message) -> FieldFile | None:
+    for adapter in adapters():
+        original = adapter.original(message)
+        if original:
+            return original
+    return None
