@@ -353,7 +353,8 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
         return SearchResult(text, exact, too_short=not exact)
     requesters = (
         Customer.objects.filter(
-            Q(name__icontains=text) | Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=text)
+            Q(name__icontains=text) | Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=text),
+            merged_into__isnull=True,  # a merged profile has no tickets: do not spend a slot on it
         ).values("pk")[:SEARCH_CUSTOMERS]
     )
     others = (
