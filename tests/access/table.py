@@ -42,6 +42,12 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # Email: a reply's failed email, and the original of a message received by email.
     ("email", "retry"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("email_original", "view"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    # Customer merges: a WhatsApp-only profile of A's organization into A (any staff agent); A's
+    # colleague, who brings an email address and a login, into A (who signs in as whom: supervisors);
+    # undoing a merge (administrators).
+    ("customer", "merge"):              [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("customer", "merge_login"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("customer_merge", "undo"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [
