@@ -200,3 +200,34 @@ def test_merge_query_count_is_pinned(world, django_assert_num_queries):
     with django_assert_num_queries(15):
         customer_merge(actor=world.agent1, source=profile, target=world.customer_a)
     assert CustomerMerge.objects.count() == 1
+
+
+def test_the_django_admin_lists_merges_and_undoes_a_chain_from_its_end(world):
+    from django.test import Client
+
+    first, t1, _m1 = whatsapp_profile(world)
+    second, _t2, _m2 = whatsapp_profile(world, number="+52 33 1234 5678", name="Ana por teléfono")
+    one = customer_merge(actor=world.agent1, source=first, target=second)
+    two = customer_merge(actor=world.agent1, source=second, target=world.customer_a)
+    browser = Client()
+    browser.force_login(world.admin, backend="atiende.accounts.backends.EmailBackend")
+    listing = browser.get("/admin/tickets/customermerge/")
+    assert listing.status_code == 200 and "Ana por teléfono" in listing.content.decode()
+    response = browser.post("/admin/tickets/customermerge/", {"action": "undo", "_selected_action": [one.pk, two.pk]},
+                            follow=True)
+    assert [str(note) for note in response.context["messages"]] == [f"Merge {two} undone.", f"Merge {one} undone."]
+    assert Ticket.objects.get(pk=t1.pk).requester_id == first.pk
+    assert not CustomerMerge.objects.filter(undone_at__isnull=True).exists()
+
+
+def test_a_supervisor_in_the_django_admin_cannot_undo(world):
+    from django.test import Client
+
+    profile, ticket, _m = whatsapp_profile(world)
+    merge = customer_merge(actor=world.agent1, source=profile, target=world.customer_a)
+    browser = Client()
+    browser.force_login(world.supervisor, backend="atiende.accounts.backends.EmailBackend")
+    browser.post("/admin/tickets/customermerge/", {"action": "undo", "_selected_action": [merge.pk]})
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+    assert Ticket.objects.get(pk=ticket.pk).requester_id == world.customer_a.pk
