@@ -231,3 +231,74 @@ def test_a_supervisor_in_the_django_admin_cannot_undo(world):
     merge.refresh_from_db()
     assert merge.undone_at is None
     assert Ticket.objects.get(pk=ticket.pk).requester_id == world.customer_a.pk
+
+
+# --- the workspace's customer page ----------------------------------------------------------------
+
+def browser_for(user):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user, backend="atiende.accounts.backends.EmailBackend")
+    return browser
+
+
+def test_the_customer_page_finds_previews_and_merges(world):
+    profile, ticket, _m = whatsapp_profile(world)
+    browser = browser_for(world.agent1)
+    page = browser.get(f"/clientes/{profile.pk}/").content.decode()
+    assert f'hx-get="/bandeja/clientes/{profile.pk}/fusionar/"' in page
+
+    found = browser.get(f"/bandeja/clientes/{profile.pk}/fusionar/", {"q": "ana@tienda"}, HTTP_HX_REQUEST="true")
+    assert found.status_code == 200
+    assert f"?destino={world.customer_a.pk}" in found.content.decode()
+    assert "Merge into Ana Cliente…" in found.content.decode()
+    by_phone = browser.get(f"/bandeja/clientes/{world.customer_a.pk}/fusionar/", {"q": "55 1234 5678"}).content.decode()
+    assert f"?destino={profile.pk}" in by_phone
+
+    preview = browser.get(f"/bandeja/clientes/{profile.pk}/fusionar/", {"destino": world.customer_a.pk},
+                          HTTP_HX_REQUEST="true").content.decode()
+    assert "1 ticket moves." in preview and "Identity WhatsApp: +525512345678 moves." in preview
+    assert Ticket.objects.get(pk=ticket.pk).requester_id == profile.pk  # a preview changes nothing
+
+    done = browser.post(f"/bandeja/clientes/{profile.pk}/fusionar/confirmar/", {"destino": world.customer_a.pk},
+                        HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Redirect"] == f"/clientes/{world.customer_a.pk}/"
+    assert Ticket.objects.get(pk=ticket.pk).requester_id == world.customer_a.pk
+
+    moved = browser.get(f"/clientes/{profile.pk}/", follow=True)
+    assert moved.redirect_chain == [(f"/clientes/{world.customer_a.pk}/", 302)]
+    assert [str(m) for m in moved.context["messages"]] == ["Ana por WhatsApp was merged into Ana Cliente."]
+    panel = browser.get(f"/bandeja/clientes/{world.customer_a.pk}/fusionar/").content.decode()
+    assert "Ana por WhatsApp, merged by Ulises Uno" in panel and "deshacer" not in panel  # undo: admins
+
+
+def test_a_refused_merge_on_the_page_says_why_and_changes_nothing(world):
+    browser = browser_for(world.admin)
+    response = browser.post(f"/bandeja/clientes/{world.customer_b.pk}/fusionar/confirmar/", {"destino": world.customer_a.pk},
+                            HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "belong to different organizations and cannot be merged" in response.content.decode()
+    assert Customer.objects.get(pk=world.customer_b.pk).merged_into_id is None
+    assert browser.post(f"/bandeja/clientes/{world.customer_b.pk}/fusionar/confirmar/", {"destino": "x"}).status_code == 404
+
+
+def test_an_admin_undoes_from_the_page(world):
+    profile, ticket, _m = whatsapp_profile(world)
+    merge = customer_merge(actor=world.agent1, source=profile, target=world.customer_a)
+    browser = browser_for(world.admin)
+    panel = browser.get(f"/bandeja/clientes/{world.customer_a.pk}/fusionar/").content.decode()
+    assert f"/bandeja/clientes/fusiones/{merge.pk}/deshacer/" in panel
+    assert browser_for(world.agent1).post(f"/bandeja/clientes/fusiones/{merge.pk}/deshacer/").status_code == 403
+    done = browser.post(f"/bandeja/clientes/fusiones/{merge.pk}/deshacer/")
+    assert done.status_code == 302 and done["Location"] == f"/clientes/{profile.pk}/"
+    assert Ticket.objects.get(pk=ticket.pk).requester_id == profile.pk
+
+
+def test_customers_and_collaborators_get_no_merge_panel(world):
+    assert browser_for(world.customer_a.user).get(f"/bandeja/clientes/{world.customer_a.pk}/fusionar/").status_code == 302
+    assert browser_for(world.collaborator).get(f"/bandeja/clientes/{world.customer_a.pk}/fusionar/").status_code == 404
+    response = browser_for(world.collaborator).post(f"/bandeja/clientes/{world.colleague_a.pk}/fusionar/confirmar/",
+                                                    {"destino": world.customer_a.pk})
+    assert response.status_code == 404
+    assert Customer.objects.get(pk=world.colleague_a.pk).merged_into_id is None
