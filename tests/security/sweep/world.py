@@ -95,6 +95,7 @@ def build(world) -> Swept:
         "message_id": [planted.customer_message.pk, planted.agent_html_reply.pk, 999_999_999],
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
         "copied_id": [*copied, 999_999_999],
+        "merge_id": [*ids.by_name["merge"], 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
