@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atiende.core.exceptions import DomainError
 
@@ -47,7 +48,7 @@ class CustomerMergeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Undo the selected merges"))
+    @admin.action(description=gettext_lazy("Undo the selected merges"))
     def undo(self, request, queryset):
         # Newest first, so that a chain (A into B, then B into C) unwinds from its end.
         for merge in queryset.order_by("-created_at", "-id"):
