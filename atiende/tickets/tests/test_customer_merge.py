@@ -302,3 +302,10 @@ def test_customers_and_collaborators_get_no_merge_panel(world):
                                                     {"destino": world.customer_a.pk})
     assert response.status_code == 404
     assert Customer.objects.get(pk=world.colleague_a.pk).merged_into_id is None
+
+
+def test_undo_query_count_is_pinned(world, django_assert_num_queries):
+    profile, _t, _m = whatsapp_profile(world)
+    merge = customer_merge(actor=world.agent1, source=profile, target=world.customer_a)
+    with django_assert_num_queries(13):
+        customer_merge_undo(actor=world.admin, merge=merge)
