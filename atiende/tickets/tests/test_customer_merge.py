@@ -309,3 +309,23 @@ def test_undo_query_count_is_pinned(world, django_assert_num_queries):
     merge = customer_merge(actor=world.agent1, source=profile, target=world.customer_a)
     with django_assert_num_queries(13):
         customer_merge_undo(actor=world.admin, merge=merge)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_merge_tells_each_moved_ticket_s_open_pages_and_the_inboxes_once_committed(world):
+    from asgiref.sync import async_to_sync
+    from channels.db import database_sync_to_async
+
+    from atiende.core.broadcast import INBOX_GROUP, ticket_group
+    from atiende.live.tests.test_broadcast import listen, received
+
+    profile, ticket, _m = whatsapp_profile(world)
+
+    async def scenario():
+        layer, page = await listen(ticket_group(ticket.pk))
+        _same, inbox = await listen(INBOX_GROUP)
+        await database_sync_to_async(customer_merge)(actor=world.agent1, source=profile, target=world.customer_a)
+        assert await received(layer, page) == [{"type": "ticket.updated", "ticket_id": ticket.pk, "actor_id": world.agent1.pk}]
+        assert await received(layer, inbox) == [{"type": "ticket.changed", "ticket_ids": [ticket.pk]}]
+
+    async_to_sync(scenario)()
