@@ -10,6 +10,7 @@ from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
 from atiende.tickets import api as tickets_api
 from atiende.tickets import api_copies as tickets_copies_api
+from atiende.tickets import api_customer_merge as customer_merge_api
 
 from .ids import IdConverter
 from .views import TokenDetailView, TokenListView, TokenView
@@ -44,6 +45,10 @@ urlpatterns = [
     path("messages/<id:message_id>/original/", mail_agents_api.MessageOriginalView.as_view(), name="message-original"),
     path("customers/", customers_api.CustomerListView.as_view(), name="customers"),
     path("customers/<id:customer_id>/", customers_api.CustomerDetailView.as_view(), name="customer"),
+    path("customers/<id:customer_id>/merge/", customer_merge_api.CustomerMergeView.as_view(), name="customer-merge"),
+    path("customer-merges/<id:merge_id>/", customer_merge_api.CustomerMergeDetailView.as_view(), name="customer-merge-detail"),
+    path("customer-merges/<id:merge_id>/undo/", customer_merge_api.CustomerMergeUndoView.as_view(),
+         name="customer-merge-undo"),
     path("organizations/", customers_api.OrganizationListView.as_view(), name="organizations"),
     path("organizations/<id:organization_id>/", customers_api.OrganizationDetailView.as_view(), name="organization"),
     path("teams/", accounts_api.TeamListView.as_view(), name="teams"),

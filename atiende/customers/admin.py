@@ -10,10 +10,11 @@ class IdentityInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "is_organization_admin"]
+    list_display = ["name", "organization", "is_organization_admin", "merged_into"]
     search_fields = ["name", "identities__value"]
     list_select_related = ["organization"]
     raw_id_fields = ["user"]
+    readonly_fields = ["merged_into"]  # set and cleared by a merge and its undo only
     inlines = [IdentityInline]
 
 

@@ -108,7 +108,7 @@ class CustomerListView(ApiView):
 class CustomerDetailView(ApiView):
     @extend_schema(responses=CustomerSerializer)
     def get(self, request: Request, customer_id: int) -> Response:
-        customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+        customer = selectors.customer_get(user=request.user, customer_id=customer_id, follow_merges=True)
         return Response(CustomerSerializer(customer, context={"request": request}).data)
 
     @extend_schema(request=CustomerInput, responses=CustomerSerializer)

@@ -98,6 +98,12 @@ class Customer(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
+    # Set when this profile was merged into another (tickets.CustomerMerge records what moved):
+    # the profile stays so that its id still resolves, to the survivor, but is listed nowhere.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_profiles",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["name"]

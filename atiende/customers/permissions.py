@@ -64,3 +64,20 @@ def can_delete_organizations(user: Any) -> bool:
 
 # A customer may change these on their own record; everything else is for agents.
 SELF_EDITABLE_FIELDS = frozenset({"name", "language", "time_zone"})
+
+
+def can_merge_customers(user: Any) -> bool:
+    """Staff agents merge profiles of one person; some merges need a supervisor (see below)."""
+    return is_staff_agent(user)
+
+
+def merge_changes_membership(source: Customer, target: Customer, *, source_has_email: bool) -> bool:
+    """Whether merging `source` into `target` decides who signs in as whom or which company a
+    person belongs to, as `can_change_membership` guards for edits: the source brings an email
+    address or a login (whoever holds them would read the survivor's tickets), or exactly one of
+    the two belongs to an organization (the person joins it)."""
+    return source.user_id is not None or source_has_email or source.organization_id != target.organization_id
+
+
+def can_undo_customer_merges(user: Any) -> bool:
+    return is_admin(user)

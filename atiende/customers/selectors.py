@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from atiende.accounts.models import User
 from atiende.accounts.permissions import is_agent
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 def customer_list(*, user: User, email: str | None = None, phone: str | None = None,
                   organization_id: int | None = None) -> QuerySet[Customer]:
-    qs = Customer.objects.filter(customer_scope(user)).select_related("organization").prefetch_related("identities")
+    qs = (
+        Customer.objects.filter(customer_scope(user), merged_into__isnull=True)  # merged profiles live on in the survivor
+        .select_related("organization")
+        .prefetch_related("identities")
+    )
     for kind, raw in ((IdentityKind.EMAIL, email), (IdentityKind.PHONE, phone)):
         if raw is None:
             continue
@@ -37,11 +41,33 @@ def customer_list(*, user: User, email: str | None = None, phone: str | None = N
     return qs.order_by("name", "id")
 
 
-def customer_get(*, user: User, customer_id: int) -> Customer:
+def customer_get(*, user: User, customer_id: int, follow_merges: bool = False) -> Customer:
+    """The customer `user` may see; with `follow_merges`, a merged profile's id answers with the
+    profile it survives in (reads only: a change or a deletion names the survivor itself)."""
     customer = customer_list(user=user).filter(pk=customer_id).first()
+    if customer is None and follow_merges and is_id(customer_id):
+        survivor = customer_survivor_id(customer_id=customer_id)
+        customer = customer_list(user=user).filter(pk=survivor).first() if survivor != customer_id else None
     if customer is None:
         raise NotFound()
     return customer
+
+
+MAX_MERGE_HOPS = 50
+
+
+def customer_survivor_id(*, customer_id: int) -> int:
+    """The id of the profile `customer_id` lives on in: itself unless merged, else the end of
+    its chain of merges (A merged into B, B into C: C). No permission check: callers read the
+    survivor through the policy. A query per hop; chains are short (each hop is a person's
+    duplicate profile)."""
+    current = customer_id
+    for _hop in range(MAX_MERGE_HOPS):
+        following = Customer.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if following is None:
+            return current
+        current = following
+    return current
 
 
 def organization_list(*, user: User) -> QuerySet[Organization]:
@@ -64,6 +90,7 @@ class CustomerPage:
     customer: Customer
     tickets: list[Ticket]  # newest first, only those the viewer may see
     older_than: int | None  # pass as `before` for the next page; None: this was the last one
+    merged_name: str = ""  # asked for a profile merged into this one: its name
 
 
 def customer_page(*, user: User, customer_id: Any, before: int | None = None, limit: int = 50) -> CustomerPage:
@@ -74,16 +101,40 @@ def customer_page(*, user: User, customer_id: Any, before: int | None = None, li
 
     if not is_agent(user) or not is_id(customer_id):
         raise NotFound()
-    customer = (
-        customer_list(user=user)
-        .select_related("organization__support_plan", "organization__account_manager", "organization__sector")
-        .filter(pk=customer_id)
-        .first()
+    profiles = customer_list(user=user).select_related(
+        "organization__support_plan", "organization__account_manager", "organization__sector"
     )
+    customer = profiles.filter(pk=customer_id).first()
+    merged_name = ""
+    if customer is None:  # a merged profile's page is its survivor's (the view redirects there)
+        survivor = customer_survivor_id(customer_id=int(customer_id))
+        customer = profiles.filter(pk=survivor).first() if survivor != int(customer_id) else None
+        if customer is not None:
+            merged_name = Customer.objects.filter(pk=customer_id).values_list("name", flat=True).get()
     if customer is None:
         raise NotFound()
     tickets = ticket_list(user=user, filters=TicketFilters(requester_id=customer.pk)).order_by("-id")
     if before is not None:
         tickets = tickets.filter(pk__lt=before)
     rows = list(tickets[: limit + 1])
-    return CustomerPage(customer=customer, tickets=rows[:limit], older_than=rows[limit - 1].pk if len(rows) > limit else None)
+    return CustomerPage(customer=customer, tickets=rows[:limit], older_than=rows[limit - 1].pk if len(rows) > limit else None,
+                        merged_name=merged_name)
+
+
+def customer_search(*, user: User, text: str, exclude_id: int | None = None, limit: int = 10) -> list[Customer]:
+    """Profiles `user` may see (merged ones never) whose name, email address, phone or handle
+    contains `text`, or whose phone is `text` written any way ("55 1234 5678", "+52 1 55…"):
+    how an agent finds the profile to merge into."""
+    text = " ".join((text or "").replace("\x00", "").split())[:100]
+    if len(text) < 2:
+        return []
+    match = Q(name__icontains=text) | Q(identities__value__icontains=text.lower())
+    for kind in (IdentityKind.PHONE, IdentityKind.WHATSAPP):
+        try:
+            match |= Q(identities__kind=kind, identities__value=normalize_identity(kind, text))
+        except ValidationError:
+            pass
+    found = customer_list(user=user).filter(match)
+    if exclude_id is not None:
+        found = found.exclude(pk=exclude_id)
+    return list(found.distinct()[:limit])

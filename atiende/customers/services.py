@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
@@ -182,11 +183,14 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
         raise Forbidden()
     if customer.tickets.exists():
         raise Conflict(_("This customer has tickets and cannot be deleted."))
-    with transaction.atomic():
-        user = customer.user
-        customer.delete()
-        if user is not None:
-            user.delete()
+    try:
+        with transaction.atomic():
+            user = customer.user
+            customer.delete()
+            if user is not None:
+                user.delete()
+    except ProtectedError:  # profiles merged into it, or a merge record naming it: history to keep
+        raise Conflict(_("This customer has merged profiles and cannot be deleted.")) from None
 
 
 def organization_create(*, actor: User | None, name: str, segment: str, sector: Sector | None = None,

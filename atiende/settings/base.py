@@ -197,6 +197,8 @@ LOGIN_THROTTLE_ACCOUNT_WINDOW = env_int("LOGIN_THROTTLE_ACCOUNT_WINDOW", 86400)
 LOGIN_THROTTLE_TRUSTED_DAYS = env_int("LOGIN_THROTTLE_TRUSTED_DAYS", 30)
 # API tokens unused for this many days stop working (401); changing the password kills them too.
 API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
+# How long an administrator may undo a customer-profile merge (tickets.CustomerMerge).
+CUSTOMER_MERGE_UNDO_DAYS = env_int("CUSTOMER_MERGE_UNDO_DAYS", 30)
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"

@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import CustomField, Tag
+from atiende.core.exceptions import DomainError
+
+from .models import CustomerMerge, CustomField, Tag
 from .services import tag_update
+from .services.customer_merge import customer_merge_undo
 
 
 @admin.register(CustomField)
@@ -21,3 +26,35 @@ class TagAdmin(admin.ModelAdmin):
             tag_update(actor=request.user, tag=obj, is_public=obj.is_public)
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(CustomerMerge)
+class CustomerMergeAdmin(admin.ModelAdmin):
+    """Merges are made from the workspace or the API and undone here (or through the API): the
+    record itself is never edited, so that an undo restores exactly what moved."""
+
+    list_display = ["source", "target", "actor", "created_at", "undone_at", "undone_by"]
+    list_select_related = ["source", "target", "actor", "undone_by"]
+    list_filter = [("undone_at", admin.EmptyFieldListFilter)]
+    search_fields = ["source__name", "target__name"]
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Undo the selected merges"))
+    def undo(self, request, queryset):
+        # Newest first, so that a chain (A into B, then B into C) unwinds from its end.
+        for merge in queryset.order_by("-created_at", "-id"):
+            try:
+                customer_merge_undo(actor=request.user, merge=merge)
+            except DomainError as exc:
+                self.message_user(request, f"{merge}: {exc.message or exc.code}", level=messages.ERROR)
+            else:
+                self.message_user(request, _("Merge %(merge)s undone.") % {"merge": merge}, level=messages.SUCCESS)

@@ -360,3 +360,40 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}:{self.channel}:{self.status}"
+
+
+class CustomerMerge(models.Model):
+    """One customer profile merged into another, with what moved: enough to undo it exactly.
+
+    `moved` holds the ids that changed hands ("tickets", "messages", "identities" with whether
+    each was primary) and the logins touched ("login_moved", "login_deactivated", "token_ids"
+    revoked by deactivation), and `target_before` the survivor's fields the merge changed."""
+
+    source = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="merges_as_source",
+                               verbose_name=_("merged profile"))
+    target = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="merges_as_target",
+                               verbose_name=_("surviving profile"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged by"))
+    created_at = models.DateTimeField(_("merged at"), default=clock.now)
+    moved = models.JSONField(_("what moved"), default=dict)
+    target_before = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("undone by")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+        constraints = [
+            models.CheckConstraint(name="customer_merge_not_into_itself", condition=~models.Q(source=models.F("target"))),
+            models.CheckConstraint(
+                name="customer_merge_undone_together",
+                condition=models.Q(undone_at__isnull=True, undone_by__isnull=True)
+                | models.Q(undone_at__isnull=False, undone_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"

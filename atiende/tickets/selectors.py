@@ -26,6 +26,7 @@ from .models import (
     Attachment,
     CopiedAgent,
     CopyState,
+    CustomerMerge,
     CustomField,
     Delivery,
     Message,
@@ -566,3 +567,43 @@ def message_original_get(*, user: User, ticket: Ticket, message_id: Any):
     if not original:
         raise NotFound()
     return original
+
+
+# --- customer merges ----------------------------------------------------------------------------
+
+def customer_merge_get(*, user: User, merge_id: Any) -> CustomerMerge:
+    """A record of two customer profiles merged, for staff agents (administrators undo them)."""
+    from atiende.accounts.permissions import is_staff_agent
+
+    if not is_staff_agent(user) or not is_id(merge_id):
+        raise NotFound()
+    merge = CustomerMerge.objects.select_related("source", "target", "actor", "undone_by").filter(pk=merge_id).first()
+    if merge is None:
+        raise NotFound()
+    return merge
+
+
+@dataclass(frozen=True)
+class CustomerMergePreview:
+    """What merging `source` into `target` would move, for the confirmation an agent sees."""
+
+    source: Customer
+    target: Customer
+    tickets: int
+    messages: int
+    identities: list[str]  # "WhatsApp: +5215512345678", …
+    login_moves: bool  # the source's login becomes the survivor's
+    login_deactivated: bool  # both can sign in: the source's login is switched off
+
+
+def customer_merge_preview(*, source: Customer, target: Customer) -> CustomerMergePreview:
+    """Call with two customers the viewer may see (customers.selectors.customer_get)."""
+    return CustomerMergePreview(
+        source=source,
+        target=target,
+        tickets=Ticket.objects.filter(requester=source).count(),
+        messages=Message.objects.filter(author_customer=source).count(),
+        identities=[str(identity) for identity in source.identities.all()],
+        login_moves=source.user_id is not None and target.user_id is None,
+        login_deactivated=source.user_id is not None and target.user_id is not None,
+    )

@@ -17,17 +17,25 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from atiende.accounts.models import Role, Team, User, UserKind
-from atiende.accounts.permissions import can_view_directory, is_agent
+from atiende.accounts.permissions import can_view_directory, is_admin, is_agent, is_staff_agent
 from atiende.accounts.selectors import team_ids_of
 from atiende.core import clock
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
 from atiende.core.params import is_id_text
+from atiende.customers import selectors as customer_selectors
 from atiende.customers.models import Customer, IdentityKind
 from atiende.customers.selectors import organization_list
 from atiende.sla.selectors import BadgeView, badge_view
-from atiende.tickets.models import Ticket
-from atiende.tickets.selectors import TicketFilters, for_pages, tag_names_by_ticket, ticket_list
+from atiende.tickets.models import CustomerMerge, Ticket
+from atiende.tickets.selectors import (
+    CustomerMergePreview,
+    TicketFilters,
+    customer_merge_preview,
+    for_pages,
+    tag_names_by_ticket,
+    ticket_list,
+)
 from atiende.tickets.status import ACTIVE_STATUSES, TicketStatus
 
 from .models import InboxSort, SavedView
@@ -353,7 +361,8 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
         return SearchResult(text, exact, too_short=not exact)
     requesters = (
         Customer.objects.filter(
-            Q(name__icontains=text) | Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=text)
+            Q(name__icontains=text) | Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=text),
+            merged_into__isnull=True,  # a merged profile has no tickets: do not spend a slot on it
         ).values("pk")[:SEARCH_CUSTOMERS]
     )
     others = (
@@ -362,3 +371,34 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
         .order_by("-updated_at", "-id")[: max(limit - len(exact), 0)]
     )
     return SearchResult(text, exact + list(others))
+
+
+# --- merging customer profiles (the panel on the customer page) -----------------------------------
+
+@dataclass(frozen=True)
+class CustomerMergePanel:
+    customer: Customer
+    search_text: str
+    candidates: list[Customer]  # profiles matching the search, to pick the survivor from
+    preview: CustomerMergePreview | None  # once a target is picked
+    merged_here: list[CustomerMerge]  # profiles merged into this one (not undone), newest first
+    can_undo: bool
+
+
+def customer_merge_panel(*, user: User, customer_id: int, text: str = "", target_id: int | None = None) -> CustomerMergePanel:
+    """What the "Merge into…" panel of a customer page shows: staff agents only (NotFound for
+    anyone else, as the page itself). The merge rules are checked when the merge is made."""
+    if not is_staff_agent(user):
+        raise NotFound()
+    customer = customer_selectors.customer_get(user=user, customer_id=customer_id)
+    preview = None
+    if target_id is not None:
+        target = customer_selectors.customer_get(user=user, customer_id=target_id)
+        preview = customer_merge_preview(source=customer, target=target)
+    merged_here = list(CustomerMerge.objects.filter(target=customer, undone_at__isnull=True)
+                       .select_related("source", "actor").order_by("-created_at", "-id"))
+    return CustomerMergePanel(
+        customer=customer, search_text=text,
+        candidates=customer_selectors.customer_search(user=user, text=text, exclude_id=customer.pk) if text else [],
+        preview=preview, merged_here=merged_here, can_undo=is_admin(user),
+    )

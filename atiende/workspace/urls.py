@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import customer_merge_views, views
 
 app_name = "workspace"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("vistas/<int:view_id>/borrar/", views.view_delete_view, name="view-delete"),
     path("buscar/", views.search_view, name="search"),
     path("buscar/sugerencias/", views.search_suggestions_view, name="search-suggestions"),
+    path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
+    path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
+         name="customer-merge-confirm"),
+    path("clientes/fusiones/<int:merge_id>/deshacer/", customer_merge_views.customer_merge_undo_view,
+         name="customer-merge-undo"),
 ]

@@ -45,6 +45,12 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("email_original", "view"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
     # Channel port: retrying a reply's failed delivery (any channel) is the email retry's rule.
     ("delivery", "retry"):              [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    # Customer merges: a WhatsApp-only profile of A's organization into A (any staff agent); A's
+    # colleague, who brings an email address and a login, into A (who signs in as whom: supervisors);
+    # undoing a merge (administrators).
+    ("customer", "merge"):              [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("customer", "merge_login"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("customer_merge", "undo"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [

@@ -13,13 +13,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from atiende.customers.services import customer_create
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Delivery, Message, Ticket
+from atiende.tickets.models import CustomerMerge, Delivery, Message, Ticket
 from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
+from atiende.tickets.services.customer_merge import customer_merge
 
 from .table import CELLS
 
@@ -143,6 +145,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
             assert page.status_code == 302 and "/cuenta/entrar/" in page["Location"]
         else:
             check(page, allowed)
+    elif (obj, action) in (("customer", "merge"), ("customer", "merge_login"), ("customer_merge", "undo")):
+        run_merge_cell(w, user, obj, action, allowed)
     elif obj == "customer":
         url = f"/api/v1/customers/{w.customer_a.pk}/"
         if action == "view":
@@ -200,6 +204,24 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         check(api.get(f"/api/v1/messages/{first.pk}/original/"), allowed, secret="Original secreto")
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
+
+
+def run_merge_cell(w, user, obj: str, action: str, allowed: bool) -> None:
+    api = w.client_for(user)
+    if action == "merge_login":
+        source = w.colleague_a
+    else:
+        source = customer_create(name="Ana por WhatsApp", identities={"whatsapp": "+52 55 1234 5678"}, organization=w.org_a)
+    if obj == "customer_merge":
+        merge = customer_merge(actor=w.admin, source=source, target=w.customer_a)
+        check(api.post(f"/api/v1/customer-merges/{merge.pk}/undo/"), allowed)
+        source.refresh_from_db()
+        assert (source.merged_into_id is None) is allowed
+        return
+    check(api.post(f"/api/v1/customers/{source.pk}/merge/", {"target": w.customer_a.pk}, format="json"), allowed)
+    source.refresh_from_db()
+    assert (source.merged_into_id == w.customer_a.pk) is allowed
+    assert CustomerMerge.objects.filter(source=source).exists() is allowed
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

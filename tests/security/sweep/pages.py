@@ -36,6 +36,8 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "workspace:view-edit": ("name",),
     "workspace:search": ("q",),
     "workspace:search-suggestions": ("q",),
+    "workspace:customer-merge": ("q", "destino"),
+    "workspace:customer-merge-confirm": ("destino",),
     "tickets:list": ("orden",),
     "tickets:detail": ("completo",),
     "tickets:timeline-since": ("despues", "completo"),

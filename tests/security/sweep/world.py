@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from atiende.accounts.models import ApiToken, User, UserKind
 from atiende.accounts.services import token_issue
 from atiende.customers.models import Customer, Organization, SupportPlan
+from atiende.customers.services import customer_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Attachment, CopiedAgent, Delivery, Message, Tag, Ticket
+from atiende.tickets.models import Attachment, CopiedAgent, CustomerMerge, Delivery, Message, Tag, Ticket
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
+from atiende.tickets.services.customer_merge import customer_merge
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
 from tests.security import hostile
@@ -47,6 +49,9 @@ def build(world) -> Swept:
     ticket_copied_agents_record(ticket=world.ticket_a, agents=[world.agent2], message=None, copied_by="ana@tienda-a.mx")
     for user in (world.admin, world.customer_a.user):
         token_issue(user=user)
+    # A WhatsApp profile merged into A's (for /customer-merges/{id}/ and its undo).
+    duplicate = customer_create(name="Ana por WhatsApp", identities={"whatsapp": "+52 55 1234 5678"}, organization=world.org_a)
+    customer_merge(actor=world.admin, source=duplicate, target=world.customer_a)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -65,7 +70,7 @@ def build(world) -> Swept:
         "support_plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
-        "copied": copied,
+        "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -92,6 +97,7 @@ def build(world) -> Swept:
         "message_id": [planted.customer_message.pk, planted.agent_html_reply.pk, 999_999_999],
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
         "copied_id": [*copied, 999_999_999],
+        "merge_id": [*ids.by_name["merge"], 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
