@@ -13,7 +13,15 @@ from atiende.customers.services import customer_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Attachment, CopiedAgent, CustomerMerge, Delivery, Message, Tag, Ticket
+from atiende.tickets.models import (
+    Attachment,
+    CopiedAgent,
+    CustomerMerge,
+    Delivery,
+    Message,
+    Tag,
+    Ticket,
+)
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.tickets.services.customer_merge import customer_merge
 from atiende.workspace.models import SavedView
