@@ -40,9 +40,9 @@ from .tokens import Person, make_token, reply_address
 MAX_ATTEMPTS = 5
 MAX_REFERENCES = 20
 # Channels whose customers are answered by email; chat and messaging apps answer in their own channel.
-# Phone is not one of them any more: a caller is answered on the phone (the calls app's adapter),
-# never by an email they did not ask for (docs/decisions/0015-channel-port.md).
-EMAIL_CHANNELS = frozenset({Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.INTERNAL})
+# Phone is one: an agent's written reply to a caller goes to their email address when they have one
+# (calls are logged, not delivered to), as before the port (docs/decisions/0015-channel-port.md).
+EMAIL_CHANNELS = frozenset({Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.PHONE, Channel.INTERNAL})
 
 
 class Delivery:

@@ -140,15 +140,16 @@ def test_a_channel_without_an_adapter_gets_no_acknowledgement_and_no_reply_by_em
     assert not OutboundEmail.objects.filter(ticket=ticket).exists()
 
 
-def test_a_phone_ticket_is_not_answered_by_email(world, django_capture_on_commit_callbacks):
-    """Behaviour change with the port: phone has no adapter yet, so a caller with an email
-    address is no longer emailed the agent's note of the call back."""
+def test_a_written_reply_to_a_caller_goes_to_their_email(world, django_capture_on_commit_callbacks):
+    """Phone is served by mail: a call is logged, and the agent's written reply reaches the caller
+    at their email address (nowhere would be worse), with its delivery."""
     caller = customer_create(name="Don Chema", identities={"email": "chema@taller.mx", "phone": "+52 55 1234 5678"})
     ticket = ticket_create(actor=world.agent1, subject="Llamada", body="Llamó", requester=caller, channel="phone")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        message_create(actor=world.agent1, ticket=ticket, body="Le devolvimos la llamada")
-    assert mail.outbox == [] and not Delivery.objects.filter(message__ticket=ticket).exists()
+        reply = message_create(actor=world.agent1, ticket=ticket, body="Le devolvimos la llamada")
+    assert [m.to for m in mail.outbox] == [["chema@taller.mx"]]
+    assert Delivery.objects.get(message=reply).status == DeliveryStatus.SENT
 
 
 def test_delivery_lifecycle_queued_failed_then_retried_and_sent(
