@@ -209,7 +209,7 @@ def test_the_django_admin_lists_merges_and_undoes_a_chain_from_its_end(world):
     second, _t2, _m2 = whatsapp_profile(world, number="+52 33 1234 5678", name="Ana por teléfono")
     one = customer_merge(actor=world.agent1, source=first, target=second)
     two = customer_merge(actor=world.agent1, source=second, target=world.customer_a)
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")  # the messages are asserted in English
     browser.force_login(world.admin, backend="atiende.accounts.backends.EmailBackend")
     listing = browser.get("/admin/tickets/customermerge/")
     assert listing.status_code == 200 and "Ana por teléfono" in listing.content.decode()
@@ -238,7 +238,7 @@ def test_a_supervisor_in_the_django_admin_cannot_undo(world):
 def browser_for(user):
     from django.test import Client
 
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")  # the pages are asserted in English
     browser.force_login(user, backend="atiende.accounts.backends.EmailBackend")
     return browser
 
