@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -287,6 +288,11 @@ def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "")
     WhatsApp identity is added to them. A new customer is named `name` (the channel's display
     name), else the value itself; only email identities get a login. Invalid when the kind is
     unknown or the value is not one of its kind."""
+    # The display name with composed accents (a phone may send "José" as "Jose" and a combining
+    # accent, which a search for "José" would miss), no control or format characters, one space.
+    name = "".join("" if unicodedata.category(char) == "Cf" else " " if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+                   else char for char in unicodedata.normalize("NFC", name or ""))
+    name = " ".join(name.split())[:200].strip()
     if kind == IdentityKind.EMAIL:
         return customer_get_or_create_by_email(email=value, name=name)
     clean = _normalized({kind: value})[kind]
@@ -295,7 +301,7 @@ def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "")
              Identity.objects.filter(kind__in=kinds, value=clean).select_related("customer")}
     if kind in found:
         return found[kind].customer
-    display = " ".join((name or "").split())[:200] or clean
+    display = name or clean
     try:
         with transaction.atomic():
             for other in kinds[1:]:
@@ -307,3 +313,4 @@ def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "")
             return customer_create(name=display, identities={kind: clean}, login=False)
     except (IntegrityError, Conflict):  # created concurrently: take theirs
         return Customer.objects.get(identities__kind=kind, identities__value=clean)
+

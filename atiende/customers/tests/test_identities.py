@@ -85,6 +85,8 @@ def test_get_or_create_by_identity_creates_a_customer_without_a_login_named_as_g
     created = customer_get_or_create_by_identity(kind="telegram", value="987654321", name="  José   Peña Ñúñez ")
     assert (created.name, created.user) == ("José Peña Ñúñez", None)
     assert customer_get_or_create_by_identity(kind="telegram", value="987654321", name="Otro") == created
+    decomposed = customer_get_or_create_by_identity(kind="telegram", value="@maria_jose", name="Mari\u0301a\u200b Jose\u0301\n")
+    assert decomposed.name == "María José"
     visitor = customer_get_or_create_by_identity(kind="chat", value="v_1")
     assert visitor.name == "v_1" and visitor != created
 
