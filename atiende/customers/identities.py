@@ -30,7 +30,7 @@ def normalize_identity(kind: str, value: str, *, default_region: str = "MX") -> 
         validate_email(address)
         return address
     if kind in PHONE_KINDS:
-        return normalize_phone(raw, default_region=default_region)
+        return normalize_phone(raw, default_region=default_region, whatsapp_id=kind == IdentityKind.WHATSAPP)
     if kind == IdentityKind.TELEGRAM:
         if not TELEGRAM_ID.match(raw):
             raise ValidationError(_("This is not a Telegram user name or id."), code="invalid_telegram")
@@ -42,17 +42,19 @@ def normalize_identity(kind: str, value: str, *, default_region: str = "MX") -> 
     raise ValidationError(_("Unknown identity kind."), code="invalid_kind")
 
 
-def normalize_phone(raw: str, *, default_region: str = "MX") -> str:
+def normalize_phone(raw: str, *, default_region: str = "MX", whatsapp_id: bool = False) -> str:
     """E.164 for a number as people write it (national or international) or as WhatsApp reports
-    it (international digits without "+").
+    it (`whatsapp_id`: international digits without "+", `14155552671`).
 
     Mexican mobiles are one number however they are written: WhatsApp still reports them with
     the "1" that Mexico's old dialling plan put after the country code (`5215512345678`), while
-    people and CRMs write `+52 55 1234 5678`. The "1" is dropped, so both find the same customer."""
+    people and CRMs write `+52 55 1234 5678`. The "1" is dropped, so both find the same customer.
+    Digits are read as a national number first; only a WhatsApp id that is not one is read as
+    international (a typed "36 1000 0000" never becomes a Hungarian number)."""
     number = _parsed(raw, default_region)
-    if number is None and raw[:1] != "+":
+    if number is None and whatsapp_id and raw[:1] != "+":
         digits = PHONE_SEPARATORS.sub("", raw)
-        if digits.isdigit() and not digits.startswith("0"):
+        if digits.isascii() and digits.isdigit() and not digits.startswith("0"):
             number = _parsed("+" + digits, default_region)
     if number is None:
         raise ValidationError(_("This is not a valid phone number."), code="invalid_phone")

@@ -1,5 +1,9 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atiende.core.exceptions import Conflict, Invalid
 from atiende.customers.identities import normalize_identity
@@ -104,3 +108,25 @@ def test_get_or_create_by_identity_refuses_bad_identities(kind, value):
     with pytest.raises(Invalid):
         customer_get_or_create_by_identity(kind=kind, value=value)
     assert Customer.objects.count() == 0
+
+
+@given(kind=st.sampled_from(["phone", "whatsapp"]),
+       raw=st.one_of(st.text(max_size=40), st.from_regex(r"\+?(00)?[0-9 ()\-]{0,20}", fullmatch=True)))
+def test_a_phone_is_e164_or_refused_and_normalizing_it_again_changes_nothing(kind, raw):
+    try:
+        value = normalize_identity(kind, raw)
+    except ValidationError:
+        return
+    assert re.fullmatch(r"\+[1-9]\d{6,14}", value)
+    assert normalize_identity("phone", value) == normalize_identity("whatsapp", value) == value
+
+
+@given(area_and_number=st.from_regex(r"[2-9][0-9]{9}", fullmatch=True))
+def test_every_written_form_of_a_mexican_number_is_one_value(area_and_number):
+    try:
+        expected = normalize_identity("phone", area_and_number)
+    except ValidationError:
+        return  # not an assigned Mexican range
+    forms = [f"52{area_and_number}", f"521{area_and_number}", f"+52 1 {area_and_number}", f"+52{area_and_number}",
+             f"00 52 {area_and_number}"]
+    assert {normalize_identity("whatsapp", form) for form in forms} == {expected}
