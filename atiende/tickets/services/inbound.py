@@ -59,10 +59,10 @@ MERGE_HOPS = 10
 def inbound_receive(inbound: Inbound) -> InboundResult:
     """Take in one message from a channel (see the module's docstring)."""
     external_id, thread_key = _checked(inbound)
-    uploads = _uploads(inbound.files)
     earlier = _earlier(inbound.channel, external_id)
     if earlier is not None:
-        return earlier
+        return earlier  # before the files are read: a retry is answered whatever it carries
+    uploads = _uploads(inbound.files)
     try:
         with transaction.atomic():
             # The receipt goes in first: a concurrent copy of this message waits on it, then fails.

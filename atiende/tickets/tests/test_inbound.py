@@ -67,6 +67,8 @@ def test_the_same_message_twice_returns_the_first_result_and_creates_nothing():
     assert (again.outcome, again.ticket_id, again.message_id, again.duplicate) == (
         first.outcome, first.ticket_id, first.message_id, True)
     assert counts() == before == (1, 1, 1, 1, 1)
+    unreadable = InboundFile("x", object())  # a retry is answered before its files are read
+    assert inbound_receive(whatsapp(files=(unreadable,))) == again
 
 
 def test_the_same_external_id_on_another_channel_is_another_message():
