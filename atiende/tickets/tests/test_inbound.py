@@ -273,3 +273,21 @@ def test_an_error_after_the_receipt_and_the_new_customer_rolls_everything_back()
     assert error.value.fields == {"body": "The message is too long."}
     assert counts() == (0, 0, 0, 0, 0) and Identity.objects.count() == 0
     assert inbound_receive(whatsapp(text="Perdón, era muy largo")).duplicate is False
+
+
+def test_admins_see_receipts_and_threads_and_cannot_change_or_delete_them():
+    from django.test import Client
+
+    from atiende.accounts.models import Role
+    from atiende.accounts.services import agent_create
+
+    inbound_receive(whatsapp())
+    admin = agent_create(email="admin@nopal.mx", name="Ada Admin", role=Role.ADMIN, password="x" * 12, language="en")
+    browser = Client()
+    browser.force_login(admin, backend="atiende.accounts.backends.EmailBackend")
+    receipt, thread = ChannelReceipt.objects.get(), ChannelThread.objects.get()
+    assert "wamid.HBgMNTIxNTUxMjM0NTY3OBUCABIYFjNFQjA" in browser.get("/admin/tickets/channelreceipt/").content.decode()
+    assert "5215512345678" in browser.get("/admin/tickets/channelthread/").content.decode()
+    assert browser.post(f"/admin/tickets/channelreceipt/{receipt.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert browser.post(f"/admin/tickets/channelthread/{thread.pk}/change/", {"thread_key": "x"}).status_code == 403
+    assert counts() == (1, 1, 1, 1, 1) and ChannelThread.objects.get().thread_key == "5215512345678"
