@@ -119,6 +119,7 @@ class IdentityKind(models.TextChoices):
     PHONE = "phone", _("Phone")
     WHATSAPP = "whatsapp", _("WhatsApp")
     TELEGRAM = "telegram", _("Telegram")
+    CHAT = "chat", _("Chat visitor")
 
 
 class Identity(models.Model):

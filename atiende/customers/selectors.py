@@ -13,8 +13,8 @@ from atiende.accounts.permissions import is_agent
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
 
-from .identities import normalize_identity
-from .models import Customer, IdentityKind, Organization
+from .identities import PHONE_KINDS, normalize_identity
+from .models import Customer, Identity, IdentityKind, Organization
 from .permissions import customer_scope, organization_scope
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def customer_list(*, user: User, email: str | None = None, phone: str | None = N
             value = normalize_identity(kind, raw)
         except ValidationError:
             return qs.none()  # a malformed or empty value matches nobody
-        qs = qs.filter(identities__kind=kind, identities__value=value)
+        kinds = PHONE_KINDS if kind == IdentityKind.PHONE else (kind,)  # a WhatsApp number is a phone number
+        qs = qs.filter(pk__in=Identity.objects.filter(kind__in=kinds, value=value).values("customer_id"))
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
     return qs.order_by("name", "id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +16,7 @@ from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_commit
 
-from .identities import normalize_identity
+from .identities import PHONE_KINDS, normalize_identity
 from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
 from .permissions import (
     SELF_EDITABLE_FIELDS,
@@ -279,3 +280,41 @@ def customers_get_or_create_by_emails(named: dict[str, str]) -> dict[str, Custom
         customers = {address: customer_get_or_create_by_email(email=address, name=wanted[address]) for address in missing}
     both = {**found, **customers}
     return {address: both[normal[address]] for address in named}
+
+
+def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "") -> Customer:
+    """The customer reached at this identity, created when unknown (inbound channels: WhatsApp,
+    Telegram, phone calls, chat visitors, and email as `customer_get_or_create_by_email`).
+
+    A phone number is one number whether it came as a phone or a WhatsApp identity (both are
+    E.164 once normalized, and Mexican mobiles lose WhatsApp's extra "1"): a WhatsApp message
+    from a number an agent recorded as the customer's phone finds that customer, and the
+    WhatsApp identity is added to them. A new customer is named `name` (the channel's display
+    name), else the value itself; only email identities get a login. Invalid when the kind is
+    unknown or the value is not one of its kind."""
+    # The display name with composed accents (a phone may send "José" as "Jose" and a combining
+    # accent, which a search for "José" would miss), no control or format characters, one space.
+    name = "".join("" if unicodedata.category(char) == "Cf" else " " if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+                   else char for char in unicodedata.normalize("NFC", name or ""))
+    name = " ".join(name.split())[:200].strip()
+    if kind == IdentityKind.EMAIL:
+        return customer_get_or_create_by_email(email=value, name=name)
+    clean = _normalized({kind: value})[kind]
+    kinds = [kind, *(other for other in PHONE_KINDS if other != kind)] if kind in PHONE_KINDS else [kind]
+    found = {identity.kind: identity for identity in
+             Identity.objects.filter(kind__in=kinds, value=clean).select_related("customer")}
+    if kind in found:
+        return found[kind].customer
+    display = name or clean
+    try:
+        with transaction.atomic():
+            for other in kinds[1:]:
+                if other in found:  # the same number by another kind: theirs, now by this kind too
+                    customer = found[other].customer
+                    Identity.objects.create(customer=customer, kind=kind, value=clean,
+                                            is_primary=not customer.identities.filter(kind=kind).exists())
+                    return customer
+            return customer_create(name=display, identities={kind: clean}, login=False)
+    except (IntegrityError, Conflict):  # created concurrently: take theirs
+        return Customer.objects.get(identities__kind=kind, identities__value=clean)
+

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atiende.core.exceptions import DomainError
 
-from .models import CustomerMerge, CustomField, Tag
+from .models import ChannelReceipt, ChannelThread, CustomerMerge, CustomField, Tag
 from .services import tag_update
 from .services.customer_merge import customer_merge_undo
 
@@ -58,3 +59,33 @@ class CustomerMergeAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{merge}: {exc.message or exc.code}", level=messages.ERROR)
             else:
                 self.message_user(request, _("Merge %(merge)s undone.") % {"merge": merge}, level=messages.SUCCESS)
+
+
+class _WrittenByChannels(admin.ModelAdmin):
+    """Written by the channel port only (`tickets.services.inbound`): admins look, they do not edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a receipt keeps a re-delivered message from being taken in twice
+
+
+@admin.register(ChannelReceipt)
+class ChannelReceiptAdmin(_WrittenByChannels):
+    list_display = ["created_at", "channel", "external_id", "outcome", "ticket_id", "received_at"]
+    list_filter = ["channel", "outcome"]
+    search_fields = ["external_id"]
+    ordering = ["-created_at"]
+    show_full_result_count = False  # counting every message ever received is slow on big tables
+
+
+@admin.register(ChannelThread)
+class ChannelThreadAdmin(_WrittenByChannels):
+    list_display = ["updated_at", "channel", "thread_key", "ticket_id"]
+    list_filter = ["channel"]
+    search_fields = ["thread_key"]
+    ordering = ["-updated_at"]

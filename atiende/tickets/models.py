@@ -397,3 +397,54 @@ class CustomerMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id}"
+
+
+class InboundOutcome(models.TextChoices):
+    NEW_TICKET = "new_ticket", _("New ticket")
+    REPLY = "reply", _("Reply")
+    FOLLOW_UP = "follow_up", _("Follow-up of a closed ticket")
+
+
+class ChannelReceipt(models.Model):
+    """One message taken in from a channel (`tickets.services.inbound`), keyed by the id the
+    channel gave it. Inserted first, in the transaction that stores its ticket or reply: a
+    channel's retry of the same message finds it and creates nothing."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    external_id = models.CharField(_("external id"), max_length=255)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=InboundOutcome.choices, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received at"), help_text=_("When the channel says the message was sent."))
+    created_at = models.DateTimeField(_("taken in at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("channel receipt")
+        verbose_name_plural = _("channel receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="channel_receipt_unique_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id}"
+
+
+class ChannelThread(models.Model):
+    """A conversation on a channel (a WhatsApp number, a Telegram chat, a chat session) and the
+    ticket its messages go to now: a follow-up replaces a closed ticket, a merge its survivor."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    thread_key = models.CharField(_("thread key"), max_length=255)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="channel_threads")
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("channel thread")
+        verbose_name_plural = _("channel threads")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "thread_key"], name="channel_thread_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.thread_key}"

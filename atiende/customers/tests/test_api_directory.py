@@ -19,6 +19,16 @@ def test_lookup_customer_by_email_and_phone(world):
     assert api.get("/api/v1/customers/?email=").json()["results"] == []
 
 
+def test_lookup_by_phone_finds_a_customer_known_by_whatsapp_however_the_number_is_written(world):
+    from atiende.customers.services import customer_get_or_create_by_identity
+
+    known = customer_get_or_create_by_identity(kind="whatsapp", value="5215587654321", name="Rocío Muñoz")
+    api = world.client_for(world.agent1)
+    for written in ("55 8765 4321", "+52 1 55 8765 4321", "5215587654321"):
+        results = api.get("/api/v1/customers/", {"phone": written}).json()["results"]
+        assert [c["id"] for c in results] == [known.pk]
+
+
 def test_agent_creates_customer_with_identities(world):
     api = world.client_for(world.agent1)
     response = api.post("/api/v1/customers/", {"name": "Carla", "email": "carla@x.mx", "whatsapp": "+52 33 1234 5678"},
