@@ -80,6 +80,9 @@ def delivery_attempt(delivery_id: int) -> str:
         delivery.external_id = (external_id or "")[:255]
         delivery.save(update_fields=["attempts", "status", "sent_at", "failure_reason", "external_id"])
         outcome = Outcome.SENT
+        sent = getattr(adapter, "sent", None)
+        if sent is not None:  # optional: receipts that arrived before the id was known (WhatsApp)
+            sent(delivery)
     return outcome
 
 
