@@ -57,7 +57,7 @@ class WhatsAppAdapter:
         number, wa_id = found
         return graph.send_text(number, wa_id, delivery.message.body_text)
 
-    def sent(self, delivery: Delivery) -> None:
+    def after_sent(self, delivery: Delivery) -> None:
         """The delivery has its wamid now: statuses Meta sent before it are applied."""
         services.pending_apply(delivery.external_id)
 

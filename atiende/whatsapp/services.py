@@ -4,7 +4,7 @@ A webhook delivery is checked (signature over the raw body, JSON shape, numbers 
 stored raw before anything else; processing runs after commit (`tasks.process_event`), where each
 message goes to `tickets.services.inbound_receive` and each status to `delivery_status_record`.
 A status for an id no delivery has yet is kept (`PendingStatus`) and applied when the delivery
-gets its id (`WhatsAppAdapter.sent`)."""
+gets its id (`WhatsAppAdapter.after_sent`)."""
 
 from __future__ import annotations
 
