@@ -86,7 +86,9 @@ def _list(value: dict, key: str) -> list[dict]:
 
 
 def _str(value) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+    """A string field; NUL, which JSON allows escaped and PostgreSQL's text does not, is dropped."""
+    text = value if isinstance(value, str) else ("" if value is None or isinstance(value, (dict, list)) else str(value))
+    return text.replace("\x00", "")
 
 
 def _time(value) -> datetime | None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Team, User
 from atiende.core import clock
-from atiende.core.exceptions import Forbidden, Invalid, Unauthenticated
+from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
 from atiende.core.jobs import enqueue_after_commit
 from atiende.tickets.inbound import Inbound, SenderIdentity
 from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome, Ticket
@@ -150,8 +150,8 @@ def event_process(event_id: int) -> None:
     for message in payloads.messages(data):
         try:
             _message_take_in(event.number, message)
-        except Invalid as exc:
-            errors.append(f"{message.wamid}: {exc.message if hasattr(exc, 'message') else exc}")
+        except DomainError as exc:  # refused by the port (a sender it cannot read): the others go on
+            errors.append(f"{message.wamid}: {exc}")
     for status in payloads.statuses(data):
         status_apply(status.wamid, status.status, status.reason)
     event.state = EventState.FAILED if errors else EventState.PROCESSED

@@ -137,6 +137,19 @@ def test_messages_that_are_not_text_leave_a_placeholder_naming_them(number, mess
     assert Message.objects.get(ticket__channel=Channel.WHATSAPP).body_text == expected
 
 
+def test_a_nul_in_the_text_is_dropped_and_a_bad_sender_does_not_stop_the_others(number, django_capture_on_commit_callbacks):
+    payload = envelope(messages=[text_message("wamid.BAD", "no-es-un-número", "hola"),
+                                 text_message("wamid.NUL", WA_ID, "ho\u0000la")])
+    raw = json.dumps(payload).encode()  # the NUL escaped, as JSON allows
+    assert b"\\u0000" in raw
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(Client(), number, None, raw=raw, signature=sign(raw)).status_code == 200
+    assert Message.objects.get(ticket__channel=Channel.WHATSAPP).body_text == "hola"
+    event = WebhookEvent.objects.get()
+    assert event.state == EventState.FAILED
+    assert event.error.startswith("wamid.BAD: ")
+
+
 # --- refused, nothing stored ----------------------------------------------------------------------
 
 def _nothing_stored():
