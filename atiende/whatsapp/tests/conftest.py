@@ -41,14 +41,17 @@ def graph():
             body = self.rfile.read(length)
             fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
             if fake.answers:
-                status, data = fake.answers.pop(0)
+                status, data, *extra = fake.answers.pop(0)
             else:
+                extra = []
                 fake.counter += 1
                 status, data = 200, {"messaging_product": "whatsapp",
                                      "contacts": [{"input": "x", "wa_id": "x"}],
                                      "messages": [{"id": f"wamid.SALIDA{fake.counter}"}]}
             out = json.dumps(data).encode()
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()

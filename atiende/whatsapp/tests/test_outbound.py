@@ -81,3 +81,22 @@ def test_a_deactivated_number_reaches_nobody(ticket, number):
     number.active = False
     number.save()
     assert WhatsAppAdapter().reaches(ticket) is False
+
+
+def test_a_redirect_from_the_api_is_not_followed(ticket, graph, world, django_capture_on_commit_callbacks):
+    graph.answers.append((307, {}, {"Location": f"http://127.0.0.1:{graph.port}/elsewhere/messages"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=ticket, body="Hola")
+    assert [r["path"] for r in graph.requests] == [f"/v21.0/{PHONE_NUMBER_ID}/messages"]  # only the configured one
+    delivery = Delivery.objects.get(message=reply)
+    assert delivery.status != DeliveryStatus.SENT and "307" in delivery.failure_reason
+
+
+def test_a_tampered_api_base_is_never_called(ticket, number, graph, world, django_capture_on_commit_callbacks):
+    # Written past the service's checks (a database edit): the adapter refuses it all the same.
+    type(number).objects.filter(pk=number.pk).update(api_base="http://169.254.169.254/latest")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=ticket, body="Hola")
+    delivery = Delivery.objects.get(message=reply)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert graph.requests == []

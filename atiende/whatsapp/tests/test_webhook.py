@@ -242,3 +242,24 @@ def test_a_failed_status_records_metas_reason(number, graph, world, django_captu
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.failure_reason == ("(131047) Re-engagement message: Message failed to send because more than "
                                        "24 hours have passed")
+
+
+def test_numbers_of_one_meta_app_share_a_webhook_url(number, world, graph, django_capture_on_commit_callbacks):
+    from atiende.whatsapp.services import number_create
+
+    from .conftest import APP_SECRET
+
+    other = number_create(actor=world.admin, name="Cobranza", phone_number_id="200300400", verify_token="v",
+                          app_secret=APP_SECRET, access_token="t", api_base=graph.base)
+    foreign = number_create(actor=world.admin, name="Otra app", phone_number_id="900800700", verify_token="v",
+                            app_secret="otro secreto", access_token="t", api_base=graph.base)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(Client(), number, envelope(phone_number_id=other.phone_number_id,
+                                                   messages=[text_message("wamid.OTRO", WA_ID, "Hola cobranza")]))
+    assert response.status_code == 200
+    assert Ticket.objects.get(channel=Channel.WHATSAPP).channel_threads.get().thread_key == f"200300400:{WA_ID}"
+    # A number of another Meta app (another secret) is not reached through this URL.
+    response = post(Client(), number, envelope(phone_number_id=foreign.phone_number_id,
+                                               messages=[text_message("wamid.AJENO", WA_ID, "Hola")]))
+    assert response.status_code == 400
+    assert WebhookEvent.objects.count() == 1
