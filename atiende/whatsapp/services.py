@@ -21,7 +21,7 @@ from atiende.core import clock
 from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
 from atiende.core.jobs import enqueue_after_commit
 from atiende.tickets.inbound import Inbound, SenderIdentity
-from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome, Ticket
+from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome
 from atiende.tickets.services import inbound_receive
 from atiende.tickets.services.deliveries import delivery_status_record
 from atiende.tickets.tasks import acknowledge_ticket
@@ -165,12 +165,10 @@ def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage) 
         channel=Channel.WHATSAPP, external_id=message.wamid,
         sender=SenderIdentity("whatsapp", message.wa_id, message.profile_name),
         thread_key=thread_key(number, message.wa_id), text=message.text or "[?]", received_at=message.received_at,
+        team_id=number.team_id,
     ))
     if result.duplicate or result.outcome != InboundOutcome.NEW_TICKET or result.ticket_id is None:
         return
-    if number.team_id:
-        # The number's team takes its new conversations (a ticket the port opened has none yet).
-        Ticket.objects.filter(pk=result.ticket_id, team__isnull=True).update(team_id=number.team_id)
     enqueue_after_commit(acknowledge_ticket, ticket_id=result.ticket_id)
 
 
