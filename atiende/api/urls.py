@@ -11,6 +11,7 @@ from atiende.sla import api_policies as sla_policies_api
 from atiende.tickets import api as tickets_api
 from atiende.tickets import api_copies as tickets_copies_api
 from atiende.tickets import api_customer_merge as customer_merge_api
+from atiende.whatsapp import api as whatsapp_api
 
 from .ids import IdConverter
 from .views import TokenDetailView, TokenListView, TokenView
@@ -65,6 +66,9 @@ urlpatterns = [
     path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
     path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
     path("mail/inbound/", mail_api.InboundMailView.as_view(), name="mail-inbound"),
+    path("channels/whatsapp/", whatsapp_api.NumberListView.as_view(), name="whatsapp-numbers"),
+    path("channels/whatsapp/<id:number_id>/", whatsapp_api.NumberDetailView.as_view(), name="whatsapp-number"),
+    path("channels/whatsapp/<id:number_id>/webhook/", whatsapp_api.WebhookView.as_view(), name="whatsapp-webhook"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "atiende.tickets",
     "atiende.sla",
     "atiende.mail",
+    "atiende.whatsapp",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",

@@ -53,7 +53,10 @@ class Notice:
 class ChannelAdapter(Protocol):
     """What a channel app provides. `channel` is the channel its deliveries go through (recorded
     on each `Delivery`); `serves` are the tickets' channels it answers (mail answers tickets
-    opened by email, in the portal or through the API)."""
+    opened by email, in the portal or through the API).
+
+    Optional: `after_sent(delivery)`, called once a delivery is recorded as sent with its external
+    id (WhatsApp applies the receipts Meta sent before that id was known)."""
 
     channel: str
     serves: frozenset[str]

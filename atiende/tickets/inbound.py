@@ -50,6 +50,8 @@ class Inbound:
     - `text` / `html`: the body (HTML is sanitized); a message needs text or at least one file.
     - `received_at`: when the channel says it was sent (timezone-aware); None is now.
     - `subject`: for a new ticket; empty takes the first line of the text.
+    - `team_id`: the team a new ticket goes to (the channel's own, e.g. a WhatsApp number's);
+      None leaves it to routing. A follow-up of a closed ticket keeps that ticket's team.
     """
 
     channel: str
@@ -61,6 +63,7 @@ class Inbound:
     files: tuple[InboundFile, ...] = ()
     received_at: datetime | None = None
     subject: str = ""
+    team_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ an agent of team 2 only, a collaborator the ticket was referred to, a supervisor
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
-a failed delivery of a reply on A's ticket.
+a failed delivery of a reply on A's ticket; a connected WhatsApp number.
 """
 
 ACTORS = [
@@ -51,6 +51,10 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("customer", "merge"):              [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("customer", "merge_login"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("customer_merge", "undo"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Channels: a WhatsApp number's configuration (its secrets write as the company to every
+    # customer, its team decides who sees the conversations): administrators only.
+    ("whatsapp_number", "view"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("whatsapp_number", "update"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [

@@ -22,6 +22,8 @@ from atiende.tickets.models import CustomerMerge, Delivery, Message, Ticket
 from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
 from atiende.tickets.services.customer_merge import customer_merge
+from atiende.whatsapp.models import WhatsAppNumber
+from atiende.whatsapp.services import number_create
 
 from .table import CELLS
 
@@ -38,6 +40,7 @@ class Scene:
     policy: SlaPolicy
     email: OutboundEmail
     delivery: Delivery
+    number: WhatsAppNumber
 
 
 @pytest.fixture
@@ -60,8 +63,10 @@ def scene(world) -> Scene:
     original = InboundMessage(key="o1@tienda-a.mx", header_id="o1@tienda-a.mx", source="file", kind="reply",
                               ticket=world.ticket_a, message=world.ticket_a.messages.order_by("id").first())
     original.raw.save("m.eml", ContentFile(b"From: ana@tienda-a.mx\r\n\r\nOriginal secreto\r\n"))
+    number = number_create(actor=world.admin, name="Número secreto", phone_number_id="1065403522",
+                           verify_token="vt-secreto", app_secret="as-secreto", access_token="at-secreto")
     return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
-                 policy, email, delivery)
+                 policy, email, delivery, number)
 
 
 def actor_user(world, actor: str):
@@ -202,6 +207,19 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
     elif obj == "email_original":
         first = ticket.messages.order_by("id").first()
         check(api.get(f"/api/v1/messages/{first.pk}/original/"), allowed, secret="Original secreto")
+    elif obj == "whatsapp_number":
+        url = f"/api/v1/channels/whatsapp/{scene.number.pk}/"
+        if action == "view":
+            check(api.get(url), allowed, secret=scene.number.name)
+            check(api.get("/api/v1/channels/whatsapp/"), allowed, secret=scene.number.name)
+        else:
+            check(api.patch(url, {"name": "Renombrado"}, format="json"), allowed)
+            scene.number.refresh_from_db()
+            assert (scene.number.name == "Renombrado") is allowed
+            created = api.post("/api/v1/channels/whatsapp/", {"name": "Otro", "phone_number_id": "42", "verify_token": "v",
+                                                             "app_secret": "a", "access_token": "t"}, format="json")
+            check(created, allowed)
+            assert WhatsAppNumber.objects.filter(phone_number_id="42").exists() is allowed
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 

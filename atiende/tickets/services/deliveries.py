@@ -80,6 +80,9 @@ def delivery_attempt(delivery_id: int) -> str:
         delivery.external_id = (external_id or "")[:255]
         delivery.save(update_fields=["attempts", "status", "sent_at", "failure_reason", "external_id"])
         outcome = Outcome.SENT
+        after_sent = getattr(adapter, "after_sent", None)
+        if callable(after_sent):  # optional: receipts that came before the id was known (WhatsApp)
+            after_sent(delivery)
     return outcome
 
 

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from atiende.accounts.models import Team
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Invalid
 from atiende.customers.identities import normalize_identity
@@ -186,9 +187,10 @@ def _new_ticket(inbound: Inbound, customer: Customer, uploads: list[UploadedFile
                 follows: Ticket | None) -> tuple[Ticket, Message]:
     # Acknowledgements are sent by the channel the customer wrote on, through the outbound side
     # of the port; until then a channel's customer gets none (never an email they did not write).
+    team = follows.team if follows else (Team.objects.filter(pk=inbound.team_id).first() if inbound.team_id else None)
     ticket, message = channel_ticket_create(
         requester=customer, subject=_subject(inbound), body=_body(inbound), body_html=inbound.html,
-        channel=inbound.channel, team=follows.team if follows else None, uploads=uploads, acknowledge=False,
+        channel=inbound.channel, team=team, uploads=uploads, acknowledge=False,
     )
     if follows is not None:
         TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)

@@ -79,10 +79,16 @@ class FakeWhatsApp:
 
 @pytest.fixture
 def whatsapp():
+    # The whatsapp app registers the real adapter: the fake stands in for it during the test.
+    real = channels.adapter_for("whatsapp")
+    if real is not None:
+        channels.unregister_adapter(real)
     adapter = FakeWhatsApp()
     channels.register_adapter(adapter)
     yield adapter
     channels.unregister_adapter(adapter)
+    if real is not None:
+        channels.register_adapter(real)
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import graph
+from .models import PendingStatus, WebhookEvent, WhatsAppNumber
+
+SECRETS = ("verify_token", "app_secret", "access_token")
+
+
+class NumberForm(forms.ModelForm):
+    """Secrets are typed in and never shown again: an empty field keeps the stored value."""
+
+    verify_token = forms.CharField(label=_("verify token"), required=False, widget=forms.PasswordInput)
+    app_secret = forms.CharField(label=_("app secret"), required=False, widget=forms.PasswordInput)
+    access_token = forms.CharField(label=_("access token"), required=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = WhatsAppNumber
+        fields = ["name", "phone_number_id", "verify_token", "app_secret", "access_token", "api_base", "team", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRETS:
+            self.initial[name] = ""
+
+    def clean_phone_number_id(self):
+        value = self.cleaned_data["phone_number_id"].strip()
+        if not value.isdigit():
+            raise ValidationError(_("Meta's phone number id is made of digits."))
+        return value
+
+    def clean_api_base(self):
+        value = self.cleaned_data["api_base"]
+        problem = graph.api_base_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        for name in SECRETS:
+            if not data.get(name):
+                if self.instance.pk:
+                    data[name] = getattr(WhatsAppNumber.objects.get(pk=self.instance.pk), name)
+                else:
+                    self.add_error(name, _("This field is required."))
+        return data
+
+
+@admin.register(WhatsAppNumber)
+class WhatsAppNumberAdmin(admin.ModelAdmin):
+    form = NumberForm
+    list_display = ("name", "phone_number_id", "team", "active")
+    list_filter = ("active",)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ("number", "state", "received_at", "processed_at")
+    list_filter = ("state",)
+    readonly_fields = ("number", "body", "body_sha256", "state", "error", "received_at", "processed_at")
+
+
+@admin.register(PendingStatus)
+class PendingStatusAdmin(admin.ModelAdmin):
+    list_display = ("external_id", "status", "received_at", "applied_at")

@@ -1,0 +1,145 @@
+"""WhatsApp numbers (administrators) and their webhook (Meta).
+
+`/api/v1/channels/whatsapp/` lists and connects numbers; the secrets go in and never come out.
+`/api/v1/channels/whatsapp/{id}/webhook/` is Meta's: GET the subscription handshake, POST the
+notifications, signed with the app secret over the raw body, stored before anything else."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atiende.accounts.models import Team
+from atiende.api.ids import IdField
+from atiende.api.views import ApiView
+from atiende.core.exceptions import Invalid, TooLarge
+
+from . import selectors, services
+from .models import DEFAULT_API_BASE, WhatsAppNumber
+
+MAX_BODY_BYTES = 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+class NumberSerializer(serializers.ModelSerializer):
+    """A number as administrators see it: never its secrets."""
+
+    webhook_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WhatsAppNumber
+        fields = ["id", "name", "phone_number_id", "api_base", "team", "active", "webhook_url", "created_at"]
+
+    def get_webhook_url(self, number: WhatsAppNumber) -> str:
+        path = reverse("api:whatsapp-webhook", kwargs={"number_id": number.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NumberInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    phone_number_id = serializers.CharField(max_length=64)
+    verify_token = serializers.CharField(max_length=500, write_only=True)
+    app_secret = serializers.CharField(max_length=500, write_only=True)
+    access_token = serializers.CharField(max_length=2000, write_only=True)
+    api_base = serializers.CharField(max_length=200, required=False, default=DEFAULT_API_BASE)
+    team = IdField(required=False, allow_null=True)
+    active = serializers.BooleanField(required=False, default=True)
+
+
+def _values(data: dict) -> dict:
+    values = dict(data)
+    if values.get("team") is not None:
+        team = Team.objects.filter(pk=values["team"]).first()
+        if team is None:
+            raise Invalid(fields={"team": _("Unknown team.")})
+        values["team"] = team
+    return values
+
+
+class NumberListView(ApiView):
+    @extend_schema(responses=NumberSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        numbers = selectors.number_list(user=request.user)
+        return Response({"results": NumberSerializer(numbers, many=True, context={"request": request}).data})
+
+    @extend_schema(request=NumberInput, responses={201: NumberSerializer})
+    def post(self, request: Request) -> Response:
+        selectors.number_list(user=request.user)  # 403 before the input is read
+        data = NumberInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = services.number_create(actor=request.user, **_values(data.validated_data))
+        return Response(NumberSerializer(number, context={"request": request}).data, status=201)
+
+
+class NumberDetailView(ApiView):
+    @extend_schema(responses=NumberSerializer)
+    def get(self, request: Request, number_id: int) -> Response:
+        number = selectors.number_get(user=request.user, number_id=number_id)
+        return Response(NumberSerializer(number, context={"request": request}).data)
+
+    @extend_schema(request=NumberInput(partial=True), responses=NumberSerializer)
+    def patch(self, request: Request, number_id: int) -> Response:
+        number = selectors.number_get(user=request.user, number_id=number_id)
+        data = NumberInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        number = services.number_update(actor=request.user, number=number, **_values(data.validated_data))
+        return Response(NumberSerializer(number, context={"request": request}).data)
+
+
+# Deliberately not ApiView: Meta sends no token and no Idempotency-Key; the signature is the proof.
+class WebhookView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(
+        operation_id="whatsapp_webhook_verify",
+        parameters=[OpenApiParameter("hub.mode", str), OpenApiParameter("hub.verify_token", str),
+                    OpenApiParameter("hub.challenge", str)],
+        responses={(200, "text/plain"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, number_id: int) -> HttpResponse:
+        number = selectors.number_for_webhook(number_id)
+        params = request.query_params
+        challenge = services.handshake(number, mode=params.get("hub.mode", ""), token=params.get("hub.verify_token", ""),
+                                       challenge=params.get("hub.challenge", ""))
+        return HttpResponse(challenge, content_type="text/plain; charset=utf-8")
+
+    @extend_schema(
+        operation_id="whatsapp_webhook_notify",
+        request={"application/json": OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter(SIGNATURE_HEADER, str, OpenApiParameter.HEADER, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, number_id: int) -> Response:
+        number = selectors.number_for_webhook(number_id)
+        body = _read_body(request)
+        services.webhook_receive(number, body, request.headers.get(SIGNATURE_HEADER, ""))
+        return Response({"received": True})
+
+
+def _read_body(request: Request) -> bytes:
+    too_large = TooLarge(_("The notification is larger than 1 MB."), code="body_too_large")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise too_large
+    chunks, size = [], 0
+    while chunk := request.read(CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    if not size:
+        raise Invalid(_("The body is not valid JSON."), code="bad_payload")
+    return b"".join(chunks)

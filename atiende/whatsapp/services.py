@@ -1,0 +1,206 @@
+"""WhatsApp: configuring numbers, taking in webhook deliveries, applying receipts.
+
+A webhook delivery is checked (signature over the raw body, JSON shape, numbers it names) and
+stored raw before anything else; processing runs after commit (`tasks.process_event`), where each
+message goes to `tickets.services.inbound_receive` and each status to `delivery_status_record`.
+A status for an id no delivery has yet is kept (`PendingStatus`) and applied when the delivery
+gets its id (`WhatsAppAdapter.after_sent`)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from atiende.accounts.models import Team, User
+from atiende.core import clock
+from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
+from atiende.core.jobs import enqueue_after_commit
+from atiende.tickets.inbound import Inbound, SenderIdentity
+from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome
+from atiende.tickets.services import inbound_receive
+from atiende.tickets.services.deliveries import delivery_status_record
+from atiende.tickets.tasks import acknowledge_ticket
+
+from . import graph, payloads
+from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber
+from .permissions import can_manage_channels
+
+logger = logging.getLogger(__name__)
+
+SECRET_FIELDS = ("verify_token", "app_secret", "access_token")
+FIELDS = ("name", "phone_number_id", *SECRET_FIELDS, "api_base", "team", "active")
+STATUSES = {"sent": DeliveryStatus.SENT, "delivered": DeliveryStatus.DELIVERED, "read": DeliveryStatus.READ,
+            "failed": DeliveryStatus.FAILED}
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def number_create(*, actor: User, **values: Any) -> WhatsAppNumber:
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    missing = [name for name in ("name", "phone_number_id", *SECRET_FIELDS) if not str(values.get(name) or "").strip()]
+    if missing:
+        raise Invalid(fields={name: _("This field is required.") for name in missing})
+    number = WhatsAppNumber()
+    return _save(number, values)
+
+
+def number_update(*, actor: User, number: WhatsAppNumber, **values: Any) -> WhatsAppNumber:
+    """Change what is given; a secret left out (or empty) keeps its stored value."""
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    values = {name: value for name, value in values.items() if not (name in SECRET_FIELDS and not value)}
+    return _save(number, values)
+
+
+def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
+    for name in FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, str) and name != "team":
+            value = value.strip()
+        setattr(number, name, value)
+    errors = {}
+    if not number.name:
+        errors["name"] = _("This field is required.")
+    if not number.phone_number_id.isdigit() or len(number.phone_number_id) > 64:
+        errors["phone_number_id"] = _("Meta's phone number id is made of digits.")
+    problem = graph.api_base_problem(number.api_base)
+    if problem:
+        errors["api_base"] = problem
+    if number.team is not None and not isinstance(number.team, Team):
+        errors["team"] = _("Unknown team.")
+    if errors:
+        raise Invalid(fields=errors)
+    try:
+        with transaction.atomic():
+            number.save()
+    except IntegrityError:
+        raise Invalid(fields={"phone_number_id": _("This number is connected already.")}) from None
+    return number
+
+
+# --- the webhook --------------------------------------------------------------------------------
+
+def handshake(number: WhatsAppNumber, *, mode: str, token: str, challenge: str) -> str:
+    """Meta's subscription check: the challenge back when the verify token is the number's."""
+    expected = number.verify_token
+    if mode != "subscribe" or not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Forbidden(_("The verify token is not valid."))
+    return challenge
+
+
+def signature_check(number: WhatsAppNumber, body: bytes, header: str) -> None:
+    """`X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body with the app secret."""
+    secret = number.app_secret
+    given = (header or "").strip()
+    if not secret or not given.startswith("sha256="):
+        raise Unauthenticated(_("The signature is missing or not valid."))
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given.lower().encode(), expected.encode()):
+        raise Unauthenticated(_("The signature is missing or not valid."))
+
+
+def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> WebhookEvent:
+    """Check and store one delivery (signature first: an unsigned body is not even parsed), and
+    queue its processing after commit. A repeat of a stored body is that event again."""
+    signature_check(number, body, signature)
+    try:
+        data = payloads.parse(body)
+    except payloads.BadPayload as exc:
+        raise Invalid(str(exc), code="bad_payload") from None
+    for number_id in payloads.phone_number_ids(data):
+        _routed(number, number_id)
+    digest = hashlib.sha256(body).hexdigest()
+    with transaction.atomic():
+        event, created = WebhookEvent.objects.get_or_create(number=number, body_sha256=digest,
+                                                            defaults={"body": body.decode("utf-8")})
+        if created or event.state != EventState.PROCESSED:
+            from .tasks import process_event  # tasks import services
+
+            enqueue_after_commit(process_event, event_id=event.pk)
+    return event
+
+
+def _routed(number: WhatsAppNumber, number_id: str) -> WhatsAppNumber:
+    """The number a change is for: the URL's own, or another number of the same Meta app (one
+    webhook URL serves every number of an app, all signed with its one secret)."""
+    if number_id == number.phone_number_id:
+        return number
+    other = WhatsAppNumber.objects.filter(phone_number_id=number_id, active=True).first()
+    if other is None or not hmac.compare_digest(other.app_secret.encode(), number.app_secret.encode()):
+        raise Invalid(_("The notification is for a WhatsApp number that is not connected here."), code="unknown_number")
+    return other
+
+
+def event_process(event_id: int) -> None:
+    """Take in a stored event's messages and statuses (the task's body). Every message is taken in
+    once however often this runs (the port's receipts), so a retry is harmless."""
+    event = WebhookEvent.objects.select_related("number").filter(pk=event_id).first()
+    if event is None or event.state == EventState.PROCESSED:
+        return
+    data = payloads.parse(event.body.encode("utf-8"))
+    errors = []
+    for message in payloads.messages(data):
+        try:
+            _message_take_in(event.number, message)
+        except DomainError as exc:  # refused by the port (a sender it cannot read): the others go on
+            errors.append(f"{message.wamid}: {exc}")
+    for status in payloads.statuses(data):
+        status_apply(status.wamid, status.status, status.reason)
+    event.state = EventState.FAILED if errors else EventState.PROCESSED
+    event.error, event.processed_at = "\n".join(str(e) for e in errors)[:10000], clock.now()
+    event.save(update_fields=["state", "error", "processed_at"])
+
+
+def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage) -> None:
+    number = _routed(number, message.phone_number_id)
+    result = inbound_receive(Inbound(
+        channel=Channel.WHATSAPP, external_id=message.wamid,
+        sender=SenderIdentity("whatsapp", message.wa_id, message.profile_name),
+        thread_key=thread_key(number, message.wa_id), text=message.text or "[?]", received_at=message.received_at,
+        team_id=number.team_id,
+    ))
+    if result.duplicate or result.outcome != InboundOutcome.NEW_TICKET or result.ticket_id is None:
+        return
+    enqueue_after_commit(acknowledge_ticket, ticket_id=result.ticket_id)
+
+
+def thread_key(number: WhatsAppNumber, wa_id: str) -> str:
+    return f"{number.phone_number_id}:{wa_id}"
+
+
+# --- receipts -----------------------------------------------------------------------------------
+
+def status_apply(wamid: str, status: str, reason: str = "") -> None:
+    """A status from Meta for a message we sent. Unknown statuses are ignored; one for an id no
+    delivery has yet is kept and applied when a delivery gets that id."""
+    mapped = STATUSES.get(status)
+    if mapped is None:
+        return
+    if delivery_status_record(channel=Channel.WHATSAPP, external_id=wamid, status=mapped, reason=reason):
+        return
+    PendingStatus.objects.get_or_create(external_id=wamid[:255], status=mapped, defaults={"reason": reason})
+    # The delivery may have got its id between the two statements: look once more.
+    pending_apply(wamid)
+
+
+def pending_apply(wamid: str) -> int:
+    """Apply the kept statuses of `wamid` now that a delivery carries it (in rank order)."""
+    order = {DeliveryStatus.SENT: 0, DeliveryStatus.DELIVERED: 1, DeliveryStatus.READ: 2, DeliveryStatus.FAILED: 3}
+    kept = sorted(PendingStatus.objects.filter(external_id=wamid, applied_at__isnull=True),
+                  key=lambda p: order.get(p.status, 9))
+    applied = 0
+    for pending in kept:
+        if delivery_status_record(channel=Channel.WHATSAPP, external_id=wamid, status=pending.status,
+                                  reason=pending.reason) is None:
+            break
+        PendingStatus.objects.filter(pk=pending.pk).update(applied_at=clock.now())
+        applied += 1
+    return applied
