@@ -20,12 +20,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atiende.core.bodies import read_capped_body
 from atiende.core.exceptions import Invalid, NotFound, TooLarge, Unauthenticated
 
 from .services import ingest
 
 SECRET_HEADER = "X-Atiende-Mail-Secret"
-CHUNK_BYTES = 256 * 1024
 # Bodies that are a parsed form of a message, not the message itself.
 REFUSED_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -67,24 +67,9 @@ def _check_secret(request: Request) -> None:
 
 
 def _read_message(request: Request, limit: int) -> bytes:
-    """The whole body, read in chunks from the stream: `request.body` would refuse anything over
-    DATA_UPLOAD_MAX_MEMORY_SIZE, and a chunked body has no Content-Length to check up front."""
-    too_large = TooLarge(
-        _("The message is larger than the %(limit)s MB allowed.") % {"limit": limit // (1024 * 1024)},
-        code="message_too_large",
+    return read_capped_body(
+        request, limit=limit,
+        too_large=TooLarge(_("The message is larger than the %(limit)s MB allowed.") % {"limit": limit // (1024 * 1024)},
+                           code="message_too_large"),
+        empty=Invalid(_("The request body must be the raw email message."), code="empty_message"),
     )
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise too_large
-    chunks, size = [], 0
-    while chunk := request.read(CHUNK_BYTES):
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    if not size:
-        raise Invalid(_("The request body must be the raw email message."), code="empty_message")
-    return b"".join(chunks)

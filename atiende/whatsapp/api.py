@@ -19,13 +19,13 @@ from rest_framework.views import APIView
 from atiende.accounts.models import Team
 from atiende.api.ids import IdField
 from atiende.api.views import ApiView
+from atiende.core.bodies import read_capped_body
 from atiende.core.exceptions import Invalid, TooLarge
 
 from . import selectors, services
 from .models import DEFAULT_API_BASE, WhatsAppNumber
 
 MAX_BODY_BYTES = 1024 * 1024
-CHUNK_BYTES = 64 * 1024
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
 
@@ -127,19 +127,8 @@ class WebhookView(APIView):
 
 
 def _read_body(request: Request) -> bytes:
-    too_large = TooLarge(_("The notification is larger than 1 MB."), code="body_too_large")
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    while chunk := request.read(CHUNK_BYTES):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    if not size:
-        raise Invalid(_("The body is not valid JSON."), code="bad_payload")
-    return b"".join(chunks)
+    return read_capped_body(
+        request, limit=MAX_BODY_BYTES,
+        too_large=TooLarge(_("The notification is larger than 1 MB."), code="body_too_large"),
+        empty=Invalid(_("The body is not valid JSON."), code="bad_payload"),
+    )
