@@ -18,6 +18,9 @@ CHAT_VISITOR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 PHONE_KINDS = (IdentityKind.PHONE, IdentityKind.WHATSAPP)
 PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
 MEXICO = 52
+# Prefixes Mexico's dialling plan used before August 2019 and that address books still hold:
+# 044/045 before a mobile, 01 before a long-distance number. Each is followed by today's ten digits.
+OLD_MEXICAN_PREFIXES = re.compile(r"^(?:04[45]|01)(\d{10})$")
 
 
 def normalize_identity(kind: str, value: str, *, default_region: str = "MX") -> str:
@@ -50,8 +53,9 @@ def normalize_phone(raw: str, *, default_region: str = "MX", whatsapp_id: bool =
     the "1" that Mexico's old dialling plan put after the country code (`5215512345678`), while
     people and CRMs write `+52 55 1234 5678`. The "1" is dropped, so both find the same customer.
     Digits are read as a national number first; only a WhatsApp id that is not one is read as
-    international (a typed "36 1000 0000" never becomes a Hungarian number)."""
-    number = _parsed(raw, default_region)
+    international (a typed "36 1000 0000" never becomes a Hungarian number). The old national
+    prefixes (`044 55 …`, `01 33 …`) are dropped from a Mexican number written without "+"."""
+    number = _parsed(_without_old_prefix(raw, default_region), default_region)
     if number is None and whatsapp_id and raw[:1] != "+":
         digits = PHONE_SEPARATORS.sub("", raw)
         if digits.isascii() and digits.isdigit() and not digits.startswith("0"):
@@ -59,6 +63,13 @@ def normalize_phone(raw: str, *, default_region: str = "MX", whatsapp_id: bool =
     if number is None:
         raise ValidationError(_("This is not a valid phone number."), code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _without_old_prefix(raw: str, default_region: str) -> str:
+    if default_region != "MX" or raw[:1] == "+":
+        return raw
+    old = OLD_MEXICAN_PREFIXES.match(PHONE_SEPARATORS.sub("", raw))
+    return old.group(1) if old else raw
 
 
 def _parsed(raw: str, default_region: str) -> phonenumbers.PhoneNumber | None:

@@ -36,6 +36,12 @@ from atiende.customers.services import (
         ("whatsapp", "14155552671", "+14155552671"),
         ("whatsapp", "5511987654321", "+5511987654321"),
         ("chat", "v_8f3a2c-91", "v_8f3a2c-91"),
+        # Address books still hold the prefixes dialled before August 2019: 044/045 for a
+        # mobile, 01 for long distance. The ten digits after them are today's number.
+        ("phone", "044 55 1234 5678", "+525512345678"),
+        ("phone", "045 (33) 1234-5678", "+523312345678"),
+        ("phone", "01 81 8000 1234", "+528180001234"),
+        ("phone", "01 800 123 4567", "+528001234567"),
     ],
 )
 def test_identities_normalize(kind, raw, clean):
@@ -128,5 +134,5 @@ def test_every_written_form_of_a_mexican_number_is_one_value(area_and_number):
     except ValidationError:
         return  # not an assigned Mexican range
     forms = [f"52{area_and_number}", f"521{area_and_number}", f"+52 1 {area_and_number}", f"+52{area_and_number}",
-             f"00 52 {area_and_number}"]
+             f"00 52 {area_and_number}", f"044 {area_and_number}", f"01 {area_and_number}"]
     assert {normalize_identity("whatsapp", form) for form in forms} == {expected}
