@@ -5,9 +5,18 @@ from django.utils.translation import gettext_lazy
 
 from atiende.core.exceptions import DomainError
 
-from .models import ChannelReceipt, ChannelThread, CustomerMerge, CustomField, Tag
+from .models import (
+    ChannelReceipt,
+    ChannelThread,
+    CustomerMerge,
+    CustomField,
+    Delivery,
+    DeliveryStatus,
+    Tag,
+)
 from .services import tag_update
 from .services.customer_merge import customer_merge_undo
+from .services.deliveries import delivery_retry
 
 
 @admin.register(CustomField)
@@ -89,3 +98,33 @@ class ChannelThreadAdmin(_WrittenByChannels):
     list_filter = ["channel"]
     search_fields = ["thread_key"]
     ordering = ["-updated_at"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(_WrittenByChannels):
+    """Where an admin sees what failed to go out, on every channel, and tries it again (through
+    the service an agent's retry uses, with its permission checks)."""
+
+    list_display = ["created_at", "channel", "status", "message_ticket", "attempts", "failure_reason", "external_id"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["message__ticket"]
+    search_fields = ["external_id"]
+    ordering = ["-created_at"]
+    show_full_result_count = False
+    actions = ["retry"]
+
+    @admin.display(description=gettext_lazy("ticket"))
+    def message_ticket(self, obj: Delivery) -> str:
+        return str(obj.message.ticket)
+
+    @admin.action(description=gettext_lazy("Retry the selected failed deliveries"))
+    def retry(self, request, queryset):
+        retried = 0
+        for delivery in queryset.filter(status=DeliveryStatus.FAILED):
+            try:
+                delivery_retry(actor=request.user, delivery_id=delivery.pk)
+            except DomainError as exc:
+                self.message_user(request, f"{delivery}: {exc.message or exc.code}", level=messages.ERROR)
+            else:
+                retried += 1
+        self.message_user(request, _("Deliveries queued again: %(count)d.") % {"count": retried})

@@ -284,3 +284,25 @@ def test_registering_a_second_adapter_for_a_served_channel_is_refused(whatsapp):
     with pytest.raises(RuntimeError):
         channels.register_adapter(Other())
     assert channels.adapter_for("whatsapp") is whatsapp
+
+
+def test_admins_see_failed_deliveries_and_retry_them_from_the_admin(
+    world, whatsapp, whatsapp_ticket, django_capture_on_commit_callbacks
+):
+    whatsapp.failing = "(#131047) Re-engagement message"
+    reply = message_create(actor=world.agent1, ticket=whatsapp_ticket, body="Ya va")
+    delivery = Delivery.objects.get(message=reply)
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, failure_reason=whatsapp.failing)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(world.admin, backend="atiende.accounts.backends.EmailBackend")
+    listing = browser.get("/admin/tickets/delivery/?status__exact=failed").content.decode()
+    assert "(#131047) Re-engagement message" in listing and str(whatsapp_ticket) in listing
+    assert browser.post(f"/admin/tickets/delivery/{delivery.pk}/change/", {"status": "sent"}).status_code == 403
+
+    whatsapp.failing = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post("/admin/tickets/delivery/", {"action": "retry", "_selected_action": [delivery.pk]},
+                              follow=True)
+    assert "Deliveries queued again: 1." in answer.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and whatsapp.sent == [(whatsapp_ticket.pk, "Ya va")]
