@@ -27,6 +27,7 @@ from .permissions import (
     can_edit_organizations,
     customer_of,
 )
+from .selectors import MAX_MERGE_HOPS
 
 
 def _normalized(identities: dict[str, str]) -> dict[str, str]:
@@ -139,6 +140,20 @@ def _membership_changes(customer: Customer, changes: dict[str, Any]) -> list[str
     return denied
 
 
+def _current(customer: Customer) -> Customer:
+    """The profile a new message goes to. Inside the caller's transaction the row is locked, so a
+    merge of this profile that is committing meanwhile is waited for and then followed to its
+    survivor: a message racing a merge never lands on the merged profile."""
+    if transaction.get_autocommit():
+        return customer
+    for _hop in range(MAX_MERGE_HOPS):
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.merged_into_id is None:
+            return locked
+        customer = Customer(pk=locked.merged_into_id)
+    return locked
+
+
 def customer_get_or_create_by_email(*, email: str, name: str = "") -> Customer:
     """The customer owning this email, created when unknown (inbound mail, agent-made tickets).
 
@@ -147,7 +162,7 @@ def customer_get_or_create_by_email(*, email: str, name: str = "") -> Customer:
     address = _normalized({"email": email})["email"]
     existing = Customer.objects.filter(identities__kind=IdentityKind.EMAIL, identities__value=address).first()
     if existing is not None:
-        return existing
+        return _current(existing)
     try:
         from atiende.accounts.models import User
 
@@ -304,7 +319,7 @@ def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "")
     found = {identity.kind: identity for identity in
              Identity.objects.filter(kind__in=kinds, value=clean).select_related("customer")}
     if kind in found:
-        return found[kind].customer
+        return _current(found[kind].customer)
     display = name or clean
     try:
         with transaction.atomic():

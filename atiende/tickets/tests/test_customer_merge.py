@@ -329,3 +329,57 @@ def test_a_merge_tells_each_moved_ticket_s_open_pages_and_the_inboxes_once_commi
         assert await received(layer, inbox) == [{"type": "ticket.changed", "ticket_ids": [ticket.pk]}]
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_racing_a_merge_lands_on_the_survivor():
+    """A WhatsApp message arrives while an agent's merge of that number's profile is committing:
+    the port finds the number on the old profile, waits for the merge, and files the new ticket
+    on the survivor (never on a profile nobody sees any more)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from atiende.accounts.models import Role
+    from atiende.accounts.services import agent_create
+    from atiende.tickets.inbound import Inbound, SenderIdentity
+    from atiende.tickets.services.inbound import inbound_receive
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass: SQLite lets one writer in at a time, so there is no race")
+    admin = agent_create(email="admin@nopal.mx", name="Ada Admin", role=Role.ADMIN, password="x" * 12)
+    source = customer_create(name="Ana por WhatsApp", identities={"whatsapp": "+525512345678"})
+    target = customer_create(name="Ana Pérez", identities={"email": "ana@papeleria.mx"})
+    merging, results, errors = threading.Event(), [], []
+
+    def merge() -> None:
+        try:
+            with transaction.atomic():
+                customer_merge(actor=admin, source=source, target=target)
+                merging.set()
+                time.sleep(0.5)  # the message comes in now, before the merge commits
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            merging.set()
+            connection.close()
+
+    def receive() -> None:
+        try:
+            merging.wait(10)
+            results.append(inbound_receive(Inbound(
+                channel="whatsapp", external_id="wamid.carrera", sender=SenderIdentity("whatsapp", "5215512345678"),
+                thread_key="5215512345678", text="¿Ya quedó mi dominio?")))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=merge), threading.Thread(target=receive)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert Ticket.objects.get(pk=results[0].ticket_id).requester_id == target.pk
