@@ -32,9 +32,9 @@ from atiende.core import clock
 from atiende.core.exceptions import Invalid, TooLarge
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.identities import normalize_identity
-from atiende.customers.models import Customer, Identity, IdentityKind
+from atiende.customers.models import Identity, IdentityKind
 from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
-from atiende.tickets.models import Channel, ChannelReceipt, InboundOutcome, Message, Ticket
+from atiende.tickets.models import Channel, InboundOutcome, Message, Ticket
 from atiende.tickets.services import (
     channel_message_create,
     inbound_note,
@@ -135,8 +135,6 @@ def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> I
         failure = Quarantine("no_sender")
         raise _Refused(failure.code, failure.reason)
     key = message_key(parsed)
-    if ChannelReceipt.objects.filter(channel=Channel.EMAIL, external_id=key).exists():
-        return IngestResult(Outcome.DUPLICATE)
     check = _check_sender(parsed, source)
     with transaction.atomic():
         # The port inserts the receipt first; the record and the original join it in this transaction.
@@ -233,11 +231,10 @@ def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: Inbound
         address = normalize_identity(IdentityKind.EMAIL, parsed.from_address)
     except ValidationError:
         raise _Refused("bad_sender", _("The sender's address is not valid."), parsed.from_address) from None
-    known = Customer.objects.filter(identities__kind=IdentityKind.EMAIL, identities__value=address).first()
     agent = _agent_by_token(token, parsed, check)
     staff = _staff_sender(parsed, agent, check)
     unverified = _unverified(check)
-    ticket = _thread(parsed, token, known)
+    ticket = _thread(parsed, token, address)
     # Mail that only reads like a bounce still reaches agents, but gets no automatic answer; nor
     # does a sender the server could not verify (the answer would go to whoever From names).
     acknowledge = answer and automatic is None and not unverified and _may_auto_reply(parsed.from_address)
@@ -344,24 +341,28 @@ def _may_auto_reply(address: str) -> bool:
 
 # --- threading ----------------------------------------------------------------------------------
 
-def _thread(parsed: ParsedMessage, token: ReplyToken | None, sender: Customer | None) -> Ticket | None:
+def _thread(parsed: ParsedMessage, token: ReplyToken | None, sender: str) -> Ticket | None:
     """The ticket a message answers: signed token, then [#n] of the sender's ticket, then the
     Message-IDs we sent and received, then the same subject from the same sender recently."""
     ticket = None
     if token is not None:
         ticket = Ticket.objects.filter(pk=token.ticket_id).first()
-    if ticket is None and sender is not None:
+    if ticket is None:
         ticket = _by_reference(parsed.subject, sender)
     if ticket is None:
         ticket = _by_message_ids(parsed.thread_ids)
-    if ticket is None and sender is not None:
+    if ticket is None:
         ticket = _by_subject(parsed.subject, sender)
     return _surviving(ticket)
 
 
-def _by_reference(subject: str, sender: Customer) -> Ticket | None:
+def _by_reference(subject: str, sender: str) -> Ticket | None:
+    """A ticket named `[#n]` whose requester writes from `sender` (a normalized address)."""
     numbers = [int(n) for n in TICKET_REFERENCE.findall(subject)]
-    return Ticket.objects.filter(number__in=numbers, requester=sender).order_by("-id").first() if numbers else None
+    if not numbers:
+        return None
+    return (Ticket.objects.filter(number__in=numbers, requester__identities__kind=IdentityKind.EMAIL,
+                                  requester__identities__value=sender).order_by("-id").first())
 
 
 def _by_message_ids(ids: tuple[str, ...]) -> Ticket | None:
@@ -377,13 +378,14 @@ def _by_message_ids(ids: tuple[str, ...]) -> Ticket | None:
     return Ticket.objects.filter(pk=sent).first() if sent else None
 
 
-def _by_subject(subject: str, sender: Customer) -> Ticket | None:
+def _by_subject(subject: str, sender: str) -> Ticket | None:
     base = REPLY_PREFIX.sub("", subject).strip()
     if not base or base == subject.strip():
         return None  # only an answer ("Re: …") threads by subject; a new message with an old subject is new
     since = clock.now() - timedelta(days=settings.MAIL_THREAD_WINDOW_DAYS)
     return (
-        Ticket.objects.filter(requester=sender, subject__iexact=base[:250], updated_at__gte=since)
+        Ticket.objects.filter(requester__identities__kind=IdentityKind.EMAIL, requester__identities__value=sender,
+                              subject__iexact=base[:250], updated_at__gte=since)
         .order_by("-updated_at").first()
     )
 

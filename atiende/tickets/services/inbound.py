@@ -91,6 +91,9 @@ def inbound_note(*, channel: str, external_id: str, ticket_id: int | None, text:
     external_id = _key(external_id, "external_id")
     if not external_id:
         raise Invalid(fields={"external_id": _("This field is required.")})
+    earlier = _earlier(channel, external_id)
+    if earlier is not None:
+        return earlier
 
     def take() -> tuple[str, Ticket | None, Message | None]:
         ticket = _hinted(ticket_id)
