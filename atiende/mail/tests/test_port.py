@@ -4,6 +4,7 @@ time, bulk, concurrent copies), one acknowledgement per ticket, and the receipts
 from __future__ import annotations
 
 import threading
+from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
@@ -76,6 +77,18 @@ def test_a_follow_up_of_a_closed_ticket_is_acknowledged_once_and_keeps_the_whole
     assert TicketLink.objects.filter(source=ticket, target=follow_up, kind="related").exists()
     assert "Revise sus DNS" in follow_up.messages.get().body_text
     assert len(mail.outbox) == 1 and f"[{follow_up.reference}]" in mail.outbox[0].subject
+
+
+def test_an_email_with_more_files_than_a_chat_message_may_carry_keeps_them_all():
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "lupita@abarrotes.mx", "soporte@nopal.mx", "Escaneos"
+    message["Message-ID"] = make_msgid(domain="abarrotes.mx")
+    message.set_content("Le mando las 25 páginas.")
+    for page in range(25):
+        message.add_attachment(f"página {page}".encode(), maintype="text", subtype="plain", filename=f"p{page}.txt")
+    result = ingest(message.as_bytes(), source="imap")
+    assert result.outcome == Outcome.NEW_TICKET
+    assert Ticket.objects.get(pk=result.ticket_id).messages.get().attachments.count() == 25
 
 
 def test_an_agents_signed_answer_is_theirs_through_the_port(world):

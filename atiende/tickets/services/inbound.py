@@ -57,6 +57,9 @@ from .messages import channel_message_create
 INBOUND_CHANNELS = frozenset({Channel.EMAIL, Channel.WHATSAPP, Channel.TELEGRAM, Channel.PHONE, Channel.CHAT})
 MAX_KEY_CHARS = 255
 MAX_FILES = 20
+# An email's attachments are already bounded by its size and by mail's parser (mail/parts.py),
+# and mail always took them all: an email with 30 scanned pages is not refused.
+MAX_FILES_BY_CHANNEL = {Channel.EMAIL: 1000}
 SUBJECT_CHARS = 80
 MERGE_HOPS = 10
 
@@ -145,8 +148,9 @@ def _checked(inbound: Inbound) -> tuple[str, str]:
         raise Invalid(" ".join(exc.messages), fields={"sender": " ".join(exc.messages)}) from None
     if not (inbound.text or "").strip() and not (inbound.html or "").strip() and not inbound.files:
         raise Invalid(_("A message needs text or a file."), fields={"text": _("A message needs text or a file.")})
-    if len(inbound.files) > MAX_FILES:
-        raise Invalid(fields={"files": _("At most %(count)s files per message.") % {"count": MAX_FILES}})
+    most = MAX_FILES_BY_CHANNEL.get(inbound.channel, MAX_FILES)
+    if len(inbound.files) > most:
+        raise Invalid(fields={"files": _("At most %(count)s files per message.") % {"count": most}})
     when = inbound.received_at
     if when is not None and (not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None):
         raise Invalid(fields={"received_at": _("Give the time with its time zone.")})
