@@ -24,10 +24,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from atiende.core import clock
 from atiende.customers.identities import normalize_identity
 from atiende.customers.services import customers_get_or_create_by_emails
 from atiende.sla.models import Policy
-from atiende.tickets.models import Channel, Ticket
+from atiende.tickets.models import Channel, ChannelReceipt, InboundOutcome, Ticket
 from atiende.tickets.services.imports import (
     IncomingReply,
     IncomingTicket,
@@ -48,6 +49,7 @@ from .services import (
     body_text,
     ingest,
     link_inline_images,
+    message_key,
     recipients_of,
     sender_checks_apply,
     uploads_of,
@@ -137,7 +139,7 @@ def _sorted(raw: bytes) -> _Item:
         parsed = parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
     except Quarantine:
         return item
-    item.parsed, item.key = parsed, (parsed.message_id or f"sha256:{parsed.content_hash}")[:255]
+    item.parsed, item.key = parsed, message_key(parsed)
     needs_a_decision = (
         not _valid_address(parsed.from_address) or parsed.cc or parsed.oversized_attachments or classify(parsed) is not None
         or TICKET_REFERENCE.search(parsed.subject) or token_in(recipients_of(parsed)) is not None
@@ -148,7 +150,8 @@ def _sorted(raw: bytes) -> _Item:
 
 def _drop_duplicates(items: list[_Item], counts: Counter) -> None:
     keys = [item.key for item in items if item.key]
-    known = set(InboundMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+    known = set(ChannelReceipt.objects.filter(channel=Channel.EMAIL, external_id__in=keys)
+                .values_list("external_id", flat=True))
     seen: set[str] = set()
     for item in items:
         if not item.key:
@@ -198,6 +201,17 @@ def _tickets_by_header(headers: set[str]) -> dict[str, Ticket]:
 
 
 def _record(items: list[_Item], source: str, mailbox: Mailbox | None) -> None:
+    """The port's receipts (the same rows `ingest` writes, so either path finds what the other
+    took in) and mail's records. A receipt another process wrote meanwhile fails the batch,
+    which is then taken in one message at a time."""
+    now = clock.now()
+    ChannelReceipt.objects.bulk_create([
+        ChannelReceipt(channel=Channel.EMAIL, external_id=item.key, ticket=item.extra["ticket"],
+                       message=item.extra["message"], received_at=now, created_at=now,
+                       outcome=InboundOutcome.NEW_TICKET if item.extra["kind"] == InboundKind.NEW_TICKET
+                       else InboundOutcome.REPLY)
+        for item in items
+    ])
     records = []
     for item in items:
         parsed = item.parsed

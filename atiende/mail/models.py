@@ -68,9 +68,11 @@ class SenderVerdict(models.TextChoices):
 
 
 class InboundMessage(models.Model):
-    """Every message taken in, once: `key` (its Message-ID, or a hash of its bytes) is unique."""
+    """What is mail's own about a message taken in: the original, Cc, the sender's verdict, the
+    kind. Taken in once by the channel port's receipt (`tickets.ChannelReceipt`, channel email,
+    external id `key`: its Message-ID, or a hash of its bytes), written in the same transaction."""
 
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=255, db_index=True)
     header_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL)

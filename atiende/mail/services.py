@@ -1,10 +1,13 @@
-"""Taking in an email: parse, deduplicate, recognise automatic mail, thread, store.
+"""Taking in an email: parse, recognise automatic mail, check the sender, thread, hand it to the
+channel port (`tickets.services.inbound_receive`), keep what is mail's own.
 
 Every source (IMAP, `atiende mail ingest`, the HTTP endpoint) calls `ingest`. A message is taken
-in once: its key (Message-ID, or a hash of its bytes when it has none) is inserted first, in the
-same transaction as the ticket or reply it becomes, so a second delivery — or a crash between
-fetching and committing followed by a new fetch — finds the key and creates nothing. A message
-that cannot be read is kept whole in quarantine, never dropped.
+in once: its key (Message-ID, or a hash of its bytes when it has none) is the external id of the
+port's receipt, inserted first in the transaction that stores the ticket or reply it becomes and
+this app's `InboundMessage` (the original, Cc, the sender's verdict, the kind), so a second
+delivery — or a crash between fetching and committing followed by a new fetch — finds the
+receipt and creates nothing. A message that cannot be read is kept whole in quarantine, never
+dropped.
 """
 
 from __future__ import annotations
@@ -17,22 +20,25 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User, UserKind
 from atiende.core import clock
-from atiende.core.exceptions import Conflict, Invalid
+from atiende.core.exceptions import Invalid, TooLarge
 from atiende.core.jobs import enqueue_after_commit
-from atiende.customers.models import Customer, Identity, IdentityKind
-from atiende.customers.services import customer_get_or_create_by_email
-from atiende.tickets.models import Channel, LinkKind, Message, Ticket, TicketLink
+from atiende.customers.identities import normalize_identity
+from atiende.customers.models import Identity, IdentityKind
+from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
+from atiende.tickets.models import Channel, InboundOutcome, Message, Ticket
 from atiende.tickets.services import (
     channel_message_create,
-    channel_ticket_create,
+    inbound_note,
+    inbound_receive,
     ticket_copied_agents_record,
 )
 from atiende.tickets.status import TicketStatus, behaviour
@@ -128,25 +134,20 @@ def _ingest(raw: bytes, source: str, mailbox: Mailbox | None, answer: bool) -> I
     if not parsed.from_address and (automatic is None or automatic.by_wording):
         failure = Quarantine("no_sender")
         raise _Refused(failure.code, failure.reason)
-    key = (parsed.message_id or f"sha256:{parsed.content_hash}")[:255]
-    if InboundMessage.objects.filter(key=key).exists():
-        return IngestResult(Outcome.DUPLICATE)
+    key = message_key(parsed)
     check = _check_sender(parsed, source)
-    try:
-        with transaction.atomic():
-            # The key goes in first: a concurrent copy of this message waits on it, then fails.
-            record = InboundMessage.objects.create(
-                key=key, header_id=(parsed.message_id or "")[:255], source=source, mailbox=mailbox,
-                sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=InboundKind.REPLY,
-                sender_verdict=check.verdict if check else "", sender_detail=check.detail[:255] if check else "",
-            )
-            result = _take_in(parsed, automatic, record, mailbox, answer, check)
-            record.raw.save("message.eml", ContentFile(raw), save=False)
-            record.save()
-    except IntegrityError:
-        if InboundMessage.objects.filter(key=key).exists():
+    with transaction.atomic():
+        # The port inserts the receipt first; the record and the original join it in this transaction.
+        record = InboundMessage(
+            key=key, header_id=(parsed.message_id or "")[:255], source=source, mailbox=mailbox,
+            sender=parsed.from_address[:255], subject=parsed.subject[:255], kind=InboundKind.REPLY,
+            sender_verdict=check.verdict if check else "", sender_detail=check.detail[:255] if check else "",
+        )
+        result = _take_in(parsed, automatic, record, mailbox, answer, check)
+        if result is None:  # a copy taken in meanwhile, by another worker
             return IngestResult(Outcome.DUPLICATE)
-        raise
+        record.raw.save("message.eml", ContentFile(raw), save=False)
+        record.save()
     if parsed.oversized_attachments and automatic is None and answer and not _unverified(check):
         _tell_sender_files_dropped(parsed)
     return result
@@ -220,64 +221,60 @@ def _staff_sender(parsed: ParsedMessage, by_token: User | None, check: SenderChe
 # --- one message --------------------------------------------------------------------------------
 
 def _take_in(parsed: ParsedMessage, automatic: Automatic | None, record: InboundMessage,
-             mailbox: Mailbox | None, answer: bool, check: SenderCheck | None) -> IngestResult:
+             mailbox: Mailbox | None, answer: bool, check: SenderCheck | None) -> IngestResult | None:
+    """Hand the message to the port and keep what is mail's own around it; None: a duplicate."""
     token = token_in(recipients_of(parsed), mailbox.address if mailbox else None)
     if automatic is not None and not automatic.by_wording:
         return _record_automatic(parsed, automatic, record, token, trusted=not _unverified(check))
     record.cc = [box.address for box in parsed.cc][:50]
     try:
-        sender = customer_get_or_create_by_email(email=parsed.from_address, name=parsed.from_name)
-    except Invalid:
+        address = normalize_identity(IdentityKind.EMAIL, parsed.from_address)
+    except ValidationError:
         raise _Refused("bad_sender", _("The sender's address is not valid."), parsed.from_address) from None
     agent = _agent_by_token(token, parsed, check)
-    author: Customer | User = agent or sender
     staff = _staff_sender(parsed, agent, check)
-    ticket = _thread(parsed, token, sender)
-    if _unverified(check):  # From may be false: never someone's reply on an existing ticket
-        return _new_ticket(parsed, sender, record, mailbox, acknowledge=False, staff=None, unverified=check,
-                           claimed=ticket)
-    # Mail that only reads like a bounce still reaches agents, but gets no automatic answer.
-    acknowledge = answer and automatic is None and _may_auto_reply(parsed.from_address)
-    if ticket is not None:
-        text, _quoted = split_reply(parsed.text)
-        try:
-            message = channel_message_create(ticket=ticket, author=author, body=body_text(text), channel=Channel.EMAIL,
-                                             uploads=uploads_of(parsed))
-        except Conflict:  # closed: the customer's answer opens a follow-up
-            return _new_ticket(parsed, sender, record, mailbox, acknowledge, staff=staff, follows=ticket)
-        link_inline_images(message, parsed)
-        _copied_agents(ticket, message, record, staff)
-        record.kind, record.ticket, record.message = InboundKind.REPLY, ticket, message
-        return IngestResult(Outcome.REPLY, ticket.pk)
-    return _new_ticket(parsed, sender, record, mailbox, acknowledge, staff=staff)
-
-
-def _new_ticket(parsed: ParsedMessage, sender: Customer, record: InboundMessage, mailbox: Mailbox | None,
-                acknowledge: bool, *, staff: User | None, follows: Ticket | None = None,
-                unverified: SenderCheck | None = None, claimed: Ticket | None = None) -> IngestResult:
-    """A new ticket from the sender; `unverified`: the sender failed the checks (the ticket says
-    so, and names the conversation it claimed to answer, `claimed`)."""
-    ticket, message = channel_ticket_create(
-        requester=sender, subject=parsed.subject, body=body_text(parsed.text), body_html=parsed.html,
-        channel=Channel.EMAIL, team=mailbox.team if mailbox else (follows.team if follows else None),
-        uploads=uploads_of(parsed), acknowledge=acknowledge, unverified_sender=unverified is not None,
-    )
-    if acknowledge:
+    unverified = _unverified(check)
+    ticket = _thread(parsed, token, address)
+    # Mail that only reads like a bounce still reaches agents, but gets no automatic answer; nor
+    # does a sender the server could not verify (the answer would go to whoever From names).
+    acknowledge = answer and automatic is None and not unverified and _may_auto_reply(parsed.from_address)
+    answers = ticket is not None and not unverified and not behaviour(ticket.status).is_terminal
+    text = split_reply(parsed.text)[0] if answers else parsed.text
+    try:
+        result = inbound_receive(Inbound(
+            channel=Channel.EMAIL, external_id=record.key,
+            sender=SenderIdentity(IdentityKind.EMAIL, parsed.from_address, parsed.from_name),
+            text=body_text(text), html="" if answers else parsed.html,
+            files=tuple(InboundFile(item.filename, item.content, item.content_type) for item in parsed.attachments),
+            subject=parsed.subject.strip() or _("(no subject)"), team_id=mailbox.team_id if mailbox else None,
+            ticket_id=None if unverified or ticket is None else ticket.pk,
+            agent_id=agent.pk if agent is not None else None, unverified_sender=unverified, acknowledge=acknowledge,
+        ))
+    except (Invalid, TooLarge) as exc:  # the port refused it whole: kept in quarantine for a retry
+        reason = str(exc.message or " ".join(str(value) for value in exc.fields.values()))
+        raise _Refused("refused", _("The message could not be taken in: %(reason)s") % {"reason": reason},
+                       str(exc.fields or "")) from None
+    if result.duplicate:
+        return None
+    opened = result.outcome != InboundOutcome.REPLY
+    if acknowledge and opened:
         AutoReplyLog.objects.create(address=parsed.from_address.lower())
-    if follows is not None:
-        TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
-    link_inline_images(message, parsed)
-    if unverified is not None:
-        _note_unverified(ticket, parsed, unverified, claimed)
-    _copied_agents(ticket, message, record, staff)
-    record.kind, record.ticket, record.message = InboundKind.NEW_TICKET, ticket, message
-    return IngestResult(Outcome.NEW_TICKET, ticket.pk)
+    record.kind = InboundKind.NEW_TICKET if opened else InboundKind.REPLY
+    record.ticket_id, record.message_id = result.ticket_id, result.message_id
+    if parsed.html and "cid:" in parsed.html and opened:
+        link_inline_images(Message.objects.get(pk=result.message_id), parsed)
+    if unverified:
+        _note_unverified(result.ticket_id, parsed, check, ticket)
+    _copied_agents(result.ticket_id, result.message_id, record, None if unverified else staff)
+    return IngestResult(Outcome.NEW_TICKET if opened else Outcome.REPLY, result.ticket_id)
 
 
-def _note_unverified(ticket: Ticket, parsed: ParsedMessage, check: SenderCheck, claimed: Ticket | None) -> None:
+def _note_unverified(ticket_id: int, parsed: ParsedMessage, check: SenderCheck | None, claimed: Ticket | None) -> None:
+    """Tell agents on the new ticket that its sender is not proven, and which conversation it claimed."""
+    ticket = Ticket.objects.get(pk=ticket_id)
     lines = [_("The mail server could not verify that this email comes from %(address)s (%(detail)s): "
                "anyone may have written it. Check with the customer before acting on it.") % {
-        "address": parsed.from_address, "detail": check.detail or check.verdict,
+        "address": parsed.from_address, "detail": (check.detail or check.verdict) if check else "",
     }]
     if claimed is not None and claimed.pk != ticket.pk:
         lines.append(_("It answers %(ticket)s, but was not added there because of that.") % {
@@ -286,7 +283,7 @@ def _note_unverified(ticket: Ticket, parsed: ParsedMessage, check: SenderCheck, 
     channel_message_create(ticket=ticket, author=None, body="\n".join(lines), channel=Channel.EMAIL, internal=True)
 
 
-def _copied_agents(ticket: Ticket, message: Message, record: InboundMessage, staff: User | None) -> None:
+def _copied_agents(ticket_id: int, message_id: int, record: InboundMessage, staff: User | None) -> None:
     """The rule for Cc: agents copied on the mail join the ticket only when a staff agent allowed
     on it sent it (proven); otherwise the ticket asks an agent to confirm each (`tickets.services.copies`)."""
     if not settings.MAIL_CC_AGENTS_COLLABORATE or not record.cc:
@@ -294,8 +291,17 @@ def _copied_agents(ticket: Ticket, message: Message, record: InboundMessage, sta
     agents = list(User.objects.filter(kind=UserKind.AGENT, is_active=True, email__in=[a.lower() for a in record.cc])
                   .order_by("name", "id"))
     if agents:
-        ticket_copied_agents_record(ticket=ticket, agents=agents, message=message, copied_by=record.sender,
-                                    sender=staff)
+        ticket_copied_agents_record(ticket=Ticket.objects.get(pk=ticket_id), agents=agents,
+                                    message=Message.objects.get(pk=message_id), copied_by=record.sender, sender=staff)
+
+
+def message_key(parsed: ParsedMessage) -> str:
+    """The email's id on the port's receipts: its Message-ID, else (none, or one the port would
+    refuse: control characters) a hash of its bytes."""
+    key = (parsed.message_id or "")[:255].strip()
+    if not key or any(ord(char) < 32 for char in key):
+        key = f"sha256:{parsed.content_hash}"
+    return key
 
 
 def body_text(text: str) -> str:
@@ -335,24 +341,28 @@ def _may_auto_reply(address: str) -> bool:
 
 # --- threading ----------------------------------------------------------------------------------
 
-def _thread(parsed: ParsedMessage, token: ReplyToken | None, sender: Customer | None) -> Ticket | None:
+def _thread(parsed: ParsedMessage, token: ReplyToken | None, sender: str) -> Ticket | None:
     """The ticket a message answers: signed token, then [#n] of the sender's ticket, then the
     Message-IDs we sent and received, then the same subject from the same sender recently."""
     ticket = None
     if token is not None:
         ticket = Ticket.objects.filter(pk=token.ticket_id).first()
-    if ticket is None and sender is not None:
+    if ticket is None:
         ticket = _by_reference(parsed.subject, sender)
     if ticket is None:
         ticket = _by_message_ids(parsed.thread_ids)
-    if ticket is None and sender is not None:
+    if ticket is None:
         ticket = _by_subject(parsed.subject, sender)
     return _surviving(ticket)
 
 
-def _by_reference(subject: str, sender: Customer) -> Ticket | None:
+def _by_reference(subject: str, sender: str) -> Ticket | None:
+    """A ticket named `[#n]` whose requester writes from `sender` (a normalized address)."""
     numbers = [int(n) for n in TICKET_REFERENCE.findall(subject)]
-    return Ticket.objects.filter(number__in=numbers, requester=sender).order_by("-id").first() if numbers else None
+    if not numbers:
+        return None
+    return (Ticket.objects.filter(number__in=numbers, requester__identities__kind=IdentityKind.EMAIL,
+                                  requester__identities__value=sender).order_by("-id").first())
 
 
 def _by_message_ids(ids: tuple[str, ...]) -> Ticket | None:
@@ -368,13 +378,14 @@ def _by_message_ids(ids: tuple[str, ...]) -> Ticket | None:
     return Ticket.objects.filter(pk=sent).first() if sent else None
 
 
-def _by_subject(subject: str, sender: Customer) -> Ticket | None:
+def _by_subject(subject: str, sender: str) -> Ticket | None:
     base = REPLY_PREFIX.sub("", subject).strip()
     if not base or base == subject.strip():
         return None  # only an answer ("Re: …") threads by subject; a new message with an old subject is new
     since = clock.now() - timedelta(days=settings.MAIL_THREAD_WINDOW_DAYS)
     return (
-        Ticket.objects.filter(requester=sender, subject__iexact=base[:250], updated_at__gte=since)
+        Ticket.objects.filter(requester__identities__kind=IdentityKind.EMAIL, requester__identities__value=sender,
+                              subject__iexact=base[:250], updated_at__gte=since)
         .order_by("-updated_at").first()
     )
 
@@ -391,10 +402,11 @@ def _surviving(ticket: Ticket | None) -> Ticket | None:
 # --- automatic mail -----------------------------------------------------------------------------
 
 def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: InboundMessage,
-                      token: ReplyToken | None, *, trusted: bool) -> IngestResult:
-    """Keep it on the right ticket as a note, never answer it; a permanent bounce marks the address
-    it names only when that address was a recipient of the email it reports on. `trusted` False
-    (its sender failed the checks): recorded, but it reaches no ticket and marks nothing."""
+                      token: ReplyToken | None, *, trusted: bool) -> IngestResult | None:
+    """Keep it on the right ticket as a note (`inbound_note`), never answer it; a permanent bounce
+    marks the address it names only when that address was a recipient of the email it reports
+    on. `trusted` False (its sender failed the checks): recorded, but it reaches no ticket and
+    marks nothing. None: a duplicate."""
     bounce = automatic.bounce
     ids = parsed.thread_ids + ((bounce.original_message_id,) if bounce and bounce.original_message_id else ())
     ticket = None
@@ -406,20 +418,24 @@ def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: Inbou
     lines = [_("Automatic mail received (%(kind)s): %(subject)s") % {
         "kind": AutomaticKind(automatic.kind).label, "subject": parsed.subject or "—",
     }]
+    undeliverable = []
     if bounce is not None and trusted:
         ours = _recipients_of_sent(ids)
         for recipient in bounce.recipients:
             if recipient.permanent and recipient.address.lower() in ours:
-                _mark_undeliverable(recipient.address)
+                undeliverable.append(recipient.address)
                 lines.append(_("%(address)s could not be reached (%(status)s) and is now marked undeliverable.") % {
                     "address": recipient.address, "status": recipient.status,
                 })
+    result = inbound_note(channel=Channel.EMAIL, external_id=record.key, ticket_id=ticket.pk if ticket else None,
+                          text="\n".join(lines) + "\n\n" + parsed.text[:MAX_NOTE_CHARS])
+    if result.duplicate:
+        return None
+    for address in undeliverable:
+        _mark_undeliverable(address)
     record.kind = InboundKind.BOUNCE if automatic.kind == AutomaticKind.BOUNCE else InboundKind.AUTOMATIC
     record.note = automatic.reason[:255]
-    if ticket is not None and not behaviour(ticket.status).is_terminal:
-        note = "\n".join(lines) + "\n\n" + parsed.text[:MAX_NOTE_CHARS]
-        record.message = channel_message_create(ticket=ticket, author=None, body=note, channel=Channel.EMAIL, internal=True)
-        record.ticket = ticket
+    record.ticket_id, record.message_id = result.ticket_id, result.message_id
     return IngestResult(Outcome.AUTOMATIC, ticket.pk if ticket else None, automatic.reason)
 
 

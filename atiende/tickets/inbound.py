@@ -1,6 +1,6 @@
 """The inbound side of the channel port: what a channel hands to the ticket core.
 
-A channel app (WhatsApp, Telegram, phone, chat, and later mail) turns what it received into an
+A channel app (email, WhatsApp, Telegram, phone, chat) turns what it received into an
 `Inbound` and calls `tickets.services.inbound.inbound_receive` with it; `tickets` never imports
 the channel. These values are plain data (no database, no Django models), so adapters build
 them in tests and in background jobs alike."""
@@ -52,6 +52,19 @@ class Inbound:
     - `subject`: for a new ticket; empty takes the first line of the text.
     - `team_id`: the team a new ticket goes to (the channel's own, e.g. a WhatsApp number's);
       None leaves it to routing. A follow-up of a closed ticket keeps that ticket's team.
+    - `ticket_id`: the ticket the adapter has proven the message answers by its channel's own
+      means (mail: a signed reply token, `[#n]`, Message-IDs, a reply's subject); it takes the
+      message instead of the thread key, with the same rules (merged: the survivor; closed: a
+      follow-up). A ticket that no longer exists is no hint.
+    - `agent_id`: an agent the adapter has proven wrote it (mail: a reply token made for that
+      agent, sent from their own address); their message on `ticket_id` is theirs, not the
+      customer's. A new ticket is always the customer's.
+    - `unverified_sender`: the channel could not confirm the sender (mail's failed
+      Authentication-Results): the message opens a new ticket, never joins one, and agents see
+      a warning on it.
+    - `acknowledge`: a ticket this message opens is acknowledged through the adapter of its
+      channel, after commit; False for senders who must get no automatic answer (mail:
+      automatic mail, unverified senders, the hourly cap, imports).
     """
 
     channel: str
@@ -64,6 +77,10 @@ class Inbound:
     received_at: datetime | None = None
     subject: str = ""
     team_id: int | None = None
+    ticket_id: int | None = None
+    agent_id: int | None = None
+    unverified_sender: bool = False
+    acknowledge: bool = True
 
 
 @dataclass(frozen=True)

@@ -403,6 +403,7 @@ class InboundOutcome(models.TextChoices):
     NEW_TICKET = "new_ticket", _("New ticket")
     REPLY = "reply", _("Reply")
     FOLLOW_UP = "follow_up", _("Follow-up of a closed ticket")
+    NOTE = "note", _("Automatic message")  # no person wrote it (mail's bounces): a note, or nothing
 
 
 class ChannelReceipt(models.Model):

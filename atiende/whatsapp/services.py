@@ -21,10 +21,9 @@ from atiende.core import clock
 from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
 from atiende.core.jobs import enqueue_after_commit
 from atiende.tickets.inbound import Inbound, SenderIdentity
-from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome
+from atiende.tickets.models import Channel, DeliveryStatus
 from atiende.tickets.services import inbound_receive
 from atiende.tickets.services.deliveries import delivery_status_record
-from atiende.tickets.tasks import acknowledge_ticket
 
 from . import graph, payloads
 from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber
@@ -161,15 +160,13 @@ def event_process(event_id: int) -> None:
 
 def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage) -> None:
     number = _routed(number, message.phone_number_id)
-    result = inbound_receive(Inbound(
+    # A ticket it opens is acknowledged by the port, on WhatsApp (`WhatsAppAdapter.acknowledge`).
+    inbound_receive(Inbound(
         channel=Channel.WHATSAPP, external_id=message.wamid,
         sender=SenderIdentity("whatsapp", message.wa_id, message.profile_name),
         thread_key=thread_key(number, message.wa_id), text=message.text or "[?]", received_at=message.received_at,
         team_id=number.team_id,
     ))
-    if result.duplicate or result.outcome != InboundOutcome.NEW_TICKET or result.ticket_id is None:
-        return
-    enqueue_after_commit(acknowledge_ticket, ticket_id=result.ticket_id)
 
 
 def thread_key(number: WhatsAppNumber, wa_id: str) -> str:

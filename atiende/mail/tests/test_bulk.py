@@ -13,7 +13,7 @@ from atiende.mail.models import InboundMessage, QuarantinedMessage
 from atiende.mail.services import Outcome
 from atiende.sla.models import Calendar, Clock
 from atiende.sla.services.policies import policy_create
-from atiende.tickets.models import Attachment, Message, Ticket
+from atiende.tickets.models import Attachment, ChannelReceipt, Message, Ticket
 from atiende.tickets.services.imports import save_new_file
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_bulk_import_equals_one_by_one_ingestion():
     one_by_one = [ingest(raw, source="file", answer=False).outcome for raw in mixed()]
     expected = structure()
     Ticket.objects.all().delete()
-    for model in (InboundMessage, QuarantinedMessage):
+    for model in (InboundMessage, QuarantinedMessage, ChannelReceipt):
         model.objects.all().delete()
     counts = ingest_many(mixed(), source="file", batch=5)
     assert counts == {outcome: one_by_one.count(outcome) for outcome in set(one_by_one)}

@@ -4,19 +4,23 @@
 1. inserts the (channel, external id) receipt first: a retry of the same message (also one that
    races this one on another worker) finds it and gets the first result back, creating nothing;
 2. finds or creates the customer by the sender's identity (`customers.services`);
-3. threads by the (channel, thread key) table: the conversation's ticket takes the message (a
+3. threads by the ticket the adapter proved it answers (`Inbound.ticket_id`, mail's threading),
+   else by the (channel, thread key) table: the conversation's ticket takes the message (a
    solved ticket reopens), a merged ticket's survivor takes it, and a closed ticket gets a new
    ticket linked to it as a follow-up, which the conversation then continues on (the rules mail
-   follows, decision 0009);
+   follows, decision 0009); a sender the channel could not confirm always opens a new ticket;
 4. appends the message through `channel_ticket_create` / `channel_message_create`, so the
-   attachment checks, status changes, SLA clocks, history and live updates are the usual ones.
+   attachment checks, status changes, SLA clocks, history and live updates are the usual ones,
+   and acknowledges a ticket it opens through the channel's adapter after commit (unless the
+   adapter says not to: `Inbound.acknowledge`).
+`inbound_note` takes in once, the same way, what no person wrote (mail's bounces).
 Bad input is an `Invalid` (or `TooLarge` for a file over the cap) and nothing is stored.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -25,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from atiende.accounts.models import Team
+from atiende.accounts.models import Team, User, UserKind
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Invalid
 from atiende.customers.identities import normalize_identity
@@ -44,7 +48,7 @@ from ..models import (
     Ticket,
     TicketLink,
 )
-from ..status import TicketStatus
+from ..status import TicketStatus, behaviour
 from .lifecycle import channel_ticket_create
 from .messages import channel_message_create
 
@@ -53,35 +57,76 @@ from .messages import channel_message_create
 INBOUND_CHANNELS = frozenset({Channel.EMAIL, Channel.WHATSAPP, Channel.TELEGRAM, Channel.PHONE, Channel.CHAT})
 MAX_KEY_CHARS = 255
 MAX_FILES = 20
+# An email's attachments are already bounded by its size and by mail's parser (mail/parts.py),
+# and mail always took them all: an email with 30 scanned pages is not refused.
+MAX_FILES_BY_CHANNEL = {Channel.EMAIL: 1000}
 SUBJECT_CHARS = 80
 MERGE_HOPS = 10
 
 
 def inbound_receive(inbound: Inbound) -> InboundResult:
-    """Take in one message from a channel (see the module's docstring)."""
+    """Take in one message from a channel (see the module's docstring). Called inside the
+    adapter's own transaction (mail stores its original with it), the receipt is still the
+    first row this service writes, and a duplicate is answered without writing anything."""
     external_id, thread_key = _checked(inbound)
     earlier = _earlier(inbound.channel, external_id)
     if earlier is not None:
         return earlier  # before the files are read: a retry is answered whatever it carries
     uploads = _uploads(inbound.files)
+
+    def take() -> tuple[str, Ticket | None, Message | None]:
+        customer = customer_get_or_create_by_identity(
+            kind=inbound.sender.kind, value=inbound.sender.value, name=inbound.sender.name,
+        )
+        return _take_in(inbound, thread_key, customer, uploads)
+
+    return _once(inbound.channel, external_id, inbound.received_at, take)
+
+
+def inbound_note(*, channel: str, external_id: str, ticket_id: int | None, text: str,
+                 received_at: datetime | None = None) -> InboundResult:
+    """Take in what no person wrote (mail's bounces and out-of-office replies) once, like a
+    message (the same receipt, inserted first): kept as the system's internal note on `ticket_id`
+    (or the ticket it was merged into) while that ticket is open, else only recorded. Outcome
+    `note`; it opens no ticket, answers no one and names no customer."""
+    if channel not in INBOUND_CHANNELS:
+        raise Invalid(_("Unknown channel."), fields={"channel": _("Unknown channel.")})
+    external_id = _key(external_id, "external_id")
+    if not external_id:
+        raise Invalid(fields={"external_id": _("This field is required.")})
+    earlier = _earlier(channel, external_id)
+    if earlier is not None:
+        return earlier
+
+    def take() -> tuple[str, Ticket | None, Message | None]:
+        ticket = _hinted(ticket_id)
+        if ticket is None or behaviour(ticket.status).is_terminal:
+            return InboundOutcome.NOTE, None, None
+        note = channel_message_create(ticket=ticket, author=None, body=text, channel=channel, internal=True)
+        return InboundOutcome.NOTE, ticket, note
+
+    return _once(channel, external_id, received_at, take)
+
+
+def _once(channel: str, external_id: str, received_at: datetime | None,
+          take: Callable[[], tuple[str, Ticket | None, Message | None]]) -> InboundResult:
+    """Run `take` after inserting the receipt, in one transaction; a copy taken in meanwhile (by
+    another worker) gets the first result back."""
     try:
         with transaction.atomic():
             # The receipt goes in first: a concurrent copy of this message waits on it, then fails.
             receipt = ChannelReceipt.objects.create(
-                channel=inbound.channel, external_id=external_id, received_at=inbound.received_at or clock.now(),
+                channel=channel, external_id=external_id, received_at=received_at or clock.now(),
             )
-            customer = customer_get_or_create_by_identity(
-                kind=inbound.sender.kind, value=inbound.sender.value, name=inbound.sender.name,
-            )
-            outcome, ticket, message = _take_in(inbound, thread_key, customer, uploads)
+            outcome, ticket, message = take()
             receipt.outcome, receipt.ticket, receipt.message = outcome, ticket, message
             receipt.save(update_fields=["outcome", "ticket", "message"])
     except IntegrityError:
-        earlier = _earlier(inbound.channel, external_id)
+        earlier = _earlier(channel, external_id)
         if earlier is not None:
             return earlier
         raise
-    return InboundResult(outcome, ticket.pk, message.pk)
+    return InboundResult(outcome, ticket.pk if ticket else None, message.pk if message else None)
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -103,8 +148,9 @@ def _checked(inbound: Inbound) -> tuple[str, str]:
         raise Invalid(" ".join(exc.messages), fields={"sender": " ".join(exc.messages)}) from None
     if not (inbound.text or "").strip() and not (inbound.html or "").strip() and not inbound.files:
         raise Invalid(_("A message needs text or a file."), fields={"text": _("A message needs text or a file.")})
-    if len(inbound.files) > MAX_FILES:
-        raise Invalid(fields={"files": _("At most %(count)s files per message.") % {"count": MAX_FILES}})
+    most = MAX_FILES_BY_CHANNEL.get(inbound.channel, MAX_FILES)
+    if len(inbound.files) > most:
+        raise Invalid(fields={"files": _("At most %(count)s files per message.") % {"count": most}})
     when = inbound.received_at
     if when is not None and (not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None):
         raise Invalid(fields={"received_at": _("Give the time with its time zone.")})
@@ -151,6 +197,12 @@ def _earlier(channel: str, external_id: str) -> InboundResult | None:
 
 def _take_in(inbound: Inbound, thread_key: str, customer: Customer, uploads: list[UploadedFile],
              *, again: bool = True) -> tuple[str, Ticket, Message]:
+    if inbound.unverified_sender:  # the sender may be anyone: never someone's message on their ticket
+        ticket, message = _new_ticket(inbound, customer, uploads, follows=None)
+        return InboundOutcome.NEW_TICKET, ticket, message
+    hinted = _hinted(inbound.ticket_id)
+    if hinted is not None:
+        return _answer(inbound, hinted, customer, uploads)
     thread = None
     if thread_key:
         thread = (ChannelThread.objects.select_for_update().select_related("ticket")
@@ -183,14 +235,37 @@ def _take_in(inbound: Inbound, thread_key: str, customer: Customer, uploads: lis
     return (InboundOutcome.FOLLOW_UP if follows else InboundOutcome.NEW_TICKET), ticket, message
 
 
+def _answer(inbound: Inbound, ticket: Ticket, customer: Customer,
+            uploads: list[UploadedFile]) -> tuple[str, Ticket, Message]:
+    """The message on the ticket the adapter proved it answers (`Inbound.ticket_id`)."""
+    agent = None
+    if inbound.agent_id is not None:
+        agent = User.objects.filter(pk=inbound.agent_id, kind=UserKind.AGENT, is_active=True).first()
+    try:
+        message = channel_message_create(ticket=ticket, author=agent or customer, body=_body(inbound),
+                                         body_html=inbound.html, channel=inbound.channel, uploads=uploads)
+    except Conflict:  # closed: the message opens a follow-up
+        ticket, message = _new_ticket(inbound, customer, uploads, follows=ticket)
+        return InboundOutcome.FOLLOW_UP, ticket, message
+    return InboundOutcome.REPLY, ticket, message
+
+
+def _hinted(ticket_id: int | None) -> Ticket | None:
+    if ticket_id is None:
+        return None
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    return _surviving(ticket) if ticket is not None else None
+
+
 def _new_ticket(inbound: Inbound, customer: Customer, uploads: list[UploadedFile], *,
                 follows: Ticket | None) -> tuple[Ticket, Message]:
-    # Acknowledgements are sent by the channel the customer wrote on, through the outbound side
-    # of the port; until then a channel's customer gets none (never an email they did not write).
+    # The acknowledgement goes out after commit through the adapter of the ticket's channel (the
+    # one the customer wrote on), by `tickets.acknowledge_ticket`: never an email they did not write.
     team = follows.team if follows else (Team.objects.filter(pk=inbound.team_id).first() if inbound.team_id else None)
     ticket, message = channel_ticket_create(
         requester=customer, subject=_subject(inbound), body=_body(inbound), body_html=inbound.html,
-        channel=inbound.channel, team=team, uploads=uploads, acknowledge=False,
+        channel=inbound.channel, team=team, uploads=uploads, acknowledge=inbound.acknowledge,
+        unverified_sender=inbound.unverified_sender,
     )
     if follows is not None:
         TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)

@@ -24,7 +24,7 @@ from atiende.tickets.models import (
     Ticket,
     TicketLink,
 )
-from atiende.tickets.services import inbound_receive, ticket_merge, ticket_update
+from atiende.tickets.services import inbound_note, inbound_receive, ticket_merge, ticket_update
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,78 @@ def test_a_message_to_a_merged_conversation_follows_the_merge(world):
     result = inbound_receive(whatsapp(external_id="w3", text="Sigo esperando"))
     assert (result.outcome, result.ticket_id) == (InboundOutcome.REPLY, target.pk)
     assert ChannelThread.objects.get(thread_key="5215512345678").ticket_id == target.pk
+
+
+# --- a ticket the adapter proved (mail's threading) ----------------------------------------------
+
+def email_inbound(external_id: str, *, text: str = "Sigue sin llegar mi pedido", **fields) -> Inbound:
+    return Inbound(channel="email", external_id=external_id, text=text, subject="Pedido 1042",
+                   sender=SenderIdentity("email", "Lupita@Abarrotes.mx", "Lupita Ramírez"), **fields)
+
+
+def test_a_proven_ticket_takes_the_message_and_follows_merges_and_closures(world):
+    first = inbound_receive(email_inbound("m1@abarrotes.mx"))
+    ticket = Ticket.objects.get(pk=first.ticket_id)
+    assert ticket.requester.user is not None  # email customers keep their login (customer_get_or_create_by_email)
+    answer = inbound_receive(email_inbound("m2@abarrotes.mx", ticket_id=ticket.pk))
+    assert (answer.outcome, answer.ticket_id) == (InboundOutcome.REPLY, ticket.pk)
+    other = Ticket.objects.get(pk=inbound_receive(email_inbound("m3@abarrotes.mx", text="Otra cosa")).ticket_id)
+    ticket_merge(actor=world.admin, source=ticket, target=other)
+    merged = inbound_receive(email_inbound("m4@abarrotes.mx", ticket_id=ticket.pk))
+    assert (merged.outcome, merged.ticket_id) == (InboundOutcome.REPLY, other.pk)
+    ticket_update(actor=world.admin, ticket=other, changes={"team": world.team1.pk})
+    ticket_update(actor=world.admin, ticket=other, changes={"status": "closed"})
+    follow_up = inbound_receive(email_inbound("m5@abarrotes.mx", ticket_id=ticket.pk))
+    assert follow_up.outcome == InboundOutcome.FOLLOW_UP and Ticket.objects.get(pk=follow_up.ticket_id).team == world.team1
+    assert TicketLink.objects.filter(source=other, target_id=follow_up.ticket_id, kind="related").exists()
+    gone = inbound_receive(email_inbound("m6@abarrotes.mx", ticket_id=987654))
+    assert gone.outcome == InboundOutcome.NEW_TICKET and ChannelThread.objects.count() == 0
+
+
+def test_an_agent_the_adapter_proved_answers_as_themselves_and_a_new_ticket_stays_the_customers(world):
+    ticket_id = inbound_receive(email_inbound("m1@abarrotes.mx")).ticket_id
+    answer = inbound_receive(email_inbound("m2@abarrotes.mx", ticket_id=ticket_id, agent_id=world.agent1.pk))
+    message = Message.objects.get(pk=answer.message_id)
+    assert (message.author_kind, message.author_user) == (AuthorKind.AGENT, world.agent1)
+    new = Message.objects.get(pk=inbound_receive(email_inbound("m3@abarrotes.mx", agent_id=world.agent1.pk)).message_id)
+    assert message.ticket_id == ticket_id and new.author_kind == AuthorKind.CUSTOMER
+
+
+def test_an_unverified_sender_opens_a_new_ticket_whatever_it_claims_to_answer():
+    ticket_id = inbound_receive(whatsapp(external_id="w1")).ticket_id
+    claimed = inbound_receive(whatsapp(external_id="w2", unverified_sender=True))
+    hinted = inbound_receive(whatsapp(external_id="w3", thread_key="", ticket_id=ticket_id, unverified_sender=True))
+    assert len({claimed.ticket_id, hinted.ticket_id, ticket_id}) == 3
+    assert [Message.objects.get(pk=r.message_id).unverified_sender for r in (claimed, hinted)] == [True, True]
+    assert ChannelThread.objects.get().ticket_id == ticket_id
+
+
+def test_tickets_the_port_opens_are_acknowledged_once_unless_the_adapter_says_not(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = inbound_receive(email_inbound("m1@abarrotes.mx"))
+        inbound_receive(email_inbound("m2@abarrotes.mx", ticket_id=first.ticket_id))
+        inbound_receive(email_inbound("m1@abarrotes.mx"))  # a retry
+        inbound_receive(email_inbound("m3@abarrotes.mx", text="Nada de respuesta", acknowledge=False))
+    ticket = Ticket.objects.get(pk=first.ticket_id)
+    assert [message.to for message in mail.outbox] == [["lupita@abarrotes.mx"]]
+    assert f"[{ticket.reference}]" in mail.outbox[0].subject
+
+
+def test_a_note_is_taken_in_once_on_an_open_ticket_and_only_recorded_otherwise(world):
+    ticket_id = inbound_receive(email_inbound("m1@abarrotes.mx")).ticket_id
+    note = inbound_note(channel="email", external_id="bounce-1", ticket_id=ticket_id, text="Automatic mail received")
+    assert (note.outcome, note.ticket_id, note.duplicate) == (InboundOutcome.NOTE, ticket_id, False)
+    assert Message.objects.get(pk=note.message_id).kind == "internal"
+    assert inbound_note(channel="email", external_id="bounce-1", ticket_id=ticket_id, text="x").duplicate
+    ticket_update(actor=world.admin, ticket=Ticket.objects.get(pk=ticket_id), changes={"status": "closed"})
+    closed = inbound_note(channel="email", external_id="bounce-2", ticket_id=ticket_id, text="x")
+    nowhere = inbound_note(channel="email", external_id="bounce-3", ticket_id=None, text="x")
+    assert [(r.outcome, r.ticket_id, r.message_id) for r in (closed, nowhere)] == [("note", None, None)] * 2
+    assert Message.objects.filter(kind="internal", ticket_id=ticket_id).count() == 1
+    with pytest.raises(Invalid):
+        inbound_note(channel="portal", external_id="x", ticket_id=None, text="x")
 
 
 def test_without_a_thread_key_every_message_is_a_new_ticket():

@@ -100,3 +100,17 @@ def test_a_tampered_api_base_is_never_called(ticket, number, graph, world, djang
     delivery = Delivery.objects.get(message=reply)
     assert delivery.status == DeliveryStatus.FAILED
     assert graph.requests == []
+
+
+def test_a_new_conversation_is_acknowledged_once_on_whatsapp_and_its_next_message_not_at_all(
+        number, graph, django_capture_on_commit_callbacks):
+    """The port acknowledges the tickets it opens through the channel's adapter; the WhatsApp app
+    queues nothing of its own, so the customer hears once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post(Client(), number, envelope(messages=[text_message("wamid.A1", WA_ID, "Hola, ¿tienen envío a Mérida?")]))
+    ticket = Ticket.objects.get(channel=Channel.WHATSAPP)
+    assert len(graph.requests) == 1 and graph.requests[0]["json"]["to"] == WA_ID
+    assert ticket.reference in graph.requests[0]["json"]["text"]["body"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(Client(), number, envelope(messages=[text_message("wamid.A2", WA_ID, "¿Y a Cancún?")]))
+    assert len(graph.requests) == 1 and ticket.messages.count() == 2
