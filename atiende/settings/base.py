@@ -220,6 +220,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# --- WhatsApp channel (docs/decisions/0017-whatsapp-media-and-window.md) -----------------------
+# Besides the number's own Graph API address, the only hosts media downloads may come from
+# (https, default port): Meta serves the files of graph.facebook.com from lookaside.fbsbx.com.
+WHATSAPP_MEDIA_HOSTS = env_list("WHATSAPP_MEDIA_HOSTS", ["lookaside.fbsbx.com"])
+# Processed webhook events are kept this many days (the raw bodies, for inquiries), then deleted.
+WHATSAPP_EVENT_RETENTION_DAYS = env_int("WHATSAPP_EVENT_RETENTION_DAYS", 30)
 # --- Email channel ----------------------------------------------------------------------------
 MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Team, User
 from atiende.core import clock
-from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
+from atiende.core.exceptions import DomainError, Forbidden, Invalid, TooLarge, Unauthenticated
 from atiende.core.jobs import enqueue_after_commit
-from atiende.tickets.inbound import Inbound, SenderIdentity
-from atiende.tickets.models import Channel, DeliveryStatus, InboundOutcome
+from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
+from atiende.tickets.models import Channel, ChannelReceipt, DeliveryStatus, InboundOutcome
 from atiende.tickets.services import inbound_receive
 from atiende.tickets.services.deliveries import delivery_status_record
 from atiende.tickets.tasks import acknowledge_ticket
@@ -139,37 +140,89 @@ def _routed(number: WhatsAppNumber, number_id: str) -> WhatsAppNumber:
     return other
 
 
-def event_process(event_id: int) -> None:
+class MediaRetry(Exception):  # noqa: N818 - an outcome
+    """A file could not be fetched for a reason that may pass (network, 5xx, cut short): the
+    event's task tries again later instead of storing the message without it."""
+
+
+def event_process(event_id: int, *, final: bool = True) -> None:
     """Take in a stored event's messages and statuses (the task's body). Every message is taken in
-    once however often this runs (the port's receipts), so a retry is harmless."""
+    once however often this runs (the port's receipts), so a retry is harmless.
+
+    A media message whose file failed for a passing reason raises MediaRetry after the others are
+    taken in (the task retries it), unless `final` (the task's last attempt): then it is taken in
+    with a note saying the file could not be fetched, so the message itself is never lost."""
     event = WebhookEvent.objects.select_related("number").filter(pk=event_id).first()
     if event is None or event.state == EventState.PROCESSED:
         return
     data = payloads.parse(event.body.encode("utf-8"))
-    errors = []
+    errors, retry = [], []
     for message in payloads.messages(data):
         try:
-            _message_take_in(event.number, message)
+            _message_take_in(event.number, message, final=final)
+        except MediaRetry as exc:
+            retry.append(f"{message.wamid}: {exc}")
         except DomainError as exc:  # refused by the port (a sender it cannot read): the others go on
             errors.append(f"{message.wamid}: {exc}")
     for status in payloads.statuses(data):
         status_apply(status.wamid, status.status, status.reason)
+    if retry:
+        event.error = "\n".join(errors + retry)[:10000]
+        event.save(update_fields=["error"])
+        raise MediaRetry("; ".join(retry))
     event.state = EventState.FAILED if errors else EventState.PROCESSED
     event.error, event.processed_at = "\n".join(str(e) for e in errors)[:10000], clock.now()
     event.save(update_fields=["state", "error", "processed_at"])
 
 
-def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage) -> None:
+def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage, *, final: bool = True) -> None:
     number = _routed(number, message.phone_number_id)
-    result = inbound_receive(Inbound(
+    if message.media is not None and ChannelReceipt.objects.filter(channel=Channel.WHATSAPP,
+                                                                   external_id=message.wamid).exists():
+        return  # taken in by an earlier attempt: its file is not fetched again
+    inbound = Inbound(
         channel=Channel.WHATSAPP, external_id=message.wamid,
         sender=SenderIdentity("whatsapp", message.wa_id, message.profile_name),
         thread_key=thread_key(number, message.wa_id), text=message.text or "[?]", received_at=message.received_at,
         team_id=number.team_id,
-    ))
+    )
+    if message.media is None:
+        result = inbound_receive(inbound)
+    else:
+        result = _media_message_receive(number, message, inbound, final=final)
     if result.duplicate or result.outcome != InboundOutcome.NEW_TICKET or result.ticket_id is None:
         return
     enqueue_after_commit(acknowledge_ticket, ticket_id=result.ticket_id)
+
+
+def _media_message_receive(number: WhatsAppNumber, message: payloads.IncomingMessage, inbound: Inbound, *,
+                           final: bool):
+    """Fetch the file and hand it over with the caption as text; when it cannot be fetched (or the
+    attachment rules refuse it), the message goes in without it and a note says why."""
+    ref = message.media
+    assert ref is not None
+    label = payloads.media_label({"type": ref.kind, ref.kind: {"filename": ref.filename, "voice": ref.voice}})
+    try:
+        media = graph.media_fetch(number, ref.media_id)
+    except graph.MediaUnavailable as exc:
+        if exc.transient and not final:
+            raise MediaRetry(exc.reason) from exc
+        return inbound_receive(replace(inbound, text=_with_note(ref.caption, label, exc.reason)))
+    name = ref.filename or f"{ref.kind}{media.extension}"
+    try:
+        return inbound_receive(replace(inbound, text=ref.caption, files=(
+            InboundFile(name=name, content=media.content, content_type=media.content_type, size=media.size),)))
+    except (Invalid, TooLarge) as exc:
+        if exc.fields.get("sender"):
+            raise
+        return inbound_receive(replace(inbound, text=_with_note(ref.caption, label, str(exc.message or exc))))
+    finally:
+        media.content.close()
+
+
+def _with_note(caption: str, label: str, reason: str) -> str:
+    note = _("%(what)s The file could not be fetched: %(reason)s.") % {"what": label, "reason": reason.rstrip(".")}
+    return f"{caption}\n\n{note}" if caption else note
 
 
 def thread_key(number: WhatsAppNumber, wa_id: str) -> str:

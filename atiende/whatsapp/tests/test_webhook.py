@@ -119,14 +119,7 @@ def test_meta_retries_create_nothing_twice(number, django_capture_on_commit_call
 
 # Stored in the site's language (es-MX by default): the placeholder becomes the message's text.
 @pytest.mark.parametrize(("message", "expected"), [
-    ({"type": "location", "location": {"latitude": 19.4326, "longitude": -99.1332, "name": "Zócalo"}},
-     "[Ubicación: 19.4326, -99.1332] Zócalo"),
-    ({"type": "image", "image": {"caption": "Así llegó la caja", "mime_type": "image/jpeg", "id": "1"}},
-     "[Imagen] Así llegó la caja"),
-    ({"type": "document", "document": {"filename": "factura.pdf", "id": "2"}}, "[Documento: factura.pdf]"),
-    ({"type": "audio", "audio": {"id": "3", "voice": True}}, "[Nota de voz]"),
-    ({"type": "contacts", "contacts": [{"name": {"formatted_name": "Ana Gómez"}, "phones": [{"phone": "+52 33 1234 5678"}]}]},
-     "[Contacto: Ana Gómez +52 33 1234 5678]"),
+    ({"type": "reaction", "reaction": {"message_id": "wamid.X", "emoji": "👍"}}, "[Reacción: 👍]"),
     ({"type": "holograma", "holograma": {}}, "[Mensaje de tipo holograma, no se muestra]"),
 ])
 def test_messages_that_are_not_text_leave_a_placeholder_naming_them(number, message, expected,
