@@ -16,19 +16,21 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atiende.accounts.models import Team, User
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, Forbidden, Invalid, TooLarge, Unauthenticated
 from atiende.core.jobs import enqueue_after_commit
+from atiende.tickets.channels import TemplateReply
 from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
-from atiende.tickets.models import Channel, ChannelReceipt, DeliveryStatus, InboundOutcome
+from atiende.tickets.models import Channel, ChannelReceipt, DeliveryStatus, InboundOutcome, Ticket
 from atiende.tickets.services import inbound_receive
 from atiende.tickets.services.deliveries import delivery_status_record
 from atiende.tickets.tasks import acknowledge_ticket
 
-from . import graph, payloads
-from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber
+from . import graph, payloads, selectors, templating
+from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber, WhatsAppTemplate
 from .permissions import can_manage_channels
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,81 @@ def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
     except IntegrityError:
         raise Invalid(fields={"phone_number_id": _("This number is connected already.")}) from None
     return number
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = ("name", "language", "body", "active")
+
+
+def template_create(*, actor: User, number: WhatsAppNumber, **values: Any) -> WhatsAppTemplate:
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    missing = [name for name in ("name", "language", "body") if not str(values.get(name) or "").strip()]
+    if missing:
+        raise Invalid(fields={name: _("This field is required.") for name in missing})
+    return _template_save(WhatsAppTemplate(number=number), values)
+
+
+def template_update(*, actor: User, template: WhatsAppTemplate, **values: Any) -> WhatsAppTemplate:
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    return _template_save(template, values)
+
+
+def template_delete(*, actor: User, template: WhatsAppTemplate) -> None:
+    """Replies sent with it keep their text and their delivery's copy of it."""
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    template.delete()
+
+
+def _template_save(template: WhatsAppTemplate, values: dict[str, Any]) -> WhatsAppTemplate:
+    for name in TEMPLATE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(template, name, value.strip() if isinstance(value, str) and name != "body" else value)
+    errors = {}
+    if not templating.NAME.match(template.name):
+        errors["name"] = _("Use the name approved by Meta: lowercase letters, digits and _.")
+    if not templating.LANGUAGE.match(template.language):
+        errors["language"] = _("Use Meta's language code, such as es_MX, en_US or es.")
+    problem = templating.body_problem(template.body)
+    if problem:
+        errors["body"] = problem
+    if errors:
+        raise Invalid(fields=errors)
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        raise Invalid(fields={"name": _("This number has this template in this language already.")}) from None
+    return template
+
+
+def template_render(ticket: Ticket, template_id: int, variables: list[str]) -> TemplateReply:
+    """An active template of the ticket's conversation's number, filled in: the message's text and
+    what the adapter sends (the caller checked the agent may reply)."""
+    found = selectors.conversation(ticket)
+    template = (WhatsAppTemplate.objects.filter(pk=template_id, number=found[0]).first()
+                if found is not None and isinstance(template_id, int) else None)
+    if template is None:
+        raise Invalid(_("Unknown template."), code="unknown_template", fields={"template": _("Unknown template.")})
+    if not template.active:
+        raise Invalid(_("This template is not active."), code="template_inactive",
+                      fields={"template": _("This template is not active.")})
+    values = [v.strip() if isinstance(v, str) else "" for v in variables]
+    count = templating.variable_count(template.body)
+    if len(values) != count:
+        message = ngettext("This template takes %(count)s variable.", "This template takes %(count)s variables.",
+                           count) % {"count": count}
+        raise Invalid(message, code="template_variables", fields={"variables": message})
+    problems = [templating.value_problem(v) for v in values]
+    if any(problems):
+        message = next(p for p in problems if p)
+        raise Invalid(message, code="template_variables", fields={"variables": message})
+    return TemplateReply(text=templating.render(template.body, values), payload={"template": {
+        "id": template.pk, "name": template.name, "language": template.language, "parameters": values}})
 
 
 # --- the webhook --------------------------------------------------------------------------------
