@@ -171,6 +171,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sla-scan": {"task": "atiende.sla.tasks.scan", "schedule": float(env_int("SLA_SCAN_SECONDS", 60))},
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
+    # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
+    "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -334,3 +336,32 @@ def pending_apply(wamid: str) -> int:
         PendingStatus.objects.filter(pk=pending.pk).update(applied_at=clock.now())
         applied += 1
     return applied
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+PRUNE_BATCH = 500
+PENDING_STATUS_DAYS = 7  # a status for a message still unknown after a week is for none we sent
+
+
+def events_prune(*, batch: int = PRUNE_BATCH) -> tuple[int, int]:
+    """Delete processed webhook events older than WHATSAPP_EVENT_RETENTION_DAYS and kept statuses
+    older than a week, `batch` rows per statement so no long lock is held. Events not processed
+    (received, failed) stay for an administrator to look at. Returns (events, statuses) deleted."""
+    now = clock.now()
+    events = _delete_in_batches(
+        WebhookEvent.objects.filter(state=EventState.PROCESSED,
+                                    received_at__lt=now - timedelta(days=settings.WHATSAPP_EVENT_RETENTION_DAYS)),
+        batch)
+    statuses = _delete_in_batches(PendingStatus.objects.filter(received_at__lt=now - timedelta(days=PENDING_STATUS_DAYS)),
+                                  batch)
+    return events, statuses
+
+
+def _delete_in_batches(queryset, batch: int) -> int:
+    deleted = 0
+    while True:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]

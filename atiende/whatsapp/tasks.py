@@ -11,3 +11,10 @@ def process_event(self, *, event_id: int) -> None:
         event_process(event_id, final=self.request.retries >= self.max_retries)
     except MediaRetry as exc:  # a file that may come next time; the last attempt stores a note instead
         raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+
+
+@shared_task(name="whatsapp.prune")
+def prune() -> tuple[int, int]:
+    from .services import events_prune
+
+    return events_prune()
