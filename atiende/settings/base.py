@@ -288,6 +288,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_RATE_USER", "6000/min"),
         "anon": env_str("API_RATE_ANON", "300/min"),
+        # Meta posts from a few addresses for every customer: per number, not per address (0017).
+        "whatsapp_webhook": env_str("WHATSAPP_WEBHOOK_RATE", "60000/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

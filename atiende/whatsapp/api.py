@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from atiende.accounts.models import Team
@@ -153,10 +154,21 @@ class TemplateDetailView(ApiView):
         return Response(status=204)
 
 
+class WebhookThrottle(SimpleRateThrottle):
+    """A ceiling per number (WHATSAPP_WEBHOOK_RATE), not the anonymous rate per address: Meta posts
+    every customer's messages and receipts from a few addresses."""
+
+    scope = "whatsapp_webhook"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": view.kwargs.get("number_id")}
+
+
 # Deliberately not ApiView: Meta sends no token and no Idempotency-Key; the signature is the proof.
 class WebhookView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
+    throttle_classes = [WebhookThrottle]
 
     @extend_schema(
         operation_id="whatsapp_webhook_verify",

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from atiende.accounts.models import Team, User
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, Forbidden, Invalid, TooLarge, Unauthenticated
-from atiende.core.jobs import enqueue_after_commit
+from atiende.core.jobs import enqueue_after_commit, enqueue_after_response
 from atiende.tickets.channels import TemplateReply
 from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
 from atiende.tickets.models import Channel, ChannelReceipt, DeliveryStatus, InboundOutcome, Ticket
@@ -189,7 +189,7 @@ def signature_check(number: WhatsAppNumber, body: bytes, header: str) -> None:
 
 def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> WebhookEvent:
     """Check and store one delivery (signature first: an unsigned body is not even parsed), and
-    queue its processing after commit. A repeat of a stored body is that event again."""
+    queue its processing after the response. A repeat of a stored body is that event again."""
     signature_check(number, body, signature)
     try:
         data = payloads.parse(body)
@@ -204,7 +204,8 @@ def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> Webh
         if created or event.state != EventState.PROCESSED:
             from .tasks import process_event  # tasks import services
 
-            enqueue_after_commit(process_event, event_id=event.pk)
+            # After the response: Meta waits for the 200 only (with a broker this is after commit anyway).
+            enqueue_after_response(process_event, event_id=event.pk)
     return event
 
 

@@ -257,3 +257,11 @@ def test_numbers_of_one_meta_app_share_a_webhook_url(number, world, graph, djang
                                                messages=[text_message("wamid.AJENO", WA_ID, "Hola")]))
     assert response.status_code == 400
     assert WebhookEvent.objects.count() == 1
+
+
+def test_the_webhook_is_limited_per_number_not_by_the_anonymous_rate(number, settings):
+    # Meta sends every customer's messages from a few addresses: far more than 300 a minute.
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "300/min"
+    client = Client()
+    codes = {post(client, number, {}, signature="sha256=00").status_code for _ in range(310)}
+    assert codes == {401}
