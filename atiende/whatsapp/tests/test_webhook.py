@@ -265,3 +265,11 @@ def test_the_webhook_is_limited_per_number_not_by_the_anonymous_rate(number, set
     client = Client()
     codes = {post(client, number, {}, signature="sha256=00").status_code for _ in range(310)}
     assert codes == {401}
+
+
+def test_past_the_ceiling_per_number_the_webhook_answers_429(number, settings):
+    settings.WHATSAPP_WEBHOOK_PER_MINUTE = 3
+    client = Client()
+    codes = [post(client, number, {}, signature="sha256=00").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    assert not WebhookEvent.objects.exists()
