@@ -108,7 +108,9 @@ def main() -> None:
         sys.exit("This bench needs wrk (apt-get install -y wrk): the bodies are signed and read from a file.")
     data_dir = Path(tempfile.mkdtemp(prefix="bench-wa-", dir=common.RESULTS if common.RESULTS.exists() else None))
     env = {k: v for k, v in os.environ.items() if k not in ("ATIENDE_ENV", "DATABASE_URL", "REDIS_URL")}
-    env.update(DEBUG="false", ATIENDE_DATA_DIR=str(data_dir), LOG_LEVEL="WARNING")
+    # A fixed key: the number stored by an earlier run stays readable (the start-up check insists).
+    env.update(DEBUG="false", ATIENDE_DATA_DIR=str(data_dir), LOG_LEVEL="WARNING",
+               SECRET_KEY="bench-whatsapp-webhook-not-a-secret-" + "x" * 40)
     if args.database_url != "sqlite":
         env["DATABASE_URL"] = args.database_url
         common.DB_NAME = args.database_url.rsplit("/", 1)[-1].split("?")[0]

@@ -61,6 +61,7 @@ def _unreadable_secrets() -> list[checks.CheckMessage]:
                 f"Stored secrets in {model._meta.label} ({', '.join(unreadable)}) cannot be decrypted with the "
                 "configured keys.",
                 hint=f"{crypto.ENV_KEY} (or SECRET_KEY, when no key was set) changed since they were saved: put the "
-                     f"previous key back in {crypto.ENV_KEY}, after the new one, or type the secrets in again.",
+                     f"previous key back in {crypto.ENV_KEY}, after the new one. If it is lost, start with "
+                     "SILENCED_SYSTEM_CHECKS=atiende.E103 and connect those channels again.",
                 id="atiende.E103"))
     return found

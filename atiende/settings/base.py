@@ -222,6 +222,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Start-up checks to skip (comma-separated ids), e.g. atiende.E103 while secrets that no key can
+# read any more are being replaced (atiende/core/checks.py).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # --- WhatsApp channel (docs/decisions/0017-whatsapp-media-and-window.md) -----------------------
 # Besides the number's own Graph API address, the only hosts media downloads may come from
 # (https, default port): Meta serves the files of graph.facebook.com from lookaside.fbsbx.com.

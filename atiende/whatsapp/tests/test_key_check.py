@@ -47,3 +47,11 @@ def test_secrets_no_configured_key_opens_stop_the_start(number, settings):
     assert "whatsapp.WhatsAppNumber (verify_token, app_secret, access_token)" in errors[0].msg
     with pytest.raises(SystemCheckError, match="ATIENDE_ENCRYPTION_KEY"):
         call_command("check")
+
+
+def test_the_unreadable_secrets_check_can_be_silenced_to_replace_them(number, settings):
+    settings.ENCRYPTION_KEY = crypto.Fernet.generate_key().decode()
+    number.save()
+    settings.ENCRYPTION_KEY = crypto.Fernet.generate_key().decode()
+    settings.SILENCED_SYSTEM_CHECKS = ["atiende.E103"]
+    call_command("check")  # no SystemCheckError
