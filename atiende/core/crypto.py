@@ -28,7 +28,7 @@ class SecretUnreadable(Exception):  # noqa: N818 - a state, as Django's Validati
     """A stored secret no configured key can decrypt (the key changed)."""
 
 
-def _configured_keys() -> tuple[str, ...]:
+def configured_keys() -> tuple[str, ...]:
     raw = getattr(settings, "ENCRYPTION_KEY", None) or os.environ.get(ENV_KEY, "")
     return tuple(key.strip() for key in raw.split(",") if key.strip())
 
@@ -47,7 +47,7 @@ def _fernet(configured: tuple[str, ...], secret_key: str) -> MultiFernet:
 
 
 def fernet() -> MultiFernet:
-    return _fernet(_configured_keys(), settings.SECRET_KEY)
+    return _fernet(configured_keys(), settings.SECRET_KEY)
 
 
 def encrypt(plain: str) -> str:

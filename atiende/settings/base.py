@@ -171,6 +171,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sla-scan": {"task": "atiende.sla.tasks.scan", "schedule": float(env_int("SLA_SCAN_SECONDS", 60))},
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
+    # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
+    "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -220,6 +222,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Start-up checks to skip (comma-separated ids), e.g. atiende.E103 while secrets that no key can
+# read any more are being replaced (atiende/core/checks.py).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+# --- WhatsApp channel (docs/decisions/0017-whatsapp-media-and-window.md) -----------------------
+# Besides the number's own Graph API address, the only hosts media downloads may come from
+# (https, default port): Meta serves the files of graph.facebook.com from lookaside.fbsbx.com.
+WHATSAPP_MEDIA_HOSTS = env_list("WHATSAPP_MEDIA_HOSTS", ["lookaside.fbsbx.com"])
+# Processed webhook events are kept this many days (the raw bodies, for inquiries), then deleted.
+WHATSAPP_EVENT_RETENTION_DAYS = env_int("WHATSAPP_EVENT_RETENTION_DAYS", 30)
+# Webhook posts taken per number and minute (Meta posts every customer's messages from a few
+# addresses, so the anonymous per-address API rate does not apply); past it, 429 and Meta retries.
+WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Email channel ----------------------------------------------------------------------------
 MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender

@@ -30,6 +30,7 @@ from .serializers import (
     MessageCreateInput,
     MessageSerializer,
     ReferInput,
+    ReplyWindowSerializer,
     TagSerializer,
     TagUpdateInput,
     TicketCreateInput,
@@ -182,9 +183,24 @@ class TicketMessagesView(ApiView):
             body_html=data.validated_data["body_html"],
             internal=data.validated_data["internal"],
             uploads=request.FILES.getlist("attachments"),
+            template=_template(data.validated_data["template"]),
         )
         message = selectors.message_list(user=request.user, ticket=ticket).get(pk=message.pk)
         return Response(MessageSerializer(message, context=_message_context(request)).data, status=201)
+
+
+def _template(data: dict | None) -> tuple[int, list[str]] | None:
+    return None if data is None else (data["id"], data["variables"])
+
+
+class TicketReplyWindowView(ApiView):
+    @extend_schema(responses=ReplyWindowSerializer)
+    def get(self, request: Request, ticket_id: int) -> Response:
+        ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
+        window = selectors.ticket_reply_window(user=request.user, ticket=ticket)
+        if window is None:
+            return Response({"limited": False, "open": True, "closes_at": None, "templates": []})
+        return Response(ReplyWindowSerializer({"limited": True, **dataclasses.asdict(window)}).data)
 
 
 class TicketEventsView(ApiView):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -56,7 +57,12 @@ class ChannelAdapter(Protocol):
     opened by email, in the portal or through the API).
 
     Optional: `after_sent(delivery)`, called once a delivery is recorded as sent with its external
-    id (WhatsApp applies the receipts Meta sent before that id was known)."""
+    id (WhatsApp applies the receipts Meta sent before that id was known).
+
+    Optional, for a channel that limits free-form replies (WhatsApp's 24 hours):
+    `reply_window(ticket) -> ReplyWindow | None` (None: no limit for this ticket) and
+    `template_render(ticket, template_id, variables) -> TemplateReply` (raises `Invalid`); see
+    `reply_window()` and `template_render()` below."""
 
     channel: str
     serves: frozenset[str]
@@ -91,6 +97,37 @@ class ChannelAdapter(Protocol):
 
     def original(self, message: Message) -> FieldFile | None:
         """The stored original a message came from, or None."""
+
+
+@dataclass(frozen=True)
+class ReplyTemplate:
+    """A pre-approved message a channel offers when free-form replies are closed: its body with
+    `{{1}}`… placeholders for `variables` values."""
+
+    id: int
+    name: str
+    language: str
+    body: str
+    variables: int
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """Whether agents may write freely on a ticket now (`open`, until `closes_at`), and the
+    templates they may send instead when not."""
+
+    open: bool
+    closes_at: datetime | None
+    templates: tuple[ReplyTemplate, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateReply:
+    """A template filled in: `text` becomes the message, `payload` goes on its Delivery for the
+    adapter to send."""
+
+    text: str
+    payload: dict[str, Any]
 
 
 _adapters: dict[str, ChannelAdapter] = {}
@@ -152,3 +189,18 @@ def message_original(message: Message) -> FieldFile | None:
         if original:
             return original
     return None
+
+
+# --- reply windows and templates (optional adapter methods) --------------------------------------
+
+def reply_window(ticket: Ticket) -> ReplyWindow | None:
+    """The limit the ticket's channel puts on free-form replies now; None: there is none."""
+    method = getattr(adapter_for(ticket.channel), "reply_window", None)
+    return method(ticket) if callable(method) else None
+
+
+def template_render(ticket: Ticket, template_id: int, variables: list[str]) -> TemplateReply | None:
+    """A template of the ticket's channel filled in (the adapter raises `Invalid` for an unknown or
+    inactive template or missing variables); None when the channel has no templates."""
+    method = getattr(adapter_for(ticket.channel), "template_render", None)
+    return method(ticket, template_id, variables) if callable(method) else None

@@ -74,10 +74,25 @@ class ComposerForm(DomainErrorsMixin, forms.Form):
     body = forms.CharField(label=_("Message"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 6}))
     last_message_id = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    # A pre-approved template instead of the text (a channel's reply window is closed); its
+    # variables come as `template-<id>-<n>`, one input per variable of each template offered.
+    template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("auto_id", "composer-%s")
         super().__init__(*args, **kwargs)
+
+    @property
+    def template_choice(self) -> tuple[int, list[str]] | None:
+        """(template id, its variables in order) when a template was chosen for a public reply."""
+        chosen = self.cleaned_data.get("template")
+        if not chosen or self.internal:
+            return None
+        values, n = [], 1
+        while f"template-{chosen}-{n}" in self.data and n <= 50:
+            values.append(str(self.data.get(f"template-{chosen}-{n}") or ""))
+            n += 1
+        return chosen, values
 
     def clean_attachments(self) -> list:
         files = self.cleaned_data.get("attachments") or []

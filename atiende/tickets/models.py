@@ -343,6 +343,9 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    # What the adapter sends instead of the message's text, as its `template_render` gave it (a
+    # WhatsApp template); {} for an ordinary reply.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

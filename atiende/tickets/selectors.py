@@ -607,3 +607,11 @@ def customer_merge_preview(*, source: Customer, target: Customer) -> CustomerMer
         login_moves=source.user_id is not None and target.user_id is None,
         login_deactivated=source.user_id is not None and target.user_id is not None,
     )
+
+
+def ticket_reply_window(*, user: User, ticket: Ticket) -> channels.ReplyWindow | None:
+    """Whether agents may write freely on the ticket's channel now, and the templates offered
+    otherwise (agents only; None: no limit). The caller has checked the ticket is visible."""
+    if not sees_internal(user):
+        raise Forbidden()
+    return channels.reply_window(ticket)

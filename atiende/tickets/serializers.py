@@ -207,11 +207,34 @@ class TicketUpdateInput(serializers.Serializer):
     custom_fields = serializers.DictField(required=False)
 
 
+class TemplateInput(serializers.Serializer):
+    id = IdField(help_text="A template of the ticket's channel (GET .../reply-window/ lists them).")
+    variables = serializers.ListField(child=serializers.CharField(max_length=1024, allow_blank=True, trim_whitespace=False),
+                                      required=False, default=list, max_length=50)
+
+
 class MessageCreateInput(serializers.Serializer):
     body = serializers.CharField(max_length=200_000, allow_blank=True, required=False, default="")
     body_html = serializers.CharField(max_length=400_000, allow_blank=True, required=False, default="")
     internal = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    template = TemplateInput(required=False, allow_null=True, default=None,
+                             help_text="Send this pre-approved template instead of `body` (WhatsApp outside its 24 hours).")
+
+
+class ReplyTemplateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    language = serializers.CharField()
+    body = serializers.CharField()
+    variables = serializers.IntegerField()
+
+
+class ReplyWindowSerializer(serializers.Serializer):
+    limited = serializers.BooleanField(help_text="False: the channel takes free-form replies at any time.")
+    open = serializers.BooleanField(help_text="Free-form replies are possible now.")
+    closes_at = serializers.DateTimeField(allow_null=True)
+    templates = ReplyTemplateSerializer(many=True)
 
 
 class MergeInput(serializers.Serializer):

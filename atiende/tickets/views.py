@@ -107,6 +107,7 @@ def _context(request: HttpRequest, ticket: Ticket, forms: dict[str, Any], **extr
     context = {
         "ws": ws, "ticket": ws.ticket, "composer_last_message_id": ws.last_message_id,
         "max_attachment_bytes": settings.ATTACHMENT_MAX_BYTES, "max_files": MAX_FILES, **_forms(request, ws, forms),
+        "reply_window": selectors.ticket_reply_window(user=request.user, ticket=ws.ticket) if ws.can_reply else None,
     }
     context["closed_forms"] = [context[name] for name in ("take_form", "assign_form", "refer_form", "merge_form", "link_form")]
     context.update(extra)
@@ -197,7 +198,7 @@ def reply_view(request: HttpRequest, number: int) -> HttpResponse:
     try:
         message = services.message_create_if_current(
             actor=request.user, ticket=ticket, last_message_id=seen, body=form.cleaned_data["body"],
-            internal=form.internal, uploads=form.cleaned_data["attachments"],
+            internal=form.internal, uploads=form.cleaned_data["attachments"], template=form.template_choice,
         )
     except services.ConversationMoved as exc:
         return _composer_refused(request, ticket, form, status=exc.status, stale=_stale(request, ticket, seen),
@@ -205,7 +206,7 @@ def reply_view(request: HttpRequest, number: int) -> HttpResponse:
     except DomainError as exc:
         form.add_domain_error(exc)
         return _composer_refused(request, ticket, form, status=exc.status, last_message_id=seen)
-    notice = _("Internal note added.") if form.internal else _("Reply sent.")
+    notice = _("Internal note added.") if form.internal else _("Template sent.") if form.template_choice else _("Reply sent.")
     return _done(request, ticket, region="composer", notice=notice, anchor=f"item-m{message.pk}")
 
 

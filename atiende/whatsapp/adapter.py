@@ -2,7 +2,8 @@
 
 It answers tickets opened on WhatsApp, by the number the conversation came in on (the thread key
 `<phone_number_id>:<wa_id>` of the ticket's `ChannelThread`), to the WhatsApp id the customer
-wrote from. Only text for now: templates (outside the 24-hour window) and media come later."""
+wrote from: text within the 24 hours after the customer's last message, an approved template
+(the delivery's payload) at any time. Agents' attachments are not sent yet."""
 
 from __future__ import annotations
 
@@ -14,27 +15,13 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from atiende.customers.models import IdentityKind
-from atiende.tickets.channels import DeliveryFailed, Notice
-from atiende.tickets.models import Channel, ChannelThread, Delivery, Message, Ticket
+from atiende.tickets.channels import DeliveryFailed, Notice, ReplyWindow, TemplateReply
+from atiende.tickets.models import Channel, Delivery, Message, Ticket
 
-from . import graph, services
-from .models import WhatsAppNumber
+from . import graph, selectors, services
+from .selectors import conversation
 
 logger = logging.getLogger(__name__)
-
-
-def conversation(ticket: Ticket) -> tuple[WhatsAppNumber, str] | None:
-    """The active number and the WhatsApp id of the ticket's latest WhatsApp conversation."""
-    keys = (ChannelThread.objects.filter(ticket=ticket, channel=Channel.WHATSAPP)
-            .order_by("-updated_at", "-pk").values_list("thread_key", flat=True))
-    for key in keys:
-        number_id, _sep, wa_id = key.partition(":")
-        if not wa_id:
-            continue
-        number = WhatsAppNumber.objects.filter(phone_number_id=number_id, active=True).first()
-        if number is not None:
-            return number, wa_id
-    return None
 
 
 class WhatsAppAdapter:
@@ -55,7 +42,17 @@ class WhatsAppAdapter:
         if found is None:
             raise DeliveryFailed(_("The WhatsApp number of this conversation is not connected any more."), permanent=True)
         number, wa_id = found
+        template = delivery.payload.get("template") if isinstance(delivery.payload, dict) else None
+        if template:
+            return graph.send_template(number, wa_id, name=template["name"], language=template["language"],
+                                       parameters=list(template["parameters"]))
         return graph.send_text(number, wa_id, delivery.message.body_text)
+
+    def reply_window(self, ticket: Ticket) -> ReplyWindow | None:
+        return selectors.reply_window(ticket)
+
+    def template_render(self, ticket: Ticket, template_id: int, variables: list[str]) -> TemplateReply:
+        return services.template_render(ticket, template_id, variables)
 
     def after_sent(self, delivery: Delivery) -> None:
         """The delivery has its wamid now: statuses Meta sent before it are applied."""

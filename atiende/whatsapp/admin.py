@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import graph
-from .models import PendingStatus, WebhookEvent, WhatsAppNumber
+from . import graph, templating
+from .models import PendingStatus, WebhookEvent, WhatsAppNumber, WhatsAppTemplate
 
 SECRETS = ("verify_token", "app_secret", "access_token")
 
@@ -66,3 +66,39 @@ class WebhookEventAdmin(admin.ModelAdmin):
 @admin.register(PendingStatus)
 class PendingStatusAdmin(admin.ModelAdmin):
     list_display = ("external_id", "status", "received_at", "applied_at")
+
+
+class TemplateForm(forms.ModelForm):
+    """The same rules as the API (`services._template_save`): Meta's name and language formats,
+    variables {{1}}…{{n}} without gaps."""
+
+    class Meta:
+        model = WhatsAppTemplate
+        fields = ["number", "name", "language", "body", "active"]
+
+    def clean_name(self):
+        value = self.cleaned_data["name"].strip()
+        if not templating.NAME.match(value):
+            raise ValidationError(_("Use the name approved by Meta: lowercase letters, digits and _."))
+        return value
+
+    def clean_language(self):
+        value = self.cleaned_data["language"].strip()
+        if not templating.LANGUAGE.match(value):
+            raise ValidationError(_("Use Meta's language code, such as es_MX, en_US or es."))
+        return value
+
+    def clean_body(self):
+        value = self.cleaned_data["body"]
+        problem = templating.body_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+@admin.register(WhatsAppTemplate)
+class WhatsAppTemplateAdmin(admin.ModelAdmin):
+    form = TemplateForm
+    list_display = ("name", "language", "number", "active")
+    list_filter = ("active", "number")
+    search_fields = ("name",)

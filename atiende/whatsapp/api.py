@@ -1,11 +1,16 @@
 """WhatsApp numbers (administrators) and their webhook (Meta).
 
 `/api/v1/channels/whatsapp/` lists and connects numbers; the secrets go in and never come out.
+`/api/v1/channels/whatsapp/{id}/templates/` are its approved message templates (administrators).
 `/api/v1/channels/whatsapp/{id}/webhook/` is Meta's: GET the subscription handshake, POST the
 notifications, signed with the app secret over the raw body, stored before anything else."""
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from atiende.accounts.models import Team
@@ -22,8 +28,8 @@ from atiende.api.views import ApiView
 from atiende.core.bodies import read_capped_body
 from atiende.core.exceptions import Invalid, TooLarge
 
-from . import selectors, services
-from .models import DEFAULT_API_BASE, WhatsAppNumber
+from . import selectors, services, templating
+from .models import DEFAULT_API_BASE, WhatsAppNumber, WhatsAppTemplate
 
 MAX_BODY_BYTES = 1024 * 1024
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -95,10 +101,85 @@ class NumberDetailView(ApiView):
         return Response(NumberSerializer(number, context={"request": request}).data)
 
 
+class TemplateSerializer(serializers.ModelSerializer):
+    variables = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WhatsAppTemplate
+        fields = ["id", "number", "name", "language", "body", "variables", "active", "created_at"]
+
+    def get_variables(self, template: WhatsAppTemplate) -> int:
+        return templating.variable_count(template.body)
+
+
+class TemplateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=512)
+    language = serializers.CharField(max_length=15)
+    body = serializers.CharField(max_length=templating.MAX_BODY, trim_whitespace=False)
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class TemplateListView(ApiView):
+    @extend_schema(responses=TemplateSerializer(many=True))
+    def get(self, request: Request, number_id: int) -> Response:
+        number = selectors.number_get(user=request.user, number_id=number_id)
+        templates = selectors.template_list(user=request.user, number=number)
+        return Response({"results": TemplateSerializer(templates, many=True).data})
+
+    @extend_schema(request=TemplateInput, responses={201: TemplateSerializer})
+    def post(self, request: Request, number_id: int) -> Response:
+        number = selectors.number_get(user=request.user, number_id=number_id)
+        data = TemplateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        template = services.template_create(actor=request.user, number=number, **data.validated_data)
+        return Response(TemplateSerializer(template).data, status=201)
+
+
+class TemplateDetailView(ApiView):
+    def _get(self, request: Request, number_id: int, template_id: int) -> WhatsAppTemplate:
+        number = selectors.number_get(user=request.user, number_id=number_id)
+        return selectors.template_get(user=request.user, number=number, template_id=template_id)
+
+    @extend_schema(responses=TemplateSerializer)
+    def get(self, request: Request, number_id: int, template_id: int) -> Response:
+        return Response(TemplateSerializer(self._get(request, number_id, template_id)).data)
+
+    @extend_schema(request=TemplateInput(partial=True), responses=TemplateSerializer)
+    def patch(self, request: Request, number_id: int, template_id: int) -> Response:
+        template = self._get(request, number_id, template_id)
+        data = TemplateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        template = services.template_update(actor=request.user, template=template, **data.validated_data)
+        return Response(TemplateSerializer(template).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, number_id: int, template_id: int) -> Response:
+        services.template_delete(actor=request.user, template=self._get(request, number_id, template_id))
+        return Response(status=204)
+
+
+class WebhookThrottle(BaseThrottle):
+    """A ceiling per number and minute (WHATSAPP_WEBHOOK_PER_MINUTE), not the anonymous rate per
+    address: Meta posts every customer's messages and receipts from a few addresses. A counter
+    (one cache increment), not DRF's list of timestamps, which grows with the rate."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        key = f"whatsapp-webhook:{view.kwargs.get('number_id')}:{int(time.time() // 60)}"
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the minute's first post
+            count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+        return count <= settings.WHATSAPP_WEBHOOK_PER_MINUTE
+
+    def wait(self) -> float:
+        return 60 - time.time() % 60
+
+
 # Deliberately not ApiView: Meta sends no token and no Idempotency-Key; the signature is the proof.
 class WebhookView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
+    throttle_classes = [WebhookThrottle]
 
     @extend_schema(
         operation_id="whatsapp_webhook_verify",

@@ -82,3 +82,25 @@ class PendingStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.status}"
+
+
+class WhatsAppTemplate(models.Model):
+    """A message template approved by Meta for a number (the only message WhatsApp takes outside
+    the 24 hours after the customer's last message). `body` is its text with `{{1}}`, `{{2}}`…
+    where the agent's values go; administrators copy name, language and body from Meta's manager."""
+
+    number = models.ForeignKey(WhatsAppNumber, on_delete=models.CASCADE, related_name="templates")
+    name = models.CharField(_("name"), max_length=512, help_text=_("As approved by Meta: lowercase letters, digits and _."))
+    language = models.CharField(_("language code"), max_length=15, help_text=_("As in Meta's manager: es_MX, en_US, es."))
+    body = models.TextField(_("body"), help_text=_("The template's text, with {{1}}, {{2}}… for the variables."))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("WhatsApp template")
+        verbose_name_plural = _("WhatsApp templates")
+        ordering = ["name", "language", "pk"]
+        constraints = [models.UniqueConstraint(fields=["number", "name", "language"], name="whatsapp_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

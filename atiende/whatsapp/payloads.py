@@ -27,6 +27,21 @@ class BadPayload(ValueError):
     """Not a WhatsApp Business Account webhook we can read."""
 
 
+MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A file a message carries, by Meta's media id (fetched with the access token)."""
+
+    kind: str
+    media_id: str
+    filename: str
+    mime_type: str
+    caption: str
+    voice: bool = False
+
+
 @dataclass(frozen=True)
 class IncomingMessage:
     phone_number_id: str
@@ -35,6 +50,7 @@ class IncomingMessage:
     profile_name: str
     text: str
     received_at: datetime | None
+    media: MediaRef | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,7 @@ def messages(data: dict) -> list[IncomingMessage]:
             if not wa_id or not wamid:
                 continue
             found.append(IncomingMessage(number_id, wamid, wa_id, names.get(wa_id, ""), message_text(item),
-                                         _time(item.get("timestamp"))))
+                                         _time(item.get("timestamp")), media_ref(item)))
     return found
 
 
@@ -133,33 +149,40 @@ def statuses(data: dict) -> list[IncomingStatus]:
     return found
 
 
+def media_ref(item: dict) -> MediaRef | None:
+    kind = _str(item.get("type"))
+    part = item.get(kind) if isinstance(item.get(kind), dict) else None
+    if kind not in MEDIA_KINDS or part is None or not _str(part.get("id")):
+        return None
+    return MediaRef(kind, _str(part.get("id")), _str(part.get("filename")), _str(part.get("mime_type")),
+                    _str(part.get("caption")).strip(), part.get("voice") is True)
+
+
+def media_label(item: dict) -> str:
+    """What a media message is, in words: "[Image]", "[Document: factura.pdf]"."""
+    kind = _str(item.get("type"))
+    part = item.get(kind) if isinstance(item.get(kind), dict) else {}
+    return {
+        "image": _("[Image]"), "video": _("[Video]"), "sticker": _("[Sticker]"),
+        "audio": _("[Voice message]") if part.get("voice") else _("[Audio]"),
+        "document": _("[Document: %(name)s]") % {"name": _str(part.get("filename")) or "?"},
+    }[kind]
+
+
 def message_text(item: dict) -> str:
-    """The text of a message; for what is not text (yet), a placeholder naming it."""
+    """The text of a message: a media message's caption (the file is fetched apart), a location or
+    contact card in words; for what cannot be shown, a placeholder naming it."""
     kind = _str(item.get("type"))
     part = item.get(kind) if isinstance(item.get(kind), dict) else {}
     caption = _str(part.get("caption")).strip()
     if kind == "text":
         return _str(part.get("body"))
-    if kind in ("image", "video", "sticker", "audio", "document"):
-        label = {
-            "image": _("[Image]"), "video": _("[Video]"), "sticker": _("[Sticker]"),
-            "audio": _("[Voice message]") if part.get("voice") else _("[Audio]"),
-            "document": _("[Document: %(name)s]") % {"name": _str(part.get("filename")) or "?"},
-        }[kind]
-        return f"{label} {caption}" if caption else label
+    if kind in MEDIA_KINDS:
+        return caption
     if kind == "location":
-        where = _("[Location: %(lat)s, %(lon)s]") % {"lat": _str(part.get("latitude")), "lon": _str(part.get("longitude"))}
-        named = " — ".join(s for s in (_str(part.get("name")), _str(part.get("address"))) if s)
-        return f"{where} {named}" if named else where
+        return location_text(part)
     if kind == "contacts":
-        cards = []
-        for contact in item.get("contacts") if isinstance(item.get("contacts"), list) else []:
-            if not isinstance(contact, dict):
-                continue
-            name = _str((contact.get("name") or {}).get("formatted_name") if isinstance(contact.get("name"), dict) else "")
-            phones = ", ".join(_str(p.get("phone")) for p in contact.get("phones") or [] if isinstance(p, dict))
-            cards.append(" ".join(s for s in (name, phones) if s))
-        return _("[Contact: %(cards)s]") % {"cards": "; ".join(c for c in cards if c) or "?"}
+        return contacts_text(item.get("contacts"))
     if kind == "button":
         return _str(part.get("text")) or _("[Button]")
     if kind == "interactive":
@@ -168,3 +191,40 @@ def message_text(item: dict) -> str:
     if kind == "reaction":
         return _("[Reaction: %(emoji)s]") % {"emoji": _str(part.get("emoji")) or "?"}
     return _("[Message of type %(type)s, not shown]") % {"type": kind or "?"}
+
+
+def _coordinate(value, bound: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -bound <= number <= bound else None
+
+
+def location_text(part: dict) -> str:
+    """A shared location: its name, address, coordinates and a map link (when they are numbers)."""
+    lines = [_("[Location]")]
+    lines += [s for s in (_str(part.get("name")).strip(), _str(part.get("address")).strip()) if s]
+    lat, lon = _coordinate(part.get("latitude"), 90), _coordinate(part.get("longitude"), 180)
+    if lat is not None and lon is not None:
+        lines.append(f"{lat}, {lon}")
+        lines.append(f"https://www.google.com/maps/search/?api=1&query={lat},{lon}")
+    return "\n".join(lines)
+
+
+def contacts_text(cards) -> str:
+    """Shared contact cards: each one's name, phones and emails."""
+    blocks = []
+    for card in cards if isinstance(cards, list) else []:
+        if not isinstance(card, dict):
+            continue
+        name = card.get("name") if isinstance(card.get("name"), dict) else {}
+        lines = [_("[Contact] %(name)s") % {"name": _str(name.get("formatted_name")).strip() or "?"}]
+        phones = [_str(p.get("phone")).strip() for p in _list(card, "phones")]
+        emails = [_str(e.get("email")).strip() for e in _list(card, "emails")]
+        if any(phones):
+            lines.append(_("Phone: %(phones)s") % {"phones": ", ".join(p for p in phones if p)})
+        if any(emails):
+            lines.append(_("Email: %(emails)s") % {"emails": ", ".join(e for e in emails if e)})
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) or _("[Contact: %(cards)s]") % {"cards": "?"}

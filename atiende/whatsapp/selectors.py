@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import Max, QuerySet
 
 from atiende.accounts.models import User
+from atiende.core import clock
 from atiende.core.exceptions import Forbidden, NotFound
+from atiende.tickets.channels import ReplyTemplate, ReplyWindow
+from atiende.tickets.models import AuthorKind, Channel, ChannelThread, Message, Ticket
 
-from .models import WhatsAppNumber
+from . import templating
+from .models import WhatsAppNumber, WhatsAppTemplate
 from .permissions import can_manage_channels
+
+# Meta takes free-form messages only this long after the customer's last one; templates always.
+REPLY_WINDOW = timedelta(hours=24)
 
 
 def number_list(*, user: User) -> QuerySet[WhatsAppNumber]:
@@ -28,3 +37,51 @@ def number_for_webhook(number_id: int) -> WhatsAppNumber:
     if number is None:
         raise NotFound()
     return number
+
+
+def template_list(*, user: User, number: WhatsAppNumber) -> QuerySet[WhatsAppTemplate]:
+    if not can_manage_channels(user):
+        raise Forbidden()
+    return WhatsAppTemplate.objects.filter(number=number).order_by("name", "language", "pk")
+
+
+def template_get(*, user: User, number: WhatsAppNumber, template_id: int) -> WhatsAppTemplate:
+    template = template_list(user=user, number=number).filter(pk=template_id).first()
+    if template is None:
+        raise NotFound()
+    return template
+
+
+# --- conversations ------------------------------------------------------------------------------
+
+def conversation(ticket: Ticket) -> tuple[WhatsAppNumber, str] | None:
+    """The active number and the WhatsApp id of the ticket's latest WhatsApp conversation."""
+    keys = (ChannelThread.objects.filter(ticket=ticket, channel=Channel.WHATSAPP)
+            .order_by("-updated_at", "-pk").values_list("thread_key", flat=True))
+    for key in keys:
+        number_id, _sep, wa_id = key.partition(":")
+        if not wa_id:
+            continue
+        number = WhatsAppNumber.objects.filter(phone_number_id=number_id, active=True).first()
+        if number is not None:
+            return number, wa_id
+    return None
+
+
+def reply_window(ticket: Ticket) -> ReplyWindow | None:
+    """Open until 24 hours after the customer's last WhatsApp message on the ticket (by the time it
+    was taken in); closed without one. The number's active templates either way. None when the
+    ticket has no conversation on a connected number (a reply would go nowhere anyway)."""
+    found = conversation(ticket)
+    if found is None:
+        return None
+    last = (Message.objects.filter(ticket=ticket, channel=Channel.WHATSAPP, author_kind=AuthorKind.CUSTOMER)
+            .aggregate(last=Max("created_at"))["last"])
+    closes_at = last + REPLY_WINDOW if last is not None else None
+    templates = tuple(
+        ReplyTemplate(id=t.pk, name=t.name, language=t.language, body=t.body,
+                      variables=templating.variable_count(t.body))
+        for t in WhatsAppTemplate.objects.filter(number=found[0], active=True).order_by("name", "language", "pk")
+    )
+    return ReplyWindow(open=closes_at is not None and clock.now() < closes_at, closes_at=closes_at,
+                       templates=templates)

@@ -11,22 +11,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atiende.accounts.models import Team, User
 from atiende.core import clock
-from atiende.core.exceptions import DomainError, Forbidden, Invalid, Unauthenticated
-from atiende.core.jobs import enqueue_after_commit
-from atiende.tickets.inbound import Inbound, SenderIdentity
-from atiende.tickets.models import Channel, DeliveryStatus
+from atiende.core.exceptions import DomainError, Forbidden, Invalid, TooLarge, Unauthenticated
+from atiende.core.jobs import enqueue_after_response
+from atiende.tickets.channels import TemplateReply
+from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
+from atiende.tickets.models import Channel, ChannelReceipt, DeliveryStatus, Ticket
 from atiende.tickets.services import inbound_receive
 from atiende.tickets.services.deliveries import delivery_status_record
 
-from . import graph, payloads
-from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber
+from . import graph, payloads, selectors, templating
+from .models import EventState, PendingStatus, WebhookEvent, WhatsAppNumber, WhatsAppTemplate
 from .permissions import can_manage_channels
 
 logger = logging.getLogger(__name__)
@@ -85,6 +90,81 @@ def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
     return number
 
 
+# --- templates ----------------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = ("name", "language", "body", "active")
+
+
+def template_create(*, actor: User, number: WhatsAppNumber, **values: Any) -> WhatsAppTemplate:
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    missing = [name for name in ("name", "language", "body") if not str(values.get(name) or "").strip()]
+    if missing:
+        raise Invalid(fields={name: _("This field is required.") for name in missing})
+    return _template_save(WhatsAppTemplate(number=number), values)
+
+
+def template_update(*, actor: User, template: WhatsAppTemplate, **values: Any) -> WhatsAppTemplate:
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    return _template_save(template, values)
+
+
+def template_delete(*, actor: User, template: WhatsAppTemplate) -> None:
+    """Replies sent with it keep their text and their delivery's copy of it."""
+    if not can_manage_channels(actor):
+        raise Forbidden()
+    template.delete()
+
+
+def _template_save(template: WhatsAppTemplate, values: dict[str, Any]) -> WhatsAppTemplate:
+    for name in TEMPLATE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(template, name, value.strip() if isinstance(value, str) and name != "body" else value)
+    errors = {}
+    if not templating.NAME.match(template.name):
+        errors["name"] = _("Use the name approved by Meta: lowercase letters, digits and _.")
+    if not templating.LANGUAGE.match(template.language):
+        errors["language"] = _("Use Meta's language code, such as es_MX, en_US or es.")
+    problem = templating.body_problem(template.body)
+    if problem:
+        errors["body"] = problem
+    if errors:
+        raise Invalid(fields=errors)
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        raise Invalid(fields={"name": _("This number has this template in this language already.")}) from None
+    return template
+
+
+def template_render(ticket: Ticket, template_id: int, variables: list[str]) -> TemplateReply:
+    """An active template of the ticket's conversation's number, filled in: the message's text and
+    what the adapter sends (the caller checked the agent may reply)."""
+    found = selectors.conversation(ticket)
+    template = (WhatsAppTemplate.objects.filter(pk=template_id, number=found[0]).first()
+                if found is not None and isinstance(template_id, int) else None)
+    if template is None:
+        raise Invalid(_("Unknown template."), code="unknown_template", fields={"template": _("Unknown template.")})
+    if not template.active:
+        raise Invalid(_("This template is not active."), code="template_inactive",
+                      fields={"template": _("This template is not active.")})
+    values = [v.strip() if isinstance(v, str) else "" for v in variables]
+    count = templating.variable_count(template.body)
+    if len(values) != count:
+        message = ngettext("This template takes %(count)s variable.", "This template takes %(count)s variables.",
+                           count) % {"count": count}
+        raise Invalid(message, code="template_variables", fields={"variables": message})
+    problems = [templating.value_problem(v) for v in values]
+    if any(problems):
+        message = next(p for p in problems if p)
+        raise Invalid(message, code="template_variables", fields={"variables": message})
+    return TemplateReply(text=templating.render(template.body, values), payload={"template": {
+        "id": template.pk, "name": template.name, "language": template.language, "parameters": values}})
+
+
 # --- the webhook --------------------------------------------------------------------------------
 
 def handshake(number: WhatsAppNumber, *, mode: str, token: str, challenge: str) -> str:
@@ -108,7 +188,7 @@ def signature_check(number: WhatsAppNumber, body: bytes, header: str) -> None:
 
 def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> WebhookEvent:
     """Check and store one delivery (signature first: an unsigned body is not even parsed), and
-    queue its processing after commit. A repeat of a stored body is that event again."""
+    queue its processing after the response. A repeat of a stored body is that event again."""
     signature_check(number, body, signature)
     try:
         data = payloads.parse(body)
@@ -123,7 +203,8 @@ def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> Webh
         if created or event.state != EventState.PROCESSED:
             from .tasks import process_event  # tasks import services
 
-            enqueue_after_commit(process_event, event_id=event.pk)
+            # After the response: Meta waits for the 200 only (with a broker this is after commit anyway).
+            enqueue_after_response(process_event, event_id=event.pk)
     return event
 
 
@@ -138,35 +219,87 @@ def _routed(number: WhatsAppNumber, number_id: str) -> WhatsAppNumber:
     return other
 
 
-def event_process(event_id: int) -> None:
+class MediaRetry(Exception):  # noqa: N818 - an outcome
+    """A file could not be fetched for a reason that may pass (network, 5xx, cut short): the
+    event's task tries again later instead of storing the message without it."""
+
+
+def event_process(event_id: int, *, final: bool = True) -> None:
     """Take in a stored event's messages and statuses (the task's body). Every message is taken in
-    once however often this runs (the port's receipts), so a retry is harmless."""
+    once however often this runs (the port's receipts), so a retry is harmless.
+
+    A media message whose file failed for a passing reason raises MediaRetry after the others are
+    taken in (the task retries it), unless `final` (the task's last attempt): then it is taken in
+    with a note saying the file could not be fetched, so the message itself is never lost."""
     event = WebhookEvent.objects.select_related("number").filter(pk=event_id).first()
     if event is None or event.state == EventState.PROCESSED:
         return
     data = payloads.parse(event.body.encode("utf-8"))
-    errors = []
+    errors, retry = [], []
     for message in payloads.messages(data):
         try:
-            _message_take_in(event.number, message)
+            _message_take_in(event.number, message, final=final)
+        except MediaRetry as exc:
+            retry.append(f"{message.wamid}: {exc}")
         except DomainError as exc:  # refused by the port (a sender it cannot read): the others go on
             errors.append(f"{message.wamid}: {exc}")
     for status in payloads.statuses(data):
         status_apply(status.wamid, status.status, status.reason)
+    if retry:
+        event.error = "\n".join(errors + retry)[:10000]
+        event.save(update_fields=["error"])
+        raise MediaRetry("; ".join(retry))
     event.state = EventState.FAILED if errors else EventState.PROCESSED
     event.error, event.processed_at = "\n".join(str(e) for e in errors)[:10000], clock.now()
     event.save(update_fields=["state", "error", "processed_at"])
 
 
-def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage) -> None:
+def _message_take_in(number: WhatsAppNumber, message: payloads.IncomingMessage, *, final: bool = True) -> None:
     number = _routed(number, message.phone_number_id)
+    if message.media is not None and ChannelReceipt.objects.filter(channel=Channel.WHATSAPP,
+                                                                   external_id=message.wamid).exists():
+        return  # taken in by an earlier attempt: its file is not fetched again
     # A ticket it opens is acknowledged by the port, on WhatsApp (`WhatsAppAdapter.acknowledge`).
-    inbound_receive(Inbound(
+    inbound = Inbound(
         channel=Channel.WHATSAPP, external_id=message.wamid,
         sender=SenderIdentity("whatsapp", message.wa_id, message.profile_name),
         thread_key=thread_key(number, message.wa_id), text=message.text or "[?]", received_at=message.received_at,
         team_id=number.team_id,
-    ))
+    )
+    if message.media is None:
+        inbound_receive(inbound)
+    else:
+        _media_message_receive(number, message, inbound, final=final)
+
+
+def _media_message_receive(number: WhatsAppNumber, message: payloads.IncomingMessage, inbound: Inbound, *,
+                           final: bool):
+    """Fetch the file and hand it over with the caption as text; when it cannot be fetched (or the
+    attachment rules refuse it), the message goes in without it and a note says why."""
+    ref = message.media
+    assert ref is not None
+    label = payloads.media_label({"type": ref.kind, ref.kind: {"filename": ref.filename, "voice": ref.voice}})
+    try:
+        media = graph.media_fetch(number, ref.media_id)
+    except graph.MediaUnavailable as exc:
+        if exc.transient and not final:
+            raise MediaRetry(exc.reason) from exc
+        return inbound_receive(replace(inbound, text=_with_note(ref.caption, label, exc.reason)))
+    name = ref.filename or f"{ref.kind}{media.extension}"
+    try:
+        return inbound_receive(replace(inbound, text=ref.caption, files=(
+            InboundFile(name=name, content=media.content, content_type=media.content_type, size=media.size),)))
+    except (Invalid, TooLarge) as exc:
+        if exc.fields.get("sender"):
+            raise
+        return inbound_receive(replace(inbound, text=_with_note(ref.caption, label, str(exc.message or exc))))
+    finally:
+        media.content.close()
+
+
+def _with_note(caption: str, label: str, reason: str) -> str:
+    note = _("%(what)s The file could not be fetched: %(reason)s.") % {"what": label, "reason": reason.rstrip(".")}
+    return f"{caption}\n\n{note}" if caption else note
 
 
 def thread_key(number: WhatsAppNumber, wa_id: str) -> str:
@@ -201,3 +334,32 @@ def pending_apply(wamid: str) -> int:
         PendingStatus.objects.filter(pk=pending.pk).update(applied_at=clock.now())
         applied += 1
     return applied
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+PRUNE_BATCH = 500
+PENDING_STATUS_DAYS = 7  # a status for a message still unknown after a week is for none we sent
+
+
+def events_prune(*, batch: int = PRUNE_BATCH) -> tuple[int, int]:
+    """Delete processed webhook events older than WHATSAPP_EVENT_RETENTION_DAYS and kept statuses
+    older than a week, `batch` rows per statement so no long lock is held. Events not processed
+    (received, failed) stay for an administrator to look at. Returns (events, statuses) deleted."""
+    now = clock.now()
+    events = _delete_in_batches(
+        WebhookEvent.objects.filter(state=EventState.PROCESSED,
+                                    received_at__lt=now - timedelta(days=settings.WHATSAPP_EVENT_RETENTION_DAYS)),
+        batch)
+    statuses = _delete_in_batches(PendingStatus.objects.filter(received_at__lt=now - timedelta(days=PENDING_STATUS_DAYS)),
+                                  batch)
+    return events, statuses
+
+
+def _delete_in_batches(queryset, batch: int) -> int:
+    deleted = 0
+    while True:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]

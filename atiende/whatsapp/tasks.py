@@ -5,6 +5,16 @@ from celery import shared_task
 
 @shared_task(bind=True, name="whatsapp.process_event", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def process_event(self, *, event_id: int) -> None:
-    from .services import event_process  # services queue this task
+    from .services import MediaRetry, event_process  # services queue this task
 
-    event_process(event_id)
+    try:
+        event_process(event_id, final=self.request.retries >= self.max_retries)
+    except MediaRetry as exc:  # a file that may come next time; the last attempt stores a note instead
+        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+
+
+@shared_task(name="whatsapp.prune")
+def prune() -> tuple[int, int]:
+    from .services import events_prune
+
+    return events_prune()

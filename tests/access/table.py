@@ -6,7 +6,7 @@ an agent of team 2 only, a collaborator the ticket was referred to, a supervisor
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
-a failed delivery of a reply on A's ticket; a connected WhatsApp number.
+a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template.
 """
 
 ACTORS = [
@@ -55,6 +55,11 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # customer, its team decides who sees the conversations): administrators only.
     ("whatsapp_number", "view"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("whatsapp_number", "update"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Its message templates (what the company may send outside the 24-hour window): the same.
+    ("whatsapp_template", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("whatsapp_template", "update"):    [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Channel port: a ticket's reply window and the templates offered (agents who see the ticket).
+    ("ticket", "reply_window"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
 }
 
 CELLS = [

@@ -22,8 +22,8 @@ from atiende.tickets.models import CustomerMerge, Delivery, Message, Ticket
 from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
 from atiende.tickets.services.customer_merge import customer_merge
-from atiende.whatsapp.models import WhatsAppNumber
-from atiende.whatsapp.services import number_create
+from atiende.whatsapp.models import WhatsAppNumber, WhatsAppTemplate
+from atiende.whatsapp.services import number_create, template_create
 
 from .table import CELLS
 
@@ -220,6 +220,23 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
                                                              "app_secret": "a", "access_token": "t"}, format="json")
             check(created, allowed)
             assert WhatsAppNumber.objects.filter(phone_number_id="42").exists() is allowed
+    elif obj == "whatsapp_template":
+        template = template_create(actor=w.admin, number=scene.number, name="plantilla_secreta", language="es_MX",
+                                   body="Hola {{1}}")
+        base = f"/api/v1/channels/whatsapp/{scene.number.pk}/templates/"
+        if action == "view":
+            check(api.get(base), allowed, secret="plantilla_secreta")
+            check(api.get(f"{base}{template.pk}/"), allowed, secret="plantilla_secreta")
+        else:
+            check(api.patch(f"{base}{template.pk}/", {"active": False}, format="json"), allowed)
+            template.refresh_from_db()
+            assert template.active is not allowed
+            check(api.post(base, {"name": "otra", "language": "es", "body": "Hola"}, format="json"), allowed)
+            assert WhatsAppTemplate.objects.filter(name="otra").exists() is allowed
+            check(api.delete(f"{base}{template.pk}/"), allowed)
+            assert WhatsAppTemplate.objects.filter(pk=template.pk).exists() is not allowed
+    elif obj == "ticket" and action == "reply_window":
+        check(api.get(f"/api/v1/tickets/{ticket.pk}/reply-window/"), allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 

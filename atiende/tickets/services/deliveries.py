@@ -32,16 +32,18 @@ class Outcome:
     FAILED = "failed"
 
 
-def delivery_queue(message: Message) -> Delivery | None:
+def delivery_queue(message: Message, *, payload: dict | None = None) -> Delivery | None:
     """Inside the reply's transaction: a delivery for a public agent reply when an adapter serves
-    the ticket's channel and reaches its customer; None otherwise (nothing to send, nothing failed)."""
+    the ticket's channel and reaches its customer; None otherwise (nothing to send, nothing failed).
+    `payload`: what the adapter sends instead of the text (a template it rendered)."""
     ticket = message.ticket
     if message.kind != MessageKind.PUBLIC or message.author_kind != AuthorKind.AGENT:
         return None
     adapter = channels.adapter_for(ticket.channel)
     if adapter is None or not adapter.reaches(ticket):
         return None
-    delivery = Delivery.objects.create(message=message, channel=adapter.channel, created_at=clock.now())
+    delivery = Delivery.objects.create(message=message, channel=adapter.channel, created_at=clock.now(),
+                                       payload=payload or {})
     reason = adapter.prepare(delivery)
     if reason:
         _fail(delivery, reason)

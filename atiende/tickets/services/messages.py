@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.broadcast import broadcast_ticket_changed
-from atiende.core.exceptions import Conflict, Forbidden, NotFound
+from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.customers.models import Customer
 from atiende.sla.services.clocks import sla_public_message, sla_status_changed
 
+from .. import channels
 from ..attachments import check_upload
 from ..models import (
     AuthorKind,
@@ -43,8 +44,14 @@ def message_create(
     internal: bool = False,
     channel: str | None = None,
     uploads: Sequence[UploadedFile] = (),
+    template: tuple[int, Sequence[str]] | None = None,
 ) -> Message:
-    text, html = clean_body(body, body_html)
+    """`template` (id, variables): send the channel's pre-approved template instead of `body` (the
+    only reply a channel with a closed reply window takes); a free-form public reply while the
+    window is closed is a Conflict, so it never fails silently on the way out."""
+    if template is not None and (internal or uploads):
+        raise Invalid(_("A template is sent alone, as a public reply."), code="template_alone")
+    text, html = clean_body(body, body_html) if template is None else ("", "")
     checked = [check_upload(u) for u in uploads]
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -55,7 +62,23 @@ def message_create(
             if behaviour(ticket.status).is_terminal:
                 raise Conflict(_("This ticket is closed; open a new request instead."))
             raise Forbidden()
-        return _append(ticket, author_fields(actor, ticket), actor, text, html, internal, channel or Channel.API, checked)
+        author = author_fields(actor, ticket)
+        payload: dict = {}
+        if template is not None:
+            rendered = channels.template_render(ticket, template[0], list(template[1]))
+            if rendered is None:
+                raise Invalid(_("This ticket's channel has no templates."), code="no_templates")
+            (text, html), payload = clean_body(rendered.text, ""), rendered.payload
+        elif not internal and author["author_kind"] == AuthorKind.AGENT:
+            _check_reply_window(ticket)
+        return _append(ticket, author, actor, text, html, internal, channel or Channel.API, checked, payload=payload)
+
+
+def _check_reply_window(ticket: Ticket) -> None:
+    window = channels.reply_window(ticket)
+    if window is not None and not window.open:
+        raise Conflict(_("Free-form replies on this channel are only possible within 24 hours of the customer's "
+                         "last message; send one of the approved templates instead."), code="reply_window_closed")
 
 
 def channel_message_create(
@@ -86,7 +109,7 @@ def channel_message_create(
 
 
 def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
-            checked: Sequence) -> Message:
+            checked: Sequence, *, payload: dict | None = None) -> Message:
     """Store the message on the locked ticket, then move its status and SLA clocks."""
     now = clock.now()
     message = Message.objects.create(
@@ -100,7 +123,7 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
     )
     store_attachments(message, checked)
     if not internal and author["author_kind"] == AuthorKind.AGENT:
-        delivery_queue(message)  # the adapter of the ticket's channel sends it after commit
+        delivery_queue(message, payload=payload or {})  # the adapter of the ticket's channel sends it after commit
     old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now

@@ -35,6 +35,7 @@ def message_create_if_current(
     body: str,
     internal: bool = False,
     uploads: Sequence[UploadedFile] = (),
+    template: tuple[int, Sequence[str]] | None = None,
 ) -> Message:
     """`message_create`, unless the ticket's newest message is no longer `last_message_id` (the
     newest one the writer saw; None or 0: none): then ConversationMoved and nothing is stored.
@@ -50,6 +51,6 @@ def message_create_if_current(
         if latest is not None and latest != (last_message_id or None):
             raise ConversationMoved(latest_message_id=latest)
         return message_create(
-            actor=actor, ticket=locked, body=body, internal=internal, uploads=uploads,
+            actor=actor, ticket=locked, body=body, internal=internal, uploads=uploads, template=template,
             channel=Channel.INTERNAL if internal else locked.channel,
         )

@@ -25,6 +25,12 @@ class FakeGraph:
     requests: list[dict] = field(default_factory=list)
     answers: list[tuple[int, dict]] = field(default_factory=list)  # consumed in order; then a wamid
     counter: int = 0
+    # Media by id, as the Cloud API serves it: GET /v21.0/<id> answers its metadata (`url` on this
+    # server unless overridden), GET /media/<id> the bytes. Keys of each entry: content, mime_type,
+    # and optionally file_size, url, sha256, status (of the metadata), cut (bytes actually sent
+    # of a download announced whole: a connection cut short).
+    media: dict[str, dict] = field(default_factory=dict)
+    gets: list[dict] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -52,6 +58,35 @@ def graph():
             self.send_response(status)
             for name, value in (extra[0] if extra else {}).items():
                 self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            fake.gets.append({"path": self.path, "headers": dict(self.headers)})
+            media_id = self.path.rsplit("/", 1)[-1]
+            item = fake.media.get(media_id)
+            if item is None:
+                return self._answer(404, json.dumps({"error": {"message": "Unsupported get request."}}).encode())
+            if self.path.startswith("/media/"):
+                content = item["content"]
+                sent = content[:item["cut"]] if "cut" in item else content
+                self.send_response(200)
+                self.send_header("Content-Type", item.get("mime_type", "application/octet-stream"))
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(sent)
+                return None
+            info = {"messaging_product": "whatsapp", "id": media_id,
+                    "url": item.get("url", f"http://127.0.0.1:{fake.port}/media/{media_id}"),
+                    "mime_type": item.get("mime_type", "application/octet-stream"),
+                    "sha256": item.get("sha256", hashlib.sha256(item["content"]).hexdigest()),
+                    "file_size": item.get("file_size", len(item["content"]))}
+            return self._answer(item.get("status", 200), json.dumps(info).encode())
+
+        def _answer(self, status, out):
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
@@ -111,3 +146,9 @@ def post(client, number, payload, *, signature: str | None = "auto", raw: bytes 
         headers["HTTP_X_HUB_SIGNATURE_256"] = signature
     return client.post(f"/api/v1/channels/whatsapp/{number.pk}/webhook/", data=body,
                        content_type="application/json", **headers)
+
+
+def media_message(wamid: str, wa_id: str, kind: str, media_id: str, **fields) -> dict:
+    """An image, document, audio, video or sticker message, as Meta sends it (by media id)."""
+    return {"from": wa_id, "id": wamid, "timestamp": "1765000000", "type": kind,
+            kind: {"id": media_id, "mime_type": fields.pop("mime_type", "image/jpeg"), **fields}}

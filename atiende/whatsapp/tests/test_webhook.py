@@ -119,14 +119,7 @@ def test_meta_retries_create_nothing_twice(number, django_capture_on_commit_call
 
 # Stored in the site's language (es-MX by default): the placeholder becomes the message's text.
 @pytest.mark.parametrize(("message", "expected"), [
-    ({"type": "location", "location": {"latitude": 19.4326, "longitude": -99.1332, "name": "Zócalo"}},
-     "[Ubicación: 19.4326, -99.1332] Zócalo"),
-    ({"type": "image", "image": {"caption": "Así llegó la caja", "mime_type": "image/jpeg", "id": "1"}},
-     "[Imagen] Así llegó la caja"),
-    ({"type": "document", "document": {"filename": "factura.pdf", "id": "2"}}, "[Documento: factura.pdf]"),
-    ({"type": "audio", "audio": {"id": "3", "voice": True}}, "[Nota de voz]"),
-    ({"type": "contacts", "contacts": [{"name": {"formatted_name": "Ana Gómez"}, "phones": [{"phone": "+52 33 1234 5678"}]}]},
-     "[Contacto: Ana Gómez +52 33 1234 5678]"),
+    ({"type": "reaction", "reaction": {"message_id": "wamid.X", "emoji": "👍"}}, "[Reacción: 👍]"),
     ({"type": "holograma", "holograma": {}}, "[Mensaje de tipo holograma, no se muestra]"),
 ])
 def test_messages_that_are_not_text_leave_a_placeholder_naming_them(number, message, expected,
@@ -264,3 +257,19 @@ def test_numbers_of_one_meta_app_share_a_webhook_url(number, world, graph, djang
                                                messages=[text_message("wamid.AJENO", WA_ID, "Hola")]))
     assert response.status_code == 400
     assert WebhookEvent.objects.count() == 1
+
+
+def test_the_webhook_is_limited_per_number_not_by_the_anonymous_rate(number, settings):
+    # Meta sends every customer's messages from a few addresses: far more than 300 a minute.
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "300/min"
+    client = Client()
+    codes = {post(client, number, {}, signature="sha256=00").status_code for _ in range(310)}
+    assert codes == {401}
+
+
+def test_past_the_ceiling_per_number_the_webhook_answers_429(number, settings):
+    settings.WHATSAPP_WEBHOOK_PER_MINUTE = 3
+    client = Client()
+    codes = [post(client, number, {}, signature="sha256=00").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    assert not WebhookEvent.objects.exists()

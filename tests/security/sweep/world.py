@@ -24,7 +24,7 @@ from atiende.tickets.models import (
 )
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.tickets.services.customer_merge import customer_merge
-from atiende.whatsapp.services import number_create
+from atiende.whatsapp.services import number_create, template_create
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
 from tests.security import hostile
@@ -64,6 +64,8 @@ def build(world) -> Swept:
     # A connected WhatsApp number (for /channels/whatsapp/{id}/ and its webhook).
     whatsapp = number_create(actor=world.admin, name="WhatsApp ventas", phone_number_id="106540352242922",
                              verify_token="sweep-verify", app_secret="sweep-app-secret", access_token="sweep-access")
+    template = template_create(actor=world.admin, number=whatsapp, name="pedido_listo", language="es_MX",
+                               body="Hola {{1}}, su pedido está listo.")
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -83,7 +85,7 @@ def build(world) -> Swept:
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
-        "number": [whatsapp.pk],
+        "number": [whatsapp.pk], "template": [template.pk],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -100,6 +102,7 @@ def build(world) -> Swept:
         "requester": ["bruno@empresa-b.mx", "nuevo-cliente@example.mx"],
         "phone_number_id": ["109876543210"], "verify_token": ["otro-verify"], "app_secret": ["otro-secreto"],
         "access_token": ["EAAB-otro"], "api_base": ["https://graph.facebook.com/v21.0"],
+        "language": ["es_MX"], "variables": [["Ana"]],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
