@@ -302,7 +302,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # httpx logs every request's URL at INFO, and Telegram's Bot API has the bot token in it.
+        "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+    },
 }
 
 

@@ -45,6 +45,10 @@ class FileTooLarge(BotApiError):  # noqa: N818 - an outcome, as the others
     pass
 
 
+class NotConfigured(BotApiError):  # noqa: N818
+    """The stored address or token is not one we call (written past the checks): never called."""
+
+
 @dataclass(frozen=True)
 class Downloaded:
     content: bytes
@@ -61,7 +65,7 @@ def secret_problem(secret: str) -> str:
 
 def _base(bot: TelegramBot) -> str:
     if api_base_problem(bot.api_base) or token_problem(bot.bot_token):
-        raise BotApiError(_("The Telegram bot is not configured correctly."))
+        raise NotConfigured(_("The Telegram bot is not configured correctly."))
     return bot.api_base.rstrip("/")
 
 
@@ -105,7 +109,7 @@ def send_message(bot: TelegramBot, chat_id: str, text: str) -> str:
         reason = exc.reason
         if exc.retry_after is not None:
             reason = _("%(reason)s (retry after %(seconds)s s)") % {"reason": reason, "seconds": exc.retry_after}
-        permanent = 400 <= exc.status < 500 and exc.status != 429
+        permanent = isinstance(exc, NotConfigured) or (400 <= exc.status < 500 and exc.status != 429)
         raise DeliveryFailed(reason[:2000], permanent=permanent) from None
     message_id = result.get("message_id") if isinstance(result, dict) else None
     if not isinstance(message_id, int):
