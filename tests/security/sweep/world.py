@@ -13,6 +13,7 @@ from atiende.customers.services import customer_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
+from atiende.telegram.services import bot_create
 from atiende.tickets.models import (
     Attachment,
     CopiedAgent,
@@ -24,7 +25,6 @@ from atiende.tickets.models import (
 )
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.tickets.services.customer_merge import customer_merge
-from atiende.telegram.services import bot_create
 from atiende.whatsapp.services import number_create
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
