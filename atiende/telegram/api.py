@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atiende.accounts.models import Team
 from atiende.api.ids import IdField
+from atiende.api.teams import with_team
 from atiende.api.views import ApiView
 from atiende.core.bodies import read_capped_body
 from atiende.core.exceptions import Invalid, TooLarge
@@ -61,16 +61,6 @@ def _site(request: Request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _values(data: dict) -> dict:
-    values = dict(data)
-    if values.get("team") is not None:
-        team = Team.objects.filter(pk=values["team"]).first()
-        if team is None:
-            raise Invalid(fields={"team": _("Unknown team.")})
-        values["team"] = team
-    return values
-
-
 def _shown(request: Request, bot: TelegramBot, status: int = 200) -> Response:
     bot.refresh_from_db()  # setWebhook ran on commit, unless a transaction still holds the save
     return Response(BotSerializer(bot, context={"request": request}).data, status=status)
@@ -87,7 +77,7 @@ class BotListView(ApiView):
         selectors.bot_list(user=request.user)  # 403 before the input is read
         data = BotInput(data=request.data)
         data.is_valid(raise_exception=True)
-        bot = services.bot_create(actor=request.user, site=_site(request), **_values(data.validated_data))
+        bot = services.bot_create(actor=request.user, site=_site(request), **with_team(data.validated_data))
         return _shown(request, bot, status=201)
 
 
@@ -102,7 +92,7 @@ class BotDetailView(ApiView):
         bot = selectors.bot_get(user=request.user, bot_id=bot_id)
         data = BotInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        bot = services.bot_update(actor=request.user, bot=bot, site=_site(request), **_values(data.validated_data))
+        bot = services.bot_update(actor=request.user, bot=bot, site=_site(request), **with_team(data.validated_data))
         return _shown(request, bot)
 
     @extend_schema(responses={204: None})

@@ -1,13 +1,6 @@
-"""Who configures Telegram bots: administrators only (the WhatsApp rule, for the same reasons: a
-bot's token writes as the company to every customer who wrote to it, its team decides who sees
-the conversations)."""
+"""Who configures Telegram bots: administrators only (`accounts.permissions.can_manage_channels`,
+the rule every channel app shares)."""
 
-from __future__ import annotations
+from atiende.accounts.permissions import can_manage_channels
 
-from typing import Any
-
-from atiende.accounts.permissions import is_admin
-
-
-def can_manage_channels(user: Any) -> bool:
-    return is_admin(user)
+__all__ = ["can_manage_channels"]
