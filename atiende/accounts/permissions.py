@@ -38,3 +38,10 @@ def can_manage_agents(user: Any) -> bool:
 def can_view_directory(user: Any) -> bool:
     """Agents list and teams list: people who work tickets."""
     return is_staff_agent(user)
+
+
+def can_manage_channels(user: Any) -> bool:
+    """Connecting a customer channel (a WhatsApp number, a Telegram bot): its secrets write as the
+    company to every customer, and its team decides who sees the conversations; supervisors run
+    teams, not the company's channels."""
+    return is_admin(user)

@@ -8,6 +8,7 @@ from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
 from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
+from atiende.telegram import api as telegram_api
 from atiende.tickets import api as tickets_api
 from atiende.tickets import api_copies as tickets_copies_api
 from atiende.tickets import api_customer_merge as customer_merge_api
@@ -74,6 +75,9 @@ urlpatterns = [
     path("channels/whatsapp/<id:number_id>/templates/<id:template_id>/", whatsapp_api.TemplateDetailView.as_view(),
          name="whatsapp-template"),
     path("channels/whatsapp/<id:number_id>/webhook/", whatsapp_api.WebhookView.as_view(), name="whatsapp-webhook"),
+    path("channels/telegram/", telegram_api.BotListView.as_view(), name="telegram-bots"),
+    path("channels/telegram/<id:bot_id>/", telegram_api.BotDetailView.as_view(), name="telegram-bot"),
+    path("channels/telegram/<id:bot_id>/webhook/", telegram_api.WebhookView.as_view(), name="telegram-webhook"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "atiende.sla",
     "atiende.mail",
     "atiende.whatsapp",
+    "atiende.telegram",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -315,7 +316,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # httpx logs every request's URL at INFO, and Telegram's Bot API has the bot token in it.
+        "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+    },
 }
 
 

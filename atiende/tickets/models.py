@@ -452,3 +452,24 @@ class ChannelThread(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.thread_key}"
+
+
+class MessageRevision(models.Model):
+    """A customer's message as it read before they edited it on their channel (Telegram lets a
+    message be edited after it was sent): the message keeps the latest words, each revision the
+    words it replaced (`tickets.services.inbound_edits`)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    replaced_at = models.DateTimeField(_("replaced at"), help_text=_("When the channel says the message was edited."))
+    created_at = models.DateTimeField(_("recorded at"), default=clock.now)
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+        verbose_name = _("message revision")
+        verbose_name_plural = _("message revisions")
+        indexes = [models.Index(fields=["message", "replaced_at"], name="revision_message_replaced")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}@{self.replaced_at:%Y-%m-%d %H:%M:%S}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -31,6 +31,7 @@ from .models import (
     Delivery,
     Message,
     MessageKind,
+    MessageRevision,
     Priority,
     Tag,
     Ticket,
@@ -250,7 +251,8 @@ def _timeline_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
             "id", "ticket_id", "kind", "author_kind", "channel", "body_text", "body_html", "unverified_sender",
             "created_at", "author_user__id", "author_user__name", "author_customer__id", "author_customer__name",
         )
-        .annotate(has_original=channels.original_exists())
+        .annotate(has_original=channels.original_exists(),
+                  edited=Exists(MessageRevision.objects.filter(message_id=OuterRef("pk"))))
         .order_by("created_at", "id")
     )
 
@@ -397,6 +399,7 @@ EVENT_SENTENCES = {
     "sla_policy": _("%(actor)s: the SLA policy changed from %(old)s to %(new)s."),
     "sla_warning": _("The %(new)s target is close to its deadline."),
     "sla_breach": _("The %(new)s target was missed."),
+    "message_edited": _("The customer edited a message on their channel. It said: “%(old)s”"),
     "other": _("%(actor)s changed %(field)s from %(old)s to %(new)s."),
 }
 EVENT_REASONS = {

@@ -38,6 +38,8 @@ class _Texts:
     delivery: dict[tuple[str, str], str]
     unverified: str
     unverified_hint: str
+    edited: str
+    edited_hint: str
 
     @classmethod
     def translated(cls) -> _Texts:
@@ -50,6 +52,8 @@ class _Texts:
             unverified=escape(_("Unverified sender")),
             unverified_hint=escape(_("The mail server could not verify that this email comes from its sender: "
                                      "anyone may have written it.")),
+            edited=escape(_("Edited")),
+            edited_hint=escape(_("The customer edited this message after sending it; the history shows what it said.")),
         )
 
 
@@ -84,6 +88,12 @@ def _unverified(m: Message, texts: _Texts) -> str:
     if not m.unverified_sender:
         return ""
     return f' <span class="kind-label kind-unverified" title="{texts.unverified_hint}">{texts.unverified}</span>'
+
+
+def _edited(m: Message, texts: _Texts) -> str:
+    if not getattr(m, "edited", False):
+        return ""
+    return f' <span class="kind-label kind-edited" title="{texts.edited_hint}">{texts.edited}</span>'
 
 
 def _author(m: Message, texts: _Texts) -> str:
@@ -141,7 +151,7 @@ def _message(item: TimelineItem, m: Message, number: int, prefix: str, copy: boo
     return (
         f'<li id="{item_id}"{data} class="item message author-{escape(m.author_kind)}{internal}">\n'
         f'  <article class="message-card" aria-labelledby="{item_id}-head">\n'
-        f'    <header class="message-head" id="{item_id}-head">{_kind_label(m, texts)}{_unverified(m, texts)}'
+        f'    <header class="message-head" id="{item_id}-head">{_kind_label(m, texts)}{_unverified(m, texts)}{_edited(m, texts)}'
         f' <strong class="author">{_author(m, texts)}</strong>'
         f"{_channel(m, texts)}"
         f" {time_tag(m.created_at)}</header>\n"

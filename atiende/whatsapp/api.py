@@ -22,8 +22,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from atiende.accounts.models import Team
 from atiende.api.ids import IdField
+from atiende.api.teams import with_team
 from atiende.api.views import ApiView
 from atiende.core.bodies import read_capped_body
 from atiende.core.exceptions import Invalid, TooLarge
@@ -61,16 +61,6 @@ class NumberInput(serializers.Serializer):
     active = serializers.BooleanField(required=False, default=True)
 
 
-def _values(data: dict) -> dict:
-    values = dict(data)
-    if values.get("team") is not None:
-        team = Team.objects.filter(pk=values["team"]).first()
-        if team is None:
-            raise Invalid(fields={"team": _("Unknown team.")})
-        values["team"] = team
-    return values
-
-
 class NumberListView(ApiView):
     @extend_schema(responses=NumberSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -82,7 +72,7 @@ class NumberListView(ApiView):
         selectors.number_list(user=request.user)  # 403 before the input is read
         data = NumberInput(data=request.data)
         data.is_valid(raise_exception=True)
-        number = services.number_create(actor=request.user, **_values(data.validated_data))
+        number = services.number_create(actor=request.user, **with_team(data.validated_data))
         return Response(NumberSerializer(number, context={"request": request}).data, status=201)
 
 
@@ -97,7 +87,7 @@ class NumberDetailView(ApiView):
         number = selectors.number_get(user=request.user, number_id=number_id)
         data = NumberInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        number = services.number_update(actor=request.user, number=number, **_values(data.validated_data))
+        number = services.number_update(actor=request.user, number=number, **with_team(data.validated_data))
         return Response(NumberSerializer(number, context={"request": request}).data)
 
 

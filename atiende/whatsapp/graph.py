@@ -21,29 +21,13 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from atiende.core.apibase import api_base_problem
 from atiende.tickets.channels import DeliveryFailed
 
 from .models import WhatsAppNumber
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_TEXT = 4096  # Meta's limit for a text message's body
-
-
-def api_base_problem(api_base: str) -> str:
-    """Why an API address is refused, or ""."""
-    try:
-        parts = urlsplit(api_base)
-    except ValueError:
-        return _("Not a valid address.")
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        return _("Give an https:// address.")
-    if parts.scheme == "http" and host not in LOOPBACK:
-        return _("Give an https:// address.")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        return _("The address may not carry credentials, a query or a fragment.")
-    return ""
 
 
 def messages_url(number: WhatsAppNumber) -> str:

@@ -1,13 +1,6 @@
-"""Who configures WhatsApp numbers: administrators only. A number's secrets let whoever holds
-them write as the company to every customer, and its team decides who sees the conversations;
-supervisors run teams, not the company's channels."""
+"""Who configures WhatsApp numbers: administrators only (`accounts.permissions.can_manage_channels`,
+the rule every channel app shares)."""
 
-from __future__ import annotations
+from atiende.accounts.permissions import can_manage_channels
 
-from typing import Any
-
-from atiende.accounts.permissions import is_admin
-
-
-def can_manage_channels(user: Any) -> bool:
-    return is_admin(user)
+__all__ = ["can_manage_channels"]

@@ -6,7 +6,7 @@ an agent of team 2 only, a collaborator the ticket was referred to, a supervisor
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
-a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template.
+a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a Telegram bot.
 """
 
 ACTORS = [
@@ -60,6 +60,12 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("whatsapp_template", "update"):    [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     # Channel port: a ticket's reply window and the templates offered (agents who see the ticket).
     ("ticket", "reply_window"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    # A Telegram bot's configuration (its token writes as the company): administrators only.
+    ("telegram_bot", "view"):           [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("telegram_bot", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("telegram_bot", "delete"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Its webhook takes updates from Telegram only (the secret token): nobody's session opens it.
+    ("telegram_update", "post"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
 }
 
 CELLS = [

@@ -18,6 +18,8 @@ from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
 from atiende.sla.services.policies import policy_create
+from atiende.telegram.models import TelegramBot, TelegramUpdate
+from atiende.telegram.services import bot_create
 from atiende.tickets.models import CustomerMerge, Delivery, Message, Ticket
 from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
@@ -41,6 +43,7 @@ class Scene:
     email: OutboundEmail
     delivery: Delivery
     number: WhatsAppNumber
+    bot: TelegramBot
 
 
 @pytest.fixture
@@ -65,8 +68,11 @@ def scene(world) -> Scene:
     original.raw.save("m.eml", ContentFile(b"From: ana@tienda-a.mx\r\n\r\nOriginal secreto\r\n"))
     number = number_create(actor=world.admin, name="Número secreto", phone_number_id="1065403522",
                            verify_token="vt-secreto", app_secret="as-secreto", access_token="at-secreto")
+    # Nothing listens on the discard port: no setWebhook leaves this machine.
+    bot = bot_create(actor=world.admin, site="https://soporte.example.mx/", name="Bot secreto",
+                     bot_token="7712345678:" + "S" * 35, secret_token="st-secreto", api_base="http://127.0.0.1:9")
     return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
-                 policy, email, delivery, number)
+                 policy, email, delivery, number, bot)
 
 
 def actor_user(world, actor: str):
@@ -237,8 +243,35 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
             assert WhatsAppTemplate.objects.filter(pk=template.pk).exists() is not allowed
     elif obj == "ticket" and action == "reply_window":
         check(api.get(f"/api/v1/tickets/{ticket.pk}/reply-window/"), allowed)
+    elif obj == "telegram_bot":
+        run_telegram_cell(scene, api, action, allowed)
+    elif obj == "telegram_update":
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 1765000000, "text": "hola",
+                                              "from": {"id": 5, "is_bot": False, "first_name": "Ana"},
+                                              "chat": {"id": 5, "type": "private"}}}
+        check(api.post(f"/api/v1/channels/telegram/{scene.bot.pk}/webhook/", update, format="json"), allowed)
+        assert TelegramUpdate.objects.exists() is allowed
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
+
+
+def run_telegram_cell(scene: Scene, api, action: str, allowed: bool) -> None:
+    url = f"/api/v1/channels/telegram/{scene.bot.pk}/"
+    if action == "view":
+        check(api.get(url), allowed, secret=scene.bot.name)
+        check(api.get("/api/v1/channels/telegram/"), allowed, secret=scene.bot.name)
+    elif action == "update":
+        check(api.patch(url, {"name": "Renombrado"}, format="json"), allowed)
+        scene.bot.refresh_from_db()
+        assert (scene.bot.name == "Renombrado") is allowed
+        created = api.post("/api/v1/channels/telegram/", {"name": "Otro", "bot_token": "42:" + "T" * 35,
+                                                          "secret_token": "s", "api_base": "http://127.0.0.1:9"},
+                           format="json")
+        check(created, allowed)
+        assert TelegramBot.objects.filter(telegram_id="42").exists() is allowed
+    else:
+        check(api.delete(url), allowed)
+        assert TelegramBot.objects.filter(pk=scene.bot.pk).exists() is not allowed
 
 
 def run_merge_cell(w, user, obj: str, action: str, allowed: bool) -> None:

@@ -13,6 +13,7 @@ from atiende.customers.services import customer_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
+from atiende.telegram.services import bot_create
 from atiende.tickets.models import (
     Attachment,
     CopiedAgent,
@@ -66,6 +67,10 @@ def build(world) -> Swept:
                              verify_token="sweep-verify", app_secret="sweep-app-secret", access_token="sweep-access")
     template = template_create(actor=world.admin, number=whatsapp, name="pedido_listo", language="es_MX",
                                body="Hola {{1}}, su pedido está listo.")
+    # A connected Telegram bot (for /channels/telegram/{id}/ and its webhook); nothing listens on
+    # the discard port, and the sweep's examples roll back before any setWebhook would run.
+    telegram = bot_create(actor=world.admin, site="https://soporte.example.mx/", name="Telegram soporte",
+                          bot_token="7712345678:" + "A" * 35, secret_token="sweep-secret", api_base="http://127.0.0.1:9")
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -85,7 +90,7 @@ def build(world) -> Swept:
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
-        "number": [whatsapp.pk], "template": [template.pk],
+        "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -103,6 +108,7 @@ def build(world) -> Swept:
         "phone_number_id": ["109876543210"], "verify_token": ["otro-verify"], "app_secret": ["otro-secreto"],
         "access_token": ["EAAB-otro"], "api_base": ["https://graph.facebook.com/v21.0"],
         "language": ["es_MX"], "variables": [["Ana"]],
+        "bot_token": ["5550001:" + "B" * 35], "secret_token": ["otro-secreto_2"],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",

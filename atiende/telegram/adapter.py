@@ -1,0 +1,82 @@
+"""Telegram as a channel adapter (`atiende.tickets.channels`), registered by `TelegramConfig.ready()`.
+
+It answers tickets opened on Telegram with `sendMessage`, by the bot the conversation came in on,
+to its chat (the thread key `<bot id>:<chat id>` of the ticket's `ChannelThread`). Text only."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+
+from atiende.customers.models import IdentityKind
+from atiende.tickets.channels import DeliveryFailed, Notice
+from atiende.tickets.models import Channel, ChannelThread, Delivery, Message, Ticket
+
+from . import botapi
+from .models import TelegramBot
+
+logger = logging.getLogger(__name__)
+
+
+def conversation(ticket: Ticket) -> tuple[TelegramBot, str] | None:
+    """The active bot and the chat id of the ticket's latest Telegram conversation."""
+    keys = (ChannelThread.objects.filter(ticket=ticket, channel=Channel.TELEGRAM)
+            .order_by("-updated_at", "-pk").values_list("thread_key", flat=True))
+    for key in keys:
+        bot_id, _sep, chat_id = key.partition(":")
+        if not bot_id.isdigit() or not chat_id:
+            continue
+        bot = TelegramBot.objects.filter(pk=int(bot_id), active=True).first()
+        if bot is not None:
+            return bot, chat_id
+    return None
+
+
+class TelegramAdapter:
+    channel = Channel.TELEGRAM.value
+    serves = frozenset({Channel.TELEGRAM.value})
+    prefetch: tuple[str, ...] = ()
+
+    def reaches(self, ticket: Ticket) -> bool:
+        if not ticket.requester.identities.filter(kind=IdentityKind.TELEGRAM).exists():
+            return False
+        return conversation(ticket) is not None
+
+    def prepare(self, delivery: Delivery) -> str:
+        return ""
+
+    def deliver(self, delivery: Delivery) -> str:
+        found = conversation(delivery.message.ticket)
+        if found is None:
+            raise DeliveryFailed(_("The Telegram bot of this conversation is not connected any more."), permanent=True)
+        bot, chat_id = found
+        return botapi.send_message(bot, chat_id, delivery.message.body_text)
+
+    def requeue(self, delivery: Delivery) -> None:
+        return None
+
+    def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
+        found = conversation(ticket)
+        if found is None:
+            return False
+        bot, chat_id = found
+        try:
+            botapi.send_message(bot, chat_id, notice.body.strip())
+        except DeliveryFailed as failure:
+            logger.warning("Telegram acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
+            return False
+        return True
+
+    def describe(self, message: Message) -> dict[str, Any]:
+        return {}
+
+    def original_exists(self) -> Exists:
+        # No stored original per message (the raw updates are kept by bot).
+        return Exists(Message.objects.filter(pk=OuterRef("pk"), pk__lt=0))
+
+    def original(self, message: Message) -> FieldFile | None:
+        return None
