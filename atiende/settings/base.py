@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "atiende.sla",
     "atiende.mail",
     "atiende.whatsapp",
+    "atiende.calls",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",

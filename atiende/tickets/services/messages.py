@@ -43,7 +43,10 @@ def message_create(
     internal: bool = False,
     channel: str | None = None,
     uploads: Sequence[UploadedFile] = (),
+    deliver: bool = True,
 ) -> Message:
+    """`deliver` False: a public message that records what the customer already heard (a logged
+    phone call), which no channel sends them again."""
     text, html = clean_body(body, body_html)
     checked = [check_upload(u) for u in uploads]
     with transaction.atomic():
@@ -55,7 +58,8 @@ def message_create(
             if behaviour(ticket.status).is_terminal:
                 raise Conflict(_("This ticket is closed; open a new request instead."))
             raise Forbidden()
-        return _append(ticket, author_fields(actor, ticket), actor, text, html, internal, channel or Channel.API, checked)
+        return _append(ticket, author_fields(actor, ticket), actor, text, html, internal, channel or Channel.API, checked,
+                       deliver=deliver)
 
 
 def channel_message_create(
@@ -86,7 +90,7 @@ def channel_message_create(
 
 
 def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
-            checked: Sequence) -> Message:
+            checked: Sequence, *, deliver: bool = True) -> Message:
     """Store the message on the locked ticket, then move its status and SLA clocks."""
     now = clock.now()
     message = Message.objects.create(
@@ -99,12 +103,17 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
         **author,
     )
     store_attachments(message, checked)
-    if not internal and author["author_kind"] == AuthorKind.AGENT:
+    answers = not internal and author["author_kind"] == AuthorKind.AGENT
+    if answers and deliver:
         delivery_queue(message)  # the adapter of the ticket's channel sends it after commit
     old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if answers and ticket.agreed_at is not None:  # the agreed time (a call back) is met
+        ticket.agreed_at = None
+        fields.append("agreed_at")
+    ticket.save(update_fields=fields)
     if changes:
         record_changes(ticket, actor, changes)
         sla_status_changed(ticket=ticket, old_status=old_status, now=now)
