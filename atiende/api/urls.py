@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
 from atiende.mail import api as mail_api
@@ -69,6 +70,8 @@ urlpatterns = [
     path("channels/whatsapp/", whatsapp_api.NumberListView.as_view(), name="whatsapp-numbers"),
     path("channels/whatsapp/<id:number_id>/", whatsapp_api.NumberDetailView.as_view(), name="whatsapp-number"),
     path("channels/whatsapp/<id:number_id>/webhook/", whatsapp_api.WebhookView.as_view(), name="whatsapp-webhook"),
+    path("calls/", calls_api.CallListView.as_view(), name="calls"),
+    path("calls/events/", calls_api.CallEventView.as_view(), name="call-events"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]
