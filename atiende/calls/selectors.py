@@ -105,3 +105,9 @@ def call_get_for_notice(*, user: User, call_id: int) -> CallerNotice:
     if call is None:
         raise NotFound()
     return caller_notice(user=user, call=call)
+
+
+def ticket_id_by_number(number: int) -> int | None:
+    """The id of the ticket with this number, for forms that take a number; whether the agent
+    may see it is the service's check (an unknown and a hidden ticket get the same answer)."""
+    return Ticket.objects.filter(number=number).values_list("pk", flat=True).first()
