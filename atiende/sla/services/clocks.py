@@ -115,6 +115,11 @@ def _summarize(ticket: Ticket, live: list[Clock]) -> None:
     )
 
 
+def _timed(ticket: Ticket) -> bool:
+    """Whether anything about the ticket is timed (a policy, a summary to clear, an agreed time)."""
+    return bool(ticket.sla_policy_id or ticket.sla_due_at or ticket.sla_paused or ticket.agreed_at)
+
+
 def _nearest(ticket: Ticket, running: list[Clock]) -> datetime | None:
     """The nearest running deadline, or the time agreed with the customer (a call back they asked
     for) while the ticket is unresolved: the agreed time does not pause, it is an appointment."""
@@ -145,7 +150,7 @@ def sla_ticket_created(*, ticket: Ticket, now: datetime) -> None:
 def sla_status_changed(*, ticket: Ticket, old_status: str, now: datetime) -> None:
     """Pause, resume, stop or reopen clocks for a status change already applied to `ticket`."""
     old, new = behaviour(old_status), behaviour(ticket.status)
-    if old_status == ticket.status or ticket.sla_policy_id is None and not ticket.sla_due_at and not ticket.sla_paused:
+    if old_status == ticket.status or not _timed(ticket):
         return
     live = _live_clocks(ticket)
     if new.is_resolved:
@@ -180,7 +185,7 @@ def _reopened_resolution(ticket: Ticket) -> list[Clock]:
 
 def sla_public_message(*, ticket: Ticket, author_kind: str, now: datetime) -> None:
     """An agent's reply answers the customer; a customer's message after one waits for the next."""
-    if ticket.sla_policy_id is None and not ticket.sla_due_at and not ticket.sla_paused:
+    if not _timed(ticket):
         return
     live = _live_clocks(ticket)
     waiting = [clock for clock in live if clock.metric in RESPONSE_METRICS]
