@@ -111,3 +111,13 @@ def ticket_id_by_number(number: int) -> int | None:
     """The id of the ticket with this number, for forms that take a number; whether the agent
     may see it is the service's check (an unknown and a hidden ticket get the same answer)."""
     return Ticket.objects.filter(number=number).values_list("pk", flat=True).first()
+
+
+def requester_phone(*, user: User, number: int) -> str:
+    """The phone of the requester of ticket `number`, to prefill the call form opened from that
+    ticket: empty when the agent may not see the ticket or the requester has no phone."""
+    ticket = Ticket.objects.filter(ticket_scope(user), number=number).select_related("requester").first()
+    if ticket is None or not can_log_calls(user):
+        return ""
+    return (Identity.objects.filter(customer_id=ticket.requester_id, kind__in=PHONE_KINDS)
+            .order_by("-is_primary", "kind", "pk").values_list("value", flat=True).first() or "")

@@ -47,8 +47,12 @@ class CallLogForm(forms.Form):
 def call_log_view(request: HttpRequest) -> HttpResponse:
     if not can_log_calls(request.user):
         raise PermissionDenied
+    number = request.GET.get("ticket", "")[:18]
+    phone = request.GET.get("phone", "")[:64]
+    if not phone and number.isdigit():
+        phone = call_selectors.requester_phone(user=request.user, number=int(number))
     initial = {"started_at": timezone.localtime(clock.now()).replace(second=0, microsecond=0),
-               "phone": request.GET.get("phone", "")[:64], "ticket": request.GET.get("ticket", "")[:18]}
+               "phone": phone, "ticket": number}
     form = CallLogForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

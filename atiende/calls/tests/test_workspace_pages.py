@@ -39,6 +39,14 @@ def test_an_agent_logs_a_call_on_a_ticket_from_the_form_and_lands_on_the_ticket(
     assert call.message.body_text == "Incoming call: Answered, 2 min 30 s.\n\nQuiere cambiar de plan."
 
 
+def test_opened_from_a_ticket_the_form_knows_the_requesters_phone_only_for_agents_who_see_it(world):
+    customer_update(actor=world.admin, customer=world.customer_a,
+                    changes={"identities": {"email": "ana@tienda-a.mx", "phone": "+52 55 1234 5678"}})
+    url = f"{FORM}?ticket={world.ticket_a.number}"
+    assert 'value="+525512345678"' in page(world.agent1).get(url).content.decode()
+    assert "+525512345678" not in page(world.agent2).get(url).content.decode()
+
+
 def test_the_ticket_page_links_to_the_form_with_its_number(world):
     response = page(world.agent1).get(f"/tickets/{world.ticket_a.number}/")
     assert f"/bandeja/llamadas/nueva/?ticket={world.ticket_a.number}" in response.content.decode()
