@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from atiende.calls.models import Call
 from atiende.customers.models import Customer, Identity
@@ -176,3 +178,15 @@ def test_agents_do_not_list_calls_on_tickets_they_may_not_see(world):
     assert world.client_for(world.agent1).get("/api/v1/calls/").json()["results"] == []
     assert len(world.client_for(world.agent2).get("/api/v1/calls/").json()["results"]) == 1
     assert Identity.objects.filter(value="+525512345678").count() == 1
+
+
+def test_the_list_costs_the_same_queries_for_one_call_or_many(world):
+    api = world.client_for(world.agent1)
+    api.post("/api/v1/calls/", payload(), format="json")
+    with CaptureQueriesContext(connection) as one:
+        assert api.get("/api/v1/calls/").status_code == 200
+    for n in range(4):
+        api.post("/api/v1/calls/", payload(phone=f"+52 33 1000 000{n}"), format="json")
+    with CaptureQueriesContext(connection) as five:
+        assert len(api.get("/api/v1/calls/").json()["results"]) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
