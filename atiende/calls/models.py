@@ -68,7 +68,7 @@ class Call(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("agent"))
     ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+", verbose_name=_("ticket"))
+                               related_name="+")
     message = models.ForeignKey("tickets.Message", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("message"))
     system = models.ForeignKey(TelephonySystem, null=True, blank=True, on_delete=models.SET_NULL,
