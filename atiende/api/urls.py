@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
 from atiende.mail import api as mail_api
@@ -78,6 +79,8 @@ urlpatterns = [
     path("channels/telegram/", telegram_api.BotListView.as_view(), name="telegram-bots"),
     path("channels/telegram/<id:bot_id>/", telegram_api.BotDetailView.as_view(), name="telegram-bot"),
     path("channels/telegram/<id:bot_id>/webhook/", telegram_api.WebhookView.as_view(), name="telegram-webhook"),
+    path("calls/", calls_api.CallListView.as_view(), name="calls"),
+    path("calls/events/", calls_api.CallEventView.as_view(), name="call-events"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -9,7 +9,8 @@ Browser → server (ticket socket): {"type": "viewing"} every 25 s, {"type": "ty
 agent types (throttled), {"type": "idle"} when they stop. Server → browser: {"type": "presence",
 "viewers": [...], "typing": [...]}, {"type": "message.created", "message_id", "mine"},
 {"type": "ticket.updated", "mine"}; inbox socket: {"type": "ready"} once joined, then
-{"type": "ticket.changed", "ticket_ids"}.
+{"type": "ticket.changed", "ticket_ids"}, and {"type": "call.changed", "call_id"} when a telephony
+system reports a call (the page fetches the caller's notice through the workspace).
 """
 
 from __future__ import annotations
@@ -148,6 +149,10 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(INBOX_GROUP, self.channel_name)
+
+    async def call_changed(self, event: dict) -> None:
+        # Only agents join this group; the id alone says nothing about the caller.
+        await self.send_json({"type": "call.changed", "call_id": event["call_id"]})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
         # The inbox page sends nothing: any frame is a bad one.

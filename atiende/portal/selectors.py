@@ -9,8 +9,11 @@ from django.utils.functional import Promise
 
 from atiende.accounts.models import User
 from atiende.core.exceptions import NotFound
+from atiende.customers.identities import PHONE_KINDS
 from atiende.customers.permissions import customer_of
-from atiende.tickets.models import CustomField, Message, Ticket
+from atiende.sla.calendar import BusinessCalendar
+from atiende.sla.selectors import customer_hours
+from atiende.tickets.models import Channel, CustomField, Message, Ticket
 from atiende.tickets.permissions import can_reply_publicly
 from atiende.tickets.selectors import message_list, ticket_list
 from atiende.tickets.status import TicketStatus, behaviour
@@ -112,3 +115,23 @@ def _merged_into_visible(*, user: User, ticket: Ticket) -> Ticket | None:
     return ticket_list(user=user).filter(pk=ticket.merged_into_id).first()
 
 
+
+
+# --- asking for a call back ------------------------------------------------------------------------
+
+def callback_phone(*, user: User) -> str:
+    """The signed-in customer's own phone (or WhatsApp) number, to prefill the form: never anyone else's."""
+    me = customer_of(user)
+    if me is None:
+        return ""
+    return (me.identities.filter(kind__in=PHONE_KINDS).order_by("-is_primary", "kind", "pk")
+            .values_list("value", flat=True).first() or "")
+
+
+def callback_hours(*, user: User) -> BusinessCalendar:
+    """The business hours a call back to this customer must fall in: their SLA calendar."""
+    me = customer_of(user)
+    if me is None:
+        raise NotFound()
+    hours, _zone = customer_hours(customer=me, channel=Channel.PHONE)
+    return hours

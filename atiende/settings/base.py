@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "atiende.mail",
     "atiende.whatsapp",
     "atiende.telegram",
+    "atiende.calls",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",

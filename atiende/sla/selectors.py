@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core.exceptions import Forbidden, NotFound
-from atiende.tickets.models import Ticket
+from atiende.customers.models import Customer
+from atiende.tickets.models import Priority, Ticket, TicketType
 
 from . import wording
 from .calendar import BusinessCalendar, mexican_holidays, parse_weekly_hours
 from .models import Calendar, Clock, ClockState, Metric, Policy, Result, Target
 from .permissions import can_view_attainment, can_view_calendars, can_view_policies
+
+ALWAYS_OPEN_NAME = "24/7"  # the built-in calendar seeded at install (sla 0002)
 
 
 def calendar_list(*, user: User) -> QuerySet[Calendar]:
@@ -226,3 +229,23 @@ def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = N
         return CustomerPromise(expected_by=due, opens_at=opening, text=text)
     text = _("We will answer before %(due)s, %(zone)s.") % {"due": wording.moment(due, zone), "zone": wording.zone_name(zone)}
     return CustomerPromise(expected_by=due, opens_at=None, text=text)
+
+
+# --- business hours for an appointment with a customer --------------------------------------------
+
+def customer_hours(*, customer: Customer, channel: str) -> tuple[BusinessCalendar, str]:
+    """The business calendar a new request of `customer` on `channel` would be timed on (the
+    matching policy's response target, else its resolution target), with its time zone. Without
+    a policy: the first calendar that is not the built-in 24/7 (the office hours seeded at
+    install), so a call back is never booked at three in the morning."""
+    probe = Ticket(requester=customer, organization=customer.organization, channel=channel,
+                   priority=Priority.NORMAL, type=TicketType.QUESTION)
+    policy = policy_for(probe)
+    targets = {target.metric: target for target in policy.targets.all()} if policy is not None else {}
+    chosen = next((targets[metric].calendar for metric in (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.RESOLUTION)
+                   if metric in targets), None)
+    if chosen is None:
+        chosen = Calendar.objects.exclude(name=ALWAYS_OPEN_NAME).order_by("pk").first()
+    if chosen is None:
+        return BusinessCalendar.always_open(), "UTC"
+    return arithmetic_for(chosen), chosen.time_zone

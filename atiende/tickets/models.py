@@ -129,6 +129,9 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_paused = models.BooleanField(_("SLA paused"), default=False, db_default=False)
+    # A time agreed with the customer (a call back they asked for): a deadline the SLA summary
+    # honours beside its clocks, met by an agent's first public answer after it was set.
+    agreed_at = models.DateTimeField(_("agreed time"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customer_merge_views, views
+from . import call_views, customer_merge_views, views
 
 app_name = "workspace"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("vistas/<int:view_id>/borrar/", views.view_delete_view, name="view-delete"),
     path("buscar/", views.search_view, name="search"),
     path("buscar/sugerencias/", views.search_suggestions_view, name="search-suggestions"),
+    path("llamadas/nueva/", call_views.call_log_view, name="call-log"),
+    path("llamadas/avisos/", call_views.caller_notices_view, name="caller-notices"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

@@ -6,7 +6,9 @@ an agent of team 2 only, a collaborator the ticket was referred to, a supervisor
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
-a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a Telegram bot.
+a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
+Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
+back A asked for.
 """
 
 ACTORS = [
@@ -66,6 +68,15 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("telegram_bot", "delete"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     # Its webhook takes updates from Telegram only (the secret token): nobody's session opens it.
     ("telegram_update", "post"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
+    # Phone: staff agents log calls (on no ticket: the call opens one) and list those on tickets
+    # they see; every staff agent sees who is calling now (the notice lists only the open tickets
+    # each may see); customers ask for a call back and see their own (an organization's admin,
+    # their colleagues' too), never agents' call records or notices.
+    ("call", "log"):                    [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("call", "view"):                   [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("caller_notice", "view"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("callback", "request"):            [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
+    ("callback", "view"):               [_,    Y,    _,    Y,    _,    _,    _,    _,    _,    _],
 }
 
 CELLS = [

@@ -7,16 +7,26 @@ denied -> 401/403/404, the object's secret text is absent from the response, not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from atiende.customers.services import customer_create
+from atiende.calls.models import Call
+from atiende.calls.services import (
+    call_event_receive,
+    call_log,
+    callback_request,
+    telephony_system_create,
+)
+from atiende.core import clock
+from atiende.customers.services import customer_create, customer_update
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
+from atiende.sla.selectors import customer_hours
 from atiende.sla.services.policies import policy_create
 from atiende.telegram.models import TelegramBot, TelegramUpdate
 from atiende.telegram.services import bot_create
@@ -30,6 +40,7 @@ from atiende.whatsapp.services import number_create, template_create
 from .table import CELLS
 
 DENIED = {401, 403, 404}
+CALLBACK_NOW = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # a Thursday, 10:00 in Mexico City
 
 
 @dataclass
@@ -44,6 +55,8 @@ class Scene:
     delivery: Delivery
     number: WhatsAppNumber
     bot: TelegramBot
+    call: Call
+    callback: Ticket
 
 
 @pytest.fixture
@@ -71,8 +84,20 @@ def scene(world) -> Scene:
     # Nothing listens on the discard port: no setWebhook leaves this machine.
     bot = bot_create(actor=world.admin, site="https://soporte.example.mx/", name="Bot secreto",
                      bot_token="7712345678:" + "S" * 35, secret_token="st-secreto", api_base="http://127.0.0.1:9")
+    # Phone: A's number; a call logged on A's ticket; A calling now; a call back A asked for.
+    customer_update(actor=world.admin, customer=world.customer_a,
+                    changes={"identities": {"email": "ana@tienda-a.mx", "phone": "+52 55 1234 5678"}})
+    call = call_log(actor=world.admin, phone="+52 55 1234 5678", direction="outbound", outcome="answered",
+                    notes="Llamada secreta: pidió descuento", ticket_id=world.ticket_a.pk).call
+    system, _token = telephony_system_create(actor=None, name="Conmutador")
+    call_event_receive(system=system, event="ringing", call_id="acceso-1", from_number="+52 55 1234 5678")
+    hours, _zone = customer_hours(customer=world.customer_a, channel="phone")
+    with clock.frozen_at(CALLBACK_NOW):
+        callback = callback_request(actor=world.customer_a.user, phone="+52 55 1234 5678",
+                                    preferred_at=datetime(2026, 12, 4, 18, 0, tzinfo=UTC), topic="Renovación secreta",
+                                    hours=hours, time_zone="America/Mexico_City")
     return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
-                 policy, email, delivery, number, bot)
+                 policy, email, delivery, number, bot, call, callback)
 
 
 def actor_user(world, actor: str):
@@ -251,6 +276,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
                                               "chat": {"id": 5, "type": "private"}}}
         check(api.post(f"/api/v1/channels/telegram/{scene.bot.pk}/webhook/", update, format="json"), allowed)
         assert TelegramUpdate.objects.exists() is allowed
+    elif obj in ("call", "caller_notice", "callback"):
+        run_phone_cell(scene, user, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -272,6 +299,62 @@ def run_telegram_cell(scene: Scene, api, action: str, allowed: bool) -> None:
     else:
         check(api.delete(url), allowed)
         assert TelegramBot.objects.filter(pk=scene.bot.pk).exists() is not allowed
+def _page_denied(response, user) -> None:
+    """A page refused: anonymous visitors and people of the other side are sent elsewhere."""
+    if user is None or response.status_code == 302:
+        assert response.status_code == 302, response.status_code
+    else:
+        assert response.status_code in DENIED, response.status_code
+
+
+def run_phone_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> None:
+    w = scene.world
+    api = w.client_for(user)
+    if (obj, action) == ("call", "log"):
+        before = Call.objects.count()
+        response = api.post("/api/v1/calls/", {"phone": "+52 55 8000 0001", "direction": "inbound",
+                                               "outcome": "answered"}, format="json")
+        check(response, allowed)
+        form = page_client(user).post("/bandeja/llamadas/nueva/", {
+            "phone": "+52 55 8000 0002", "direction": "inbound", "outcome": "missed", "started_at": "2026-12-04T10:15",
+            "duration_minutes": "0", "duration_seconds": "0"})
+        if allowed:
+            assert form.status_code == 302 and form["Location"].startswith("/tickets/")
+        else:
+            _page_denied(form, user)
+        assert Call.objects.count() == before + (2 if allowed else 0)
+    elif (obj, action) == ("call", "view"):
+        response = api.get("/api/v1/calls/")
+        if response.status_code == 200:
+            assert (scene.call.pk in [row["id"] for row in response.json()["results"]]) is allowed
+            assert ("Llamada secreta" in response.content.decode()) is allowed
+        else:
+            assert not allowed and response.status_code in DENIED
+            assert b"Llamada secreta" not in response.content
+    elif obj == "caller_notice":
+        response = page_client(user).get("/bandeja/llamadas/avisos/")
+        if allowed:
+            assert response.status_code == 200 and w.customer_a.name in response.content.decode()
+        else:
+            _page_denied(response, user)
+            assert w.customer_a.name.encode() not in response.content
+    elif (obj, action) == ("callback", "request"):
+        before = Ticket.objects.filter(channel="phone").count()
+        with clock.frozen_at(CALLBACK_NOW):
+            response = page_client(user).post("/soporte/llamada/", {"phone": "+52 55 8000 0003",
+                                                                    "preferred_at": "2026-12-04T11:00", "topic": "Factura"})
+        if allowed:
+            assert response.status_code == 302 and "/llamada/" in response["Location"]
+        else:
+            _page_denied(response, user)
+        assert Ticket.objects.filter(channel="phone").count() == before + (1 if allowed else 0)
+    elif (obj, action) == ("callback", "view"):
+        response = page_client(user).get(f"/soporte/solicitudes/{scene.callback.number}/llamada/")
+        if allowed:
+            assert response.status_code == 200 and scene.callback.subject in response.content.decode()
+        else:
+            _page_denied(response, user)
+            assert scene.callback.subject.encode() not in response.content
 
 
 def run_merge_cell(w, user, obj: str, action: str, allowed: bool) -> None:

@@ -106,13 +106,27 @@ def _save(ticket: Ticket, clocks: Iterable[Clock]) -> None:
 
 def _summarize(ticket: Ticket, live: list[Clock]) -> None:
     running = [clock for clock in live if clock.state == ClockState.RUNNING]
-    ticket.sla_due_at = min((clock.due_at for clock in running), default=None)
+    ticket.sla_due_at = _nearest(ticket, running)
     ticket.sla_warn_at = min((clock.warn_at for clock in running if clock.warn_at), default=None)
     ticket.sla_paused = bool(live) and not running
     Ticket.objects.filter(pk=ticket.pk).update(
         sla_policy=ticket.sla_policy, sla_due_at=ticket.sla_due_at, sla_warn_at=ticket.sla_warn_at,
         sla_paused=ticket.sla_paused,
     )
+
+
+def _timed(ticket: Ticket) -> bool:
+    """Whether anything about the ticket is timed (a policy, a summary to clear, an agreed time)."""
+    return bool(ticket.sla_policy_id or ticket.sla_due_at or ticket.sla_paused or ticket.agreed_at)
+
+
+def _nearest(ticket: Ticket, running: list[Clock]) -> datetime | None:
+    """The nearest running deadline, or the time agreed with the customer (a call back they asked
+    for) while the ticket is unresolved: the agreed time does not pause, it is an appointment."""
+    dues = [clock.due_at for clock in running if clock.due_at is not None]
+    if ticket.agreed_at is not None and not behaviour(ticket.status).is_resolved:
+        dues.append(ticket.agreed_at)
+    return min(dues, default=None)
 
 
 def _agent_has_replied(ticket: Ticket) -> bool:
@@ -129,14 +143,14 @@ def sla_ticket_created(*, ticket: Ticket, now: datetime) -> None:
         for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION)
         if metric in targets
     ]
-    if policy is not None:
+    if policy is not None or ticket.agreed_at is not None:
         _save(ticket, clocks)
 
 
 def sla_status_changed(*, ticket: Ticket, old_status: str, now: datetime) -> None:
     """Pause, resume, stop or reopen clocks for a status change already applied to `ticket`."""
     old, new = behaviour(old_status), behaviour(ticket.status)
-    if old_status == ticket.status or ticket.sla_policy_id is None and not ticket.sla_due_at and not ticket.sla_paused:
+    if old_status == ticket.status or not _timed(ticket):
         return
     live = _live_clocks(ticket)
     if new.is_resolved:
@@ -171,12 +185,14 @@ def _reopened_resolution(ticket: Ticket) -> list[Clock]:
 
 def sla_public_message(*, ticket: Ticket, author_kind: str, now: datetime) -> None:
     """An agent's reply answers the customer; a customer's message after one waits for the next."""
-    if ticket.sla_policy_id is None and not ticket.sla_due_at and not ticket.sla_paused:
+    if not _timed(ticket):
         return
     live = _live_clocks(ticket)
     waiting = [clock for clock in live if clock.metric in RESPONSE_METRICS]
     if author_kind == AuthorKind.AGENT:
         if not waiting:
+            if ticket.sla_due_at != _nearest(ticket, [c for c in live if c.state == ClockState.RUNNING]):
+                _summarize(ticket, live)  # the agreed time was met
             return
         for clock in waiting:
             _stop(clock, now)

@@ -141,11 +141,13 @@ def channel_ticket_create(
     uploads: Sequence[UploadedFile] = (),
     acknowledge: bool = True,
     unverified_sender: bool = False,
+    agreed_at: datetime | None = None,
 ) -> tuple[Ticket, Message]:
     """A request that came through a channel trusted to say who sent it (an email's sender): the
     sender is the requester and no viewer permission applies. `acknowledge` queues the mail
     confirming it; callers turn it off for senders who must not get automatic mail.
-    `unverified_sender`: the channel could not confirm the sender (agents see a warning)."""
+    `unverified_sender`: the channel could not confirm the sender (agents see a warning).
+    `agreed_at`: a time promised to the customer (a call back), a deadline until an agent answers."""
     subject = " ".join((subject or "").split())[:250] or _("(no subject)")
     text, html = clean_body(body, body_html)
     checked = [check_upload(u) for u in uploads]
@@ -154,7 +156,7 @@ def channel_ticket_create(
     with transaction.atomic():
         ticket, message = _open_ticket(
             requester=requester, author=author, actor=requester.user, subject=subject, text=text, html=html,
-            channel=channel, team=team, checked=checked,
+            channel=channel, team=team, checked=checked, agreed_at=agreed_at,
         )
         if acknowledge:
             enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
@@ -165,6 +167,7 @@ def _open_ticket(
     *, requester: Customer, author: dict, actor: User | None, subject: str, text: str, html: str, channel: str,
     team: Team | None, checked: Sequence, assignee: User | None = None, priority: str | None = None,
     type: str | None = None, tags: Sequence[str] = (), custom_fields: dict | None = None,
+    agreed_at: datetime | None = None,
 ) -> tuple[Ticket, Message]:
     now = clock.now()
     ticket = Ticket.objects.create(
@@ -179,6 +182,7 @@ def _open_ticket(
         team=team,
         assignee=assignee,
         custom_fields=custom_fields or {},
+        agreed_at=agreed_at,
         created_at=now,
         updated_at=now,
     )

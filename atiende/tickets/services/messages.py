@@ -45,10 +45,13 @@ def message_create(
     channel: str | None = None,
     uploads: Sequence[UploadedFile] = (),
     template: tuple[int, Sequence[str]] | None = None,
+    deliver: bool = True,
 ) -> Message:
     """`template` (id, variables): send the channel's pre-approved template instead of `body` (the
     only reply a channel with a closed reply window takes); a free-form public reply while the
-    window is closed is a Conflict, so it never fails silently on the way out."""
+    window is closed is a Conflict, so it never fails silently on the way out. `deliver` False: a
+    public message that records what the customer already heard (a logged phone call), which no
+    channel sends them again."""
     if template is not None and (internal or uploads):
         raise Invalid(_("A template is sent alone, as a public reply."), code="template_alone")
     text, html = clean_body(body, body_html) if template is None else ("", "")
@@ -69,9 +72,10 @@ def message_create(
             if rendered is None:
                 raise Invalid(_("This ticket's channel has no templates."), code="no_templates")
             (text, html), payload = clean_body(rendered.text, ""), rendered.payload
-        elif not internal and author["author_kind"] == AuthorKind.AGENT:
+        elif not internal and deliver and author["author_kind"] == AuthorKind.AGENT:
             _check_reply_window(ticket)
-        return _append(ticket, author, actor, text, html, internal, channel or Channel.API, checked, payload=payload)
+        return _append(ticket, author, actor, text, html, internal, channel or Channel.API, checked, payload=payload,
+                       deliver=deliver)
 
 
 def _check_reply_window(ticket: Ticket) -> None:
@@ -109,7 +113,7 @@ def channel_message_create(
 
 
 def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
-            checked: Sequence, *, payload: dict | None = None) -> Message:
+            checked: Sequence, *, payload: dict | None = None, deliver: bool = True) -> Message:
     """Store the message on the locked ticket, then move its status and SLA clocks."""
     now = clock.now()
     message = Message.objects.create(
@@ -122,12 +126,17 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
         **author,
     )
     store_attachments(message, checked)
-    if not internal and author["author_kind"] == AuthorKind.AGENT:
+    answers = not internal and author["author_kind"] == AuthorKind.AGENT
+    if answers and deliver:
         delivery_queue(message, payload=payload or {})  # the adapter of the ticket's channel sends it after commit
     old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if answers and ticket.agreed_at is not None:  # the agreed time (a call back) is met
+        ticket.agreed_at = None
+        fields.append("agreed_at")
+    ticket.save(update_fields=fields)
     if changes:
         record_changes(ticket, actor, changes)
         sla_status_changed(ticket=ticket, old_status=old_status, now=now)

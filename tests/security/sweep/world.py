@@ -109,6 +109,10 @@ def build(world) -> Swept:
         "access_token": ["EAAB-otro"], "api_base": ["https://graph.facebook.com/v21.0"],
         "language": ["es_MX"], "variables": [["Ana"]],
         "bot_token": ["5550001:" + "B" * 35], "secret_token": ["otro-secreto_2"],
+        # Calls (POST /calls/; /calls/events/ answers 401 without a telephony system's token).
+        "phone": ["+52 55 1234 5678", "5215512345678"], "direction": ["inbound", "outbound"],
+        "outcome": ["answered", "missed"], "duration_seconds": [0, 95], "call_id": ["pbx-1"],
+        "started_at": ["2026-12-04T10:15:00-06:00"],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",

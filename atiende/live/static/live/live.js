@@ -16,7 +16,8 @@
    Events for other scripts (they bubble; htmx can use them in hx-trigger "... from:body"):
    live:message-created and live:ticket-updated on #ticket (detail.mine: the agent did it;
    calling preventDefault() on live:ticket-updated says the page refreshed itself, so no notice),
-   live:inbox-refreshed on the new #inbox-rows. */
+   live:inbox-refreshed on the new #inbox-rows, live:call-changed on body (a telephony system
+   reported a call; detail.callId). */
 (function () {
   "use strict";
 
@@ -400,6 +401,9 @@
       refused: function () { polling.stop(); },
       message: function (data) {
         if (data.type === "ticket.changed") refreshSoon();
+        if (data.type === "call.changed") {  // the calls script fetches the caller's notice
+          document.body.dispatchEvent(new CustomEvent("live:call-changed", { bubbles: true, detail: { callId: data.call_id } }));
+        }
       }
     });
   }
