@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "atiende.sla",
     "atiende.mail",
     "atiende.whatsapp",
+    "atiende.chat",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -220,6 +221,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# --- Live chat widget ------------------------------------------------------------------------
+# Dotted paths of callables offered each new chat before a person (atiende.chat.services.
+# first_responders_offer); the knowledge base's bot registers here. None by default.
+CHAT_FIRST_RESPONDERS: list[str] = []
 # --- Email channel ----------------------------------------------------------------------------
 MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender
