@@ -286,7 +286,7 @@ def _hand_to(actor: User, session: ChatSession, agent: User) -> None:
     session.state, session.agent, session.accepted_at = SessionState.ACTIVE, agent, clock.now()
     session.save(update_fields=["state", "agent", "accepted_at"])
     if session.ticket is not None and session.ticket.assignee_id != agent.pk:
-        ticket_update(actor=actor, ticket=session.ticket, changes={"assignee": agent})
+        session.ticket = ticket_update(actor=actor, ticket=session.ticket, changes={"assignee": agent})
     broadcast_after_commit(chat_group(session.public_id), {"type": "chat.state", "session_id": session.pk})
 
 
@@ -380,3 +380,11 @@ def _origins(values: list[str]) -> list[str]:
                                   % {"value": value}})
         origins.append(origin)
     return origins
+
+
+def agent_at_queue(*, user: User) -> None:
+    """An agent has the chat queue open: they count as available for new chats for a while."""
+    if is_staff_agent(user):
+        from . import availability
+
+        availability.mark(user.pk)

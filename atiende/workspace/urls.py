@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customer_merge_views, views
+from . import chat_views, customer_merge_views, views
 
 app_name = "workspace"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("vistas/<int:view_id>/borrar/", views.view_delete_view, name="view-delete"),
     path("buscar/", views.search_view, name="search"),
     path("buscar/sugerencias/", views.search_suggestions_view, name="search-suggestions"),
+    path("chat/", chat_views.chat_queue_view, name="chat-queue"),
+    path("chat/filas/", chat_views.chat_queue_rows_view, name="chat-queue-rows"),
+    path("chat/<int:session_id>/aceptar/", chat_views.chat_accept_view, name="chat-accept"),
+    path("chat/<int:session_id>/transferir/", chat_views.chat_transfer_view, name="chat-transfer"),
+    path("chat/<int:session_id>/terminar/", chat_views.chat_end_view, name="chat-end"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),
