@@ -6,7 +6,8 @@ an agent of team 2 only, a collaborator the ticket was referred to, a supervisor
 Objects belong to customer A: their ticket (team 1), a public message and an internal note on
 it, an attachment on each, A's customer record, A's organization, and team 1; an SLA policy
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
-a failed delivery of a reply on A's ticket; a connected WhatsApp number.
+a failed delivery of a reply on A's ticket; a connected WhatsApp number; a chat site answered by
+team 1, a chat waiting there and one held by the team-1 agent.
 """
 
 ACTORS = [
@@ -55,6 +56,16 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # customer, its team decides who sees the conversations): administrators only.
     ("whatsapp_number", "view"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("whatsapp_number", "update"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Live chat. The queue shows a site's waiting chats to its team's agents (supervisors: all);
+    # accepting is theirs too; transferring is for the agent holding the chat or a supervisor.
+    # The visitor's conversation (HTTP and websocket) is reached by its token only: no signed-in
+    # account, not even an administrator's, reads it with a cookie.
+    ("chat_queue", "view"):             [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "accept"):         [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "transfer"):       [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
+    ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [
