@@ -21,8 +21,8 @@ def identity_hash(secret: str, email: str) -> str:
 
 def identity_proved(*, secret: str, email: str, proof: str) -> bool:
     """`proof` is the site's HMAC of `email`; never true without a secret."""
-    if not secret or not email or not proof:
-        return False
+    if not secret or not email or not proof or not proof.isascii():
+        return False  # compare_digest refuses non-ASCII text: such a proof is wrong anyway
     return hmac.compare_digest(identity_hash(secret, email), proof.strip().lower())
 
 
