@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,9 @@ from . import availability
 from .models import ChatSession, ChatSite, SessionState
 
 MESSAGES_PER_PAGE = 200
+# Site keys and session ids are token_urlsafe text: anything else (a NUL, which PostgreSQL refuses
+# in a query, or a megabyte) is unknown without asking the database.
+_PUBLIC_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class VisitorMessage:
 
 
 def site_get_by_key(*, key: str) -> ChatSite:
-    site = ChatSite.objects.select_related("calendar").filter(key=key or "", active=True).first() if key else None
+    site = (ChatSite.objects.select_related("calendar").filter(key=key, active=True).first()
+            if _PUBLIC_KEY.fullmatch(key or "") else None)
     if site is None:
         raise NotFound(_("This chat is not available."), code="chat_site_unknown")
     return site
@@ -78,8 +83,8 @@ def site_availability(*, site: ChatSite) -> Availability:
 def session_for_visitor(*, public_id: str, token: str) -> ChatSession:
     """The visitor's session, proved by its bearer token: NotFound for an unknown id, Forbidden for
     a wrong token (the token is compared in constant time against its stored hash)."""
-    session = (ChatSession.objects.select_related("site", "agent").filter(public_id=public_id or "").first()
-               if public_id else None)
+    session = (ChatSession.objects.select_related("site", "agent").filter(public_id=public_id).first()
+               if _PUBLIC_KEY.fullmatch(public_id or "") else None)
     if session is None:
         raise NotFound(_("This conversation does not exist."), code="chat_session_unknown")
     digest = hashlib.sha256((token or "").encode()).hexdigest()
