@@ -111,6 +111,7 @@ async def run_load(args, port: int, seeded: dict) -> dict:
 
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
+    warm: set[str] = set()  # replies sent during the warm-up: delivered, not counted
     opened = failed = 0
     sockets = []
 
@@ -131,7 +132,9 @@ async def run_load(args, port: int, seeded: dict) -> dict:
                     if frame.get("type") == "message":
                         text = frame["message"]["text"]
                         if text in sent_at:
-                            latencies.append((time.perf_counter() - sent_at.pop(text)) * 1000)
+                            took = (time.perf_counter() - sent_at.pop(text)) * 1000
+                            if text not in warm:
+                                latencies.append(took)
         except (TimeoutError, OSError, websockets.WebSocketException, RuntimeError):
             failed += 1
             ready.set()
@@ -163,8 +166,10 @@ async def run_load(args, port: int, seeded: dict) -> dict:
 
         pending, interval, n = [], 1 / args.rate, 0
         begin = time.perf_counter()
-        while time.perf_counter() - begin < args.duration:
+        while time.perf_counter() - begin < args.warmup + args.duration:
             n += 1
+            if time.perf_counter() - begin < args.warmup:
+                warm.add(f"bench:{n}")
             pending.append(asyncio.create_task(reply(n, random.choice(seeded["sessions"]))))
             await asyncio.sleep(max(0.0, begin + n * interval - time.perf_counter()))
         await asyncio.gather(*pending)
@@ -174,7 +179,7 @@ async def run_load(args, port: int, seeded: dict) -> dict:
     await asyncio.gather(*tasks, return_exceptions=True)
     latencies.sort()
     return {"sockets_open": opened, "sockets_failed": failed, "connect_seconds": round(connect_seconds, 1),
-            "sent": n, "api_errors": errors, "received": len(latencies), "lost": len(sent_at),
+            "sent": n - len(warm), "warmup_sent": len(warm), "api_errors": errors, "received": len(latencies), "lost": len(set(sent_at) - warm),
             "p50_ms": round(common.percentile(latencies, 50), 1), "p95_ms": round(common.percentile(latencies, 95), 1),
             "p99_ms": round(common.percentile(latencies, 99), 1), "max_ms": round(latencies[-1], 1) if latencies else None}
 
@@ -183,7 +188,6 @@ def main() -> None:
     p = common.parser(__doc__)
     p.add_argument("--sockets", type=int, default=2000)
     p.add_argument("--rate", type=float, default=20.0, help="agent replies per second")
-    p.add_argument("--duration", type=float, default=60.0, help="seconds of replies")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--connect-concurrency", type=int, default=50)
     p.add_argument("--database-url", default=os.environ.get("BENCH_CHAT_DATABASE_URL",
@@ -192,7 +196,8 @@ def main() -> None:
     args = p.parse_args()
     common.print_command()
     common.RESULTS.mkdir(parents=True, exist_ok=True)
-    print(f"CHAT SOCKETS: {args.sockets} visitor websockets, agent replies at {args.rate}/s for {args.duration:.0f} s")
+    print(f"CHAT SOCKETS: {args.sockets} visitor websockets, agent replies at {args.rate}/s for {args.duration:.0f} s "
+          f"after {args.warmup:.0f} s of warm-up")
     reset_database(args)
     seeded = seed(args)
     print(f"  seeded {len(seeded['sessions'])} chat sessions in {seeded['seconds']} s")

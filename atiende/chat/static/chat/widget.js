@@ -266,7 +266,7 @@
     } catch (e) { poll(); return; }
     socket.onmessage = function (event) {
       var frame = JSON.parse(event.data);
-      if (frame.type === "ready") { ready = true; mode = "ws"; applyState(frame); catchUp(); }
+      if (frame.type === "ready") { ready = true; mode = "ws"; applyState(frame); catchUp(); heartbeat(); }
       else if (frame.type === "message" || frame.type === "sent") render(frame.message);
       else if (frame.type === "typing" || frame.type === "state") applyState(frame);
       else if (frame.type === "error") composer.querySelector(".error").textContent = frame.message;
@@ -276,6 +276,14 @@
       if (mode === "ws") { mode = ""; setTimeout(connect, 2000); return; }  // it worked once: try again
       if (!ready) poll();  // never opened (blocked, refused): HTTP from here on
     };
+  }
+  function heartbeat() {  // "still here": replies keep coming to the chat, not by email
+    var current = socket;
+    setTimeout(function () {
+      if (socket !== current || mode !== "ws") return;
+      socket.send(JSON.stringify({type: "ping"}));
+      heartbeat();
+    }, 25000);
   }
   function catchUp() {
     return api("/chat/api/sessions/" + session.id + "/messages/?after=" + lastId).then(function (data) {
