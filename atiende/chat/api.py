@@ -6,7 +6,9 @@ Each view parses, checks the origin against the site, calls one service or selec
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from atiende.branding.selectors import branding_get
 from atiende.core import clock
 from atiende.core.exceptions import Invalid
 from atiende.core.params import BadValue, parse_int
+from atiende.tickets.api import attachment_response
 
 from . import phrases, selectors, services
 from .http import bearer, json_body, widget_endpoint, widget_language
@@ -84,6 +87,20 @@ def messages_view(request: HttpRequest, public_id: str) -> JsonResponse:
     services.visitor_seen(session=session)
     return JsonResponse({**_state(session),
                          "messages": [m.as_dict() for m in selectors.visitor_messages(session=session, after=after)]})
+
+
+@widget_endpoint("POST")
+def files_view(request: HttpRequest, public_id: str) -> JsonResponse:
+    session = _session(request, public_id)
+    message = services.visitor_file_send(session=session, upload=request.FILES.get("file"),
+                                         client_id=request.POST.get("id", ""))
+    return JsonResponse({"message": selectors.visitor_message(message).as_dict()}, status=201)
+
+
+@widget_endpoint("GET")
+def file_view(request: HttpRequest, public_id: str, file_id: UUID) -> HttpResponse:
+    session = _session(request, public_id)
+    return attachment_response(selectors.visitor_attachment(session=session, public_id=file_id))
 
 
 @widget_endpoint("POST")

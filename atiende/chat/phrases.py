@@ -33,6 +33,7 @@ def widget_phrases() -> dict[str, str]:
         "ended": _("The chat has ended. Any answer will reach your email."),
         "end": _("End the chat"),
         "transcript": _("Email me the transcript"),
+        "attach": _("Attach a file"),
         "transcript_sent": _("We sent the transcript to your email."),
         "error": _("The message could not be sent. Try again."),
         "offline": _("The connection was lost. Reconnecting…"),

@@ -7,6 +7,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from atiende.accounts.permissions import STAFF_ROLES, is_staff_agent, sees_all_t
 from atiende.accounts.selectors import team_ids_of
 from atiende.core import clock
 from atiende.core.exceptions import Forbidden, NotFound
-from atiende.tickets.models import AuthorKind, Message, MessageKind
+from atiende.tickets.models import Attachment, AuthorKind, Message, MessageKind
 
 from . import availability
 from .models import ChatSession, ChatSite, SessionState
@@ -40,9 +41,11 @@ class VisitorMessage:
     author: str  # the agent's first name; "" for the visitor's own
     text: str
     at: datetime
+    files: tuple[dict, ...] = ()  # {"id": the attachment's public id, "name", "size"}
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "mine": self.mine, "author": self.author, "text": self.text, "at": self.at.isoformat()}
+        return {"id": self.id, "mine": self.mine, "author": self.author, "text": self.text, "at": self.at.isoformat(),
+                "files": list(self.files)}
 
 
 def site_get_by_key(*, key: str) -> ChatSite:
@@ -99,14 +102,25 @@ def visitor_messages(*, session: ChatSession, after: int = 0) -> list[VisitorMes
         return []
     rows = (Message.objects.filter(ticket_id=session.ticket_id, kind=MessageKind.PUBLIC, pk__gt=after,
                                    created_at__gte=session.created_at)
-            .select_related("author_user").order_by("pk")[:MESSAGES_PER_PAGE])
+            .select_related("author_user").prefetch_related("attachments").order_by("pk")[:MESSAGES_PER_PAGE])
     return [visitor_message(row) for row in rows]
 
 
 def visitor_message(row: Message) -> VisitorMessage:
     mine = row.author_kind == AuthorKind.CUSTOMER
     author = "" if mine or row.author_user is None else (row.author_user.name.split() or [""])[0]
-    return VisitorMessage(id=row.pk, mine=mine, author=author, text=row.body_text, at=row.created_at)
+    files = tuple({"id": str(a.public_id), "name": a.filename, "size": a.size} for a in row.attachments.all())
+    return VisitorMessage(id=row.pk, mine=mine, author=author, text=row.body_text, at=row.created_at, files=files)
+
+
+def visitor_attachment(*, session: ChatSession, public_id: Any) -> Attachment:
+    """A file of the visitor's conversation (a public message of its ticket), else NotFound."""
+    found = (Attachment.objects.filter(public_id=public_id, message__ticket_id=session.ticket_id,
+                                       message__kind=MessageKind.PUBLIC, message__created_at__gte=session.created_at).first()
+             if session.ticket_id else None)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def visitor_message_get(*, session: ChatSession, message_id: int) -> VisitorMessage | None:

@@ -33,7 +33,7 @@ from atiende.core.broadcast import broadcast_after_commit, ticket_group
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from atiende.core.mail import AUTO_GENERATED_HEADERS
 from atiende.customers.models import IdentityKind
-from atiende.tickets.inbound import Inbound, SenderIdentity
+from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
 from atiende.tickets.models import Channel, DeliveryStatus, Message
 from atiende.tickets.services.deliveries import delivery_status_record
 from atiende.tickets.services.inbound import inbound_receive
@@ -126,6 +126,23 @@ def visitor_message_send(*, session: ChatSession, text: str, client_id: str) -> 
         ChatSession.objects.filter(pk=session.pk).update(**changes)
         for field, value in changes.items():
             setattr(session, field, value)
+    return Message.objects.get(pk=result.message_id)
+
+
+def visitor_file_send(*, session: ChatSession, upload: Any, client_id: str) -> Message:
+    """A file from the visitor, checked as every attachment is (size cap: TooLarge, 413; the type
+    sniffed from the bytes; a safe name)."""
+    if not _CLIENT_ID.fullmatch(client_id or ""):
+        raise Invalid(fields={"id": _("Use 1 to 40 letters, digits, hyphens or underscores.")})
+    if upload is None:
+        raise Invalid(fields={"file": _("Choose a file.")})
+    if session.state == SessionState.ENDED:
+        raise Conflict(_("This conversation has ended."), code="chat_ended")
+    files = (InboundFile(name=upload.name or "", content=upload.file, content_type=upload.content_type or ""),)
+    with transaction.atomic():
+        result = inbound_receive(_inbound(session, client_id, "", files=files))
+        ChatSession.objects.filter(pk=session.pk).update(visitor_seen_at=clock.now(), ticket_id=result.ticket_id)
+        session.ticket_id = result.ticket_id
     return Message.objects.get(pk=result.message_id)
 
 
@@ -319,13 +336,13 @@ def first_responders_offer(*, session_id: int) -> str | None:
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def _inbound(session: ChatSession, client_id: str, text: str) -> Inbound:
+def _inbound(session: ChatSession, client_id: str, text: str, *, files: tuple[InboundFile, ...] = ()) -> Inbound:
     if session.email_verified:
         sender = SenderIdentity(kind=IdentityKind.EMAIL, value=session.email, name=session.name)
     else:
         sender = SenderIdentity(kind=IdentityKind.CHAT, value=session.visitor_id, name=session.name)
     return Inbound(channel=Channel.CHAT, external_id=f"{session.public_id}:{client_id}", sender=sender,
-                   thread_key=session.public_id, text=text, team_id=session.site.team_id)
+                   thread_key=session.public_id, text=text, files=files, team_id=session.site.team_id)
 
 
 def _text(text: Any) -> str:

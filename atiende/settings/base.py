@@ -147,8 +147,12 @@ else:
 
 # Live updates (websockets): Redis between processes in production, in memory in the embedded
 # default, where `atiende serve` is one process.
+# redis-py 8 caps a pool at 100 connections and fails (no waiting) past that: thousands of chat
+# widgets' sockets leaving or arriving at once (a proxy restart) need more (bench_chat_sockets).
+REDIS_LAYER_MAX_CONNECTIONS = env_int("REDIS_LAYER_MAX_CONNECTIONS", 2000)
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        "hosts": [{"address": REDIS_URL, "max_connections": REDIS_LAYER_MAX_CONNECTIONS}]}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # When an inbox's websocket is down (a proxy that drops upgrades), how often it re-reads its rows.

@@ -192,3 +192,44 @@ def test_state_shows_the_agent_after_accepting(world, visitor, online):
     state = visitor.messages().json()
     assert state["state"] == SessionState.ACTIVE and state["agent"] == "Ulises"
     assert json.loads(json.dumps(state))["agent_typing"] is False
+
+
+def test_files_both_ways(world, visitor, online):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    visitor.start()
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    sent = visitor.client.post(f"/chat/api/sessions/{visitor.id}/files/?lang=en",
+                               {"file": SimpleUploadedFile("foto.png", png, "image/png"), "id": "f1"},
+                               HTTP_AUTHORIZATION=f"Bearer {visitor.token}")
+    assert sent.status_code == 201, sent.content
+    [mine] = sent.json()["message"]["files"]
+    assert mine["name"] == "foto.png" and mine["size"] == len(png)
+    session = ChatSession.objects.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    reply = message_create(actor=world.agent1, ticket=session.ticket, body="Aquí la guía",
+                           uploads=[Upload("guia.pdf", b"%PDF-1.4 guia", "application/pdf")])
+    note = message_create(actor=world.agent1, ticket=session.ticket, body="interno", internal=True,
+                          uploads=[Upload("interno.txt", b"secreto")])
+    [theirs] = [m for m in visitor.messages().json()["messages"] if m["id"] == reply.pk][0]["files"]
+    got = visitor.client.get(f"/chat/api/sessions/{visitor.id}/files/{theirs['id']}/", HTTP_AUTHORIZATION=f"Bearer {visitor.token}")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 guia"
+    assert got["Access-Control-Allow-Origin"] == ORIGIN
+    hidden = note.attachments.get().public_id
+    assert visitor.client.get(f"/chat/api/sessions/{visitor.id}/files/{hidden}/",
+                              HTTP_AUTHORIZATION=f"Bearer {visitor.token}").status_code == 404
+    assert visitor.client.get(f"/chat/api/sessions/{visitor.id}/files/{theirs['id']}/",
+                              HTTP_AUTHORIZATION="Bearer otro").status_code == 403
+
+
+def test_a_file_over_the_cap_is_refused(settings, visitor, online):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ATTACHMENT_MAX_BYTES = 100
+    visitor.start()
+    receipts = ChannelReceipt.objects.count()
+    response = visitor.client.post(f"/chat/api/sessions/{visitor.id}/files/?lang=en",
+                                   {"file": SimpleUploadedFile("big.txt", b"a" * 200), "id": "f2"},
+                                   HTTP_AUTHORIZATION=f"Bearer {visitor.token}")
+    assert response.status_code == 413 and ChannelReceipt.objects.count() == receipts

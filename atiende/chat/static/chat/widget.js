@@ -161,8 +161,12 @@
     composer.appendChild(input);
     composer.appendChild(el("button", {type: "submit", "class": "primary"}, say("send")));
     var tools = el("p", {"class": "tools"});
+    var attach = el("button", {type: "button", "class": "link"}, say("attach"));
+    var picker = el("input", {type: "file", "class": "visually-hidden", tabindex: "-1", "aria-hidden": "true"});
     var transcript = el("button", {type: "button", "class": "link"}, say("transcript"));
     var end = el("button", {type: "button", "class": "link"}, say("end"));
+    tools.appendChild(attach);
+    tools.appendChild(picker);
     tools.appendChild(transcript);
     tools.appendChild(end);
     composer.appendChild(tools);
@@ -173,6 +177,15 @@
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); send(); }
     });
     input.addEventListener("input", typing);
+    attach.addEventListener("click", function () { picker.click(); });
+    picker.addEventListener("change", function () {
+      if (!picker.files.length) return;
+      var data = new FormData();
+      data.append("file", picker.files[0]);
+      data.append("id", "f" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8));
+      picker.value = "";
+      upload(data).then(function (sent) { render(sent.message); }, fail);
+    });
     transcript.addEventListener("click", function () {
       api("/chat/api/sessions/" + session.id + "/transcript/", {method: "POST", body: {}})
         .then(function () { status.textContent = say("transcript_sent"); }, fail);
@@ -185,6 +198,30 @@
     connect();
   }
 
+  function upload(data) {
+    return fetch(base + "/chat/api/sessions/" + session.id + "/files/?lang=" + lang, {
+      method: "POST", body: data, credentials: "omit", mode: "cors",
+      headers: {"Authorization": "Bearer " + session.token, "X-Chat-Language": lang}
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) throw new Error((body.error && body.error.message) || say("error"));
+        return body;
+      });
+    });
+  }
+  function download(file) {  // the token goes in a header, never in a link
+    fetch(base + "/chat/api/sessions/" + session.id + "/files/" + file.id + "/", {
+      headers: {"Authorization": "Bearer " + session.token}, credentials: "omit", mode: "cors"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(say("error"));
+      return response.blob();
+    }).then(function (blob) {
+      var link = el("a", {href: URL.createObjectURL(blob), download: file.name});
+      root.appendChild(link);
+      link.click();
+      link.remove();
+    }).catch(fail);
+  }
   function fail(failure) { composer.querySelector(".error").textContent = failure.message; }
 
   // --- messages ---
@@ -195,6 +232,11 @@
     var item = el("li", {"class": message.mine ? "mine" : "theirs", "data-id": String(message.id)});
     item.appendChild(el("span", {"class": "author"}, message.mine ? say("you") : (message.author || say("agent"))));
     item.appendChild(el("span", {"class": "text"}, message.text));
+    (message.files || []).forEach(function (file) {
+      var button = el("button", {type: "button", "class": "link file"}, file.name);
+      button.addEventListener("click", function () { download(file); });
+      item.appendChild(button);
+    });
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
     if (!message.mine) markRead();
