@@ -118,7 +118,7 @@ def test_a_visitor_chats_with_an_agent_and_it_lands_on_the_customers_timeline(wo
     expect(agent.locator("main")).to_contain_text("¿Tienen envío a Mérida?")
 
 
-def test_with_websockets_blocked_the_widget_polls(world, asgi_server, shop, new_page, login):
+def test_with_websockets_blocked_the_widget_polls(world, asgi_server, shop, new_page, login, axe):
     site = site_create(name="Tienda", allowed_origins=[shop.origin], identity_secret=SECRET, team=world.team1)
     agent = agent_at_queue(new_page, asgi_server, login, world.agent1)
     visitor, sockets = open_shop(new_page, asgi_server, shop, site, lang="en", viewport={"width": 375, "height": 812})
@@ -133,3 +133,8 @@ def test_with_websockets_blocked_the_widget_polls(world, asgi_server, shop, new_
     assert "GET" in polls
     box = visitor.locator(".panel").bounding_box()
     assert box is not None and box["width"] <= 375  # usable on a phone
+    problems = [(v["id"], [n["target"] for n in v["nodes"]]) for v in axe(visitor) if v["impact"] in ("serious", "critical")]
+    assert problems == []
+    visitor.keyboard.press("Escape")  # closes the panel, focus back on the launcher
+    expect(visitor.locator(".panel")).to_be_hidden()
+    expect(visitor.locator(".launcher")).to_be_focused()

@@ -74,7 +74,7 @@
   launcher.addEventListener("click", function () { opened ? close() : open(); });
 
   // --- the panel, built when first opened ---
-  var panel, log, status, form, composer, input, notice;
+  var panel, log, list, status, form, composer, input, notice;
   function build() {
     panel = el("section", {id: "panel", "class": "panel", role: "dialog", "aria-label": config.name || say("title")});
     var header = el("header", {"class": "header"});
@@ -85,7 +85,9 @@
     panel.appendChild(header);
     notice = el("p", {"class": "notice", role: "status"});
     panel.appendChild(notice);
-    log = el("ol", {"class": "log", role: "log", "aria-live": "polite", "aria-label": say("title")});
+    log = el("div", {"class": "log", role: "log", "aria-live": "polite", "aria-label": say("title")});
+    list = el("ol");
+    log.appendChild(list);
     panel.appendChild(log);
     status = el("p", {"class": "status", "aria-live": "polite"});
     panel.appendChild(status);
@@ -237,7 +239,7 @@
       button.addEventListener("click", function () { download(file); });
       item.appendChild(button);
     });
-    log.appendChild(item);
+    list.appendChild(item);
     log.scrollTop = log.scrollHeight;
     if (!message.mine) markRead();
   }
