@@ -115,6 +115,8 @@ def action_view(request: HttpRequest, public_id: str, action: str) -> JsonRespon
         services.transcript_send(session=session)
     elif action == "end":
         services.session_end(session=session)
+    elif action == "page":
+        services.visitor_page(session=session, page_url=_str(data, "page_url"), page_title=_str(data, "page_title"))
     return JsonResponse(_state(session))
 
 

@@ -13,7 +13,10 @@ from .selectors import Availability
 
 
 def widget_phrases() -> dict[str, str]:
+    from .services import MAX_MESSAGE_CHARS
+
     return {
+        "too_long": _("A chat message can have at most %(count)s characters.") % {"count": MAX_MESSAGE_CHARS},
         "open": _("Chat with us"),
         "close": _("Close the chat"),
         "title": _("Chat"),

@@ -146,6 +146,14 @@ def visitor_file_send(*, session: ChatSession, upload: Any, client_id: str) -> M
     return Message.objects.get(pk=result.message_id)
 
 
+def visitor_page(*, session: ChatSession, page_url: str, page_title: str) -> None:
+    """The visitor moved to another page of the site with the chat open: agents see where they are."""
+    url, title = _page(page_url), " ".join((page_title or "").split())[:300]
+    if url and (url, title) != (session.page_url, session.page_title):
+        ChatSession.objects.filter(pk=session.pk).update(page_url=url, page_title=title)
+        session.page_url, session.page_title = url, title
+
+
 def visitor_seen(*, session: ChatSession) -> None:
     """The visitor's widget is there (a socket frame, a poll): replies stay in the chat."""
     now = clock.now()

@@ -12,6 +12,6 @@ urlpatterns = [
     path("api/sessions/<str:public_id>/messages/", api.messages_view, name="messages"),
     path("api/sessions/<str:public_id>/files/", api.files_view, name="files"),
     path("api/sessions/<str:public_id>/files/<uuid:file_id>/", api.file_view, name="file"),
-    re_path(r"^api/sessions/(?P<public_id>[^/]+)/(?P<action>typing|read|transcript|end)/$", api.action_view,
+    re_path(r"^api/sessions/(?P<public_id>[^/]+)/(?P<action>typing|read|transcript|end|page)/$", api.action_view,
             name="action"),
 ]

@@ -109,13 +109,21 @@ def test_a_visitor_chats_with_an_agent_and_it_lands_on_the_customers_timeline(wo
 
     chat(visitor, agent, "¿Tienen envío a Mérida?", "Sí, llega en dos días hábiles.")
 
-    assert [url.split("?")[0] for url in sockets] == [
+    assert [url.split("?")[0] for url in list(sockets)] == [
         f"{asgi_server.url.replace('http', 'ws')}/ws/chat/{ChatSession.objects.get().public_id}/"]
     # The signed-in visitor (the site's HMAC proved their email) is Ana: the chat is on her timeline.
     session = ChatSession.objects.get()
     assert session.ticket.requester == world.customer_a
     agent.goto(f"{asgi_server.url}/clientes/{world.customer_a.pk}/")
     expect(agent.locator("main")).to_contain_text("¿Tienen envío a Mérida?")
+
+    # The visitor moves on to another page: the chat reopens with the conversation, over a new
+    # socket, and the agent's queue shows where they are now.
+    visitor.goto(f"{shop.origin}/tienda/pagar")
+    expect(visitor.locator(".log li.theirs")).to_contain_text("Sí, llega en dos días hábiles.")
+    expect(visitor.locator(".log li.mine")).to_contain_text("¿Tienen envío a Mérida?")
+    agent.goto(f"{asgi_server.url}/bandeja/chat/")
+    expect(agent.locator(f"a[href='{shop.origin}/tienda/pagar']")).to_be_visible(timeout=WAIT_MS)
 
 
 def test_with_websockets_blocked_the_widget_polls(world, asgi_server, shop, new_page, login, axe):

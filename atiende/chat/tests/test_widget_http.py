@@ -233,3 +233,13 @@ def test_a_file_over_the_cap_is_refused(settings, visitor, online):
                                    {"file": SimpleUploadedFile("big.txt", b"a" * 200), "id": "f2"},
                                    HTTP_AUTHORIZATION=f"Bearer {visitor.token}")
     assert response.status_code == 413 and ChannelReceipt.objects.count() == receipts
+
+
+def test_the_visitors_current_page_follows_them(visitor, online):
+    visitor.start()
+    assert visitor.post("page", {"page_url": "https://tienda.example/pagar", "page_title": "Pagar"}).status_code == 200
+    session = ChatSession.objects.get()
+    assert (session.page_url, session.page_title) == ("https://tienda.example/pagar", "Pagar")
+    visitor.post("page", {"page_url": "javascript:alert(1)", "page_title": "x"})
+    session.refresh_from_db()
+    assert session.page_url == "https://tienda.example/pagar"

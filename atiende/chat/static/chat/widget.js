@@ -69,6 +69,11 @@
     launcher.textContent = say("open");
     launcher.removeAttribute("hidden");
     try { session = JSON.parse(sessionStorage.getItem(storeKey) || "null"); } catch (e) { session = null; }
+    if (session && session.open) {  // the visitor moved to another page with the chat open
+      open();
+      api("/chat/api/sessions/" + session.id + "/page/", {method: "POST", body: {page_url: location.href, page_title: document.title}})
+        .catch(function () {});
+    }
   }).catch(function () { host.remove(); });
 
   launcher.addEventListener("click", function () { opened ? close() : open(); });
@@ -99,6 +104,7 @@
     if (!config) return;
     if (!panel) build();
     opened = true;
+    remember();
     panel.removeAttribute("hidden");
     launcher.setAttribute("aria-expanded", "true");
     launcher.textContent = say("close");
@@ -108,10 +114,17 @@
   }
   function close() {
     opened = false;
+    remember();
     if (panel) panel.setAttribute("hidden", "");
     launcher.setAttribute("aria-expanded", "false");
     launcher.textContent = say("open");
     launcher.focus();
+  }
+
+  function remember() {
+    if (!session) return;
+    session.open = opened;
+    sessionStorage.setItem(storeKey, JSON.stringify(session));
   }
 
   function field(name, label, type, required, value) {
@@ -141,7 +154,7 @@
                   page_url: location.href, page_title: document.title, proof: script.getAttribute("data-proof") || ""};
       form.querySelector("button").disabled = true;
       api("/chat/api/sites/" + encodeURIComponent(key) + "/sessions/", {method: "POST", body: data}).then(function (started) {
-        session = {id: started.id, token: started.token, socket: started.socket};
+        session = {id: started.id, token: started.token, socket: started.socket, open: true};
         sessionStorage.setItem(storeKey, JSON.stringify(session));
         if (started.notice) notice.textContent = started.notice;
         form.remove();
@@ -278,7 +291,7 @@
     var error = composer.querySelector(".error");
     error.textContent = "";
     if (!text.trim()) return;
-    if (text.length > MAX_CHARS) { error.textContent = say("error"); }
+    if (text.length > MAX_CHARS) { error.textContent = say("too_long"); return; }
     var id = "w" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     input.value = "";
     typingSent = 0;
