@@ -148,7 +148,10 @@ def sessions_visible(user: User) -> QuerySet[ChatSession]:
     sessions = ChatSession.objects.select_related("site", "agent", "ticket")
     if sees_all_tickets(user):
         return sessions
-    return sessions.filter(Q(site__team__isnull=True) | Q(site__team_id__in=team_ids_of(user)) | Q(agent=user))
+    teams = team_ids_of(user)
+    # The site's team answers its chats; a chat transferred to another team is that team's too.
+    return sessions.filter(Q(site__team__isnull=True) | Q(site__team_id__in=teams) | Q(ticket__team_id__in=teams)
+                           | Q(agent=user))
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class Queue:
     others: list[ChatSession]  # active with colleagues (supervisors see them to transfer)
     cap: int  # the smallest cap among the sites of the agent's chats
     agents: list[User]  # who a chat can be transferred to
+    teams: list[Any]  # and to which teams' queues
 
 
 def chat_queue(*, user: User) -> Queue:
@@ -169,7 +173,10 @@ def chat_queue(*, user: User) -> Queue:
     caps = [s.site.max_chats_per_agent for s in mine]
     agents = list(User.objects.filter(is_active=True, kind=UserKind.AGENT, role__in=STAFF_ROLES)
                   .exclude(pk=user.pk).order_by("name")[:200])
-    return Queue(waiting=waiting, mine=mine, others=others, cap=min(caps) if caps else 0, agents=agents)
+    from atiende.accounts.models import Team
+
+    teams = list(Team.objects.order_by("name")[:100])
+    return Queue(waiting=waiting, mine=mine, others=others, cap=min(caps) if caps else 0, agents=agents, teams=teams)
 
 
 def session_for_agent(*, user: User, session_id: int) -> ChatSession:

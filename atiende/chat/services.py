@@ -270,15 +270,24 @@ def session_accept(*, actor: User, session_id: int) -> ChatSession:
     return session
 
 
-def session_transfer(*, actor: User, session_id: int, to_agent_id: int | None) -> ChatSession:
-    """Hand an active chat to another agent (within their cap), or back to the queue (None).
-    Only the agent holding it or a supervisor may."""
+def session_transfer(*, actor: User, session_id: int, to_agent_id: int | None, to_team_id: int | None = None) -> ChatSession:
+    """Hand an active chat to another agent (within their cap), to another team's queue (its
+    ticket moves to that team, unassigned), or back to the queue (both None). Only the agent
+    holding it or a supervisor may."""
     with transaction.atomic():
         session = _locked(actor, session_id)
         if session.state == SessionState.ENDED:
             raise Conflict(_("This conversation has ended."), code="chat_ended")
         if session.agent_id != actor.pk and not sees_all_tickets(actor):
             raise Forbidden(_("Only the agent in this chat or a supervisor may transfer it."))
+        if to_agent_id is None and to_team_id is not None:
+            from atiende.accounts.models import Team
+
+            team = Team.objects.filter(pk=to_team_id).first()
+            if team is None:
+                raise Invalid(fields={"team": _("There is no team with this id.")})
+            if session.ticket is not None:
+                session.ticket = ticket_update(actor=actor, ticket=session.ticket, changes={"team": team, "assignee": None})
         if to_agent_id is None:
             session.state, session.agent = SessionState.QUEUED, None
             session.save(update_fields=["state", "agent"])

@@ -57,10 +57,13 @@ def chat_accept_view(request: HttpRequest, session_id: int) -> HttpResponse:
 @agent_required
 @require_POST
 def chat_transfer_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    target = request.POST.get("agent", "")
+    # One select: "agent:<id>", "team:<id>", or "" for back to the queue.
+    kind, _sep, target = request.POST.get("to", "").partition(":")
     try:
-        chat_services.session_transfer(actor=request.user, session_id=session_id,
-                                       to_agent_id=int(target) if is_id_text(target) else None)
+        chat_services.session_transfer(
+            actor=request.user, session_id=session_id,
+            to_agent_id=int(target) if kind == "agent" and is_id_text(target) else None,
+            to_team_id=int(target) if kind == "team" and is_id_text(target) else None)
     except NotFound:
         raise Http404() from None
     except DomainError as exc:

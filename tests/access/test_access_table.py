@@ -280,7 +280,7 @@ def run_chat_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> N
         waiting.refresh_from_db()
         assert (waiting.state == SessionState.ACTIVE) is allowed
     elif action == "transfer":
-        response = page.post(f"/bandeja/chat/{held.pk}/transferir/", {"agent": ""})
+        response = page.post(f"/bandeja/chat/{held.pk}/transferir/", {"to": ""})
         chat_answer(response, allowed)
         held.refresh_from_db()
         assert (held.state == SessionState.QUEUED) is allowed

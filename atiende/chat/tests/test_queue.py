@@ -87,6 +87,19 @@ def test_transfer_to_a_colleague_or_back_to_the_queue(world, site, online):
     assert back.state == SessionState.QUEUED and back.agent is None
 
 
+def test_transfer_to_another_teams_queue(world, site, online):
+    session = start(site)[0]
+    session_accept(actor=world.agent1, session_id=session.pk)
+    response = page(world.agent1).post(f"/bandeja/chat/{session.pk}/transferir/", {"to": f"team:{world.team2.pk}"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    session.ticket.refresh_from_db()
+    assert session.state == SessionState.QUEUED and session.agent is None
+    assert session.ticket.team == world.team2 and session.ticket.assignee is None
+    assert "Pregunta 0" in page(world.agent2).get("/bandeja/chat/").content.decode()  # team 2 sees it now
+    session_accept(actor=world.agent2, session_id=session.pk)
+
+
 def test_an_agent_outside_the_site_cannot_accept(world, site, online):
     session = start(site)[0]
     with pytest.raises(NotFound):
