@@ -1,11 +1,4 @@
-"""Writes for the live chat: a visitor starts a conversation and writes in it; agents accept,
-transfer and end chats; transcripts by email.
-
-Visitor messages enter the ticket core through the channel port (`tickets.services.inbound`):
-channel `chat`, thread key = the session's public id, sender = the visitor's opaque `chat` id,
-or their email only when the company's site proved it (`identity.identity_proved`). Agents'
-replies leave through the chat adapter (`chat.adapter`). Live events to the visitor's socket
-carry ids only; the consumer reads the message it is told about (decision 0011)."""
+"""The visitor's side of a conversation: starting it, writing, typing, reading, leaving."""
 
 from __future__ import annotations
 
@@ -13,7 +6,6 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +15,9 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
-from atiende.accounts.permissions import is_staff_agent, sees_all_tickets
 from atiende.core import clock
 from atiende.core.broadcast import broadcast_after_commit, ticket_group
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound, TooLarge
@@ -37,11 +27,11 @@ from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
 from atiende.tickets.models import Channel, DeliveryStatus, Message
 from atiende.tickets.services.deliveries import delivery_status_record
 from atiende.tickets.services.inbound import inbound_receive
-from atiende.tickets.services.lifecycle import ticket_update
 
-from . import selectors
-from .identity import identity_proved, origin_listed
-from .models import ChatSession, ChatSite, SessionState
+from .. import selectors
+from ..identity import identity_proved, origin_listed
+from ..models import ChatSession, ChatSite, SessionState
+from .responders import first_responders_offer
 
 logger = logging.getLogger(__name__)
 
@@ -255,100 +245,9 @@ def visitor_gone(session: ChatSession) -> bool:
     return (clock.now() - session.visitor_seen_at).total_seconds() > VISITOR_GONE_SECONDS
 
 
-# --- agents -------------------------------------------------------------------------------------
-
-def session_accept(*, actor: User, session_id: int) -> ChatSession:
-    """An agent takes a waiting chat: it becomes theirs, and its ticket is assigned to them.
-    Conflict when another agent took it first or the agent holds as many chats as the site allows."""
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()  # one accept at a time per agent
-        session = _locked(actor, session_id)
-        if session.state != SessionState.QUEUED:
-            raise Conflict(_("Another agent took this chat already."), code="chat_taken")
-        _check_cap(actor, session.site)
-        _hand_to(actor, session, actor)
-    return session
-
-
-def session_transfer(*, actor: User, session_id: int, to_agent_id: int | None, to_team_id: int | None = None) -> ChatSession:
-    """Hand an active chat to another agent (within their cap), to another team's queue (its
-    ticket moves to that team, unassigned), or back to the queue (both None). Only the agent
-    holding it or a supervisor may."""
-    with transaction.atomic():
-        session = _locked(actor, session_id)
-        if session.state == SessionState.ENDED:
-            raise Conflict(_("This conversation has ended."), code="chat_ended")
-        if session.agent_id != actor.pk and not sees_all_tickets(actor):
-            raise Forbidden(_("Only the agent in this chat or a supervisor may transfer it."))
-        if to_agent_id is None and to_team_id is not None:
-            from atiende.accounts.models import Team
-
-            team = Team.objects.filter(pk=to_team_id).first()
-            if team is None:
-                raise Invalid(fields={"team": _("There is no team with this id.")})
-            if session.ticket is not None:
-                session.ticket = ticket_update(actor=actor, ticket=session.ticket, changes={"team": team, "assignee": None})
-        if to_agent_id is None:
-            session.state, session.agent = SessionState.QUEUED, None
-            session.save(update_fields=["state", "agent"])
-            broadcast_after_commit(chat_group(session.public_id), {"type": "chat.state", "session_id": session.pk})
-            return session
-        target = User.objects.select_for_update().filter(pk=to_agent_id).first()
-        if target is None or not is_staff_agent(target):
-            raise Invalid(fields={"agent": _("There is no agent with this id.")})
-        _check_cap(target, session.site)
-        _hand_to(actor, session, target)
-    return session
-
-
-def _locked(actor: User, session_id: int) -> ChatSession:
-    session = (selectors.sessions_visible(actor).select_for_update(of=("self",)).filter(pk=session_id).first()
-               if is_staff_agent(actor) else None)
-    if session is None:
-        raise NotFound()
-    return session
-
-
-def _check_cap(agent: User, site: ChatSite) -> None:
-    held = ChatSession.objects.filter(agent=agent, state=SessionState.ACTIVE).count()
-    if held >= site.max_chats_per_agent:
-        raise Conflict(_("%(name)s already has %(count)s chats, the most this site allows.")
-                       % {"name": agent.name, "count": held}, code="chat_cap_reached")
-
-
-def _hand_to(actor: User, session: ChatSession, agent: User) -> None:
-    session.state, session.agent, session.accepted_at = SessionState.ACTIVE, agent, clock.now()
-    session.save(update_fields=["state", "agent", "accepted_at"])
-    if session.ticket is not None and session.ticket.assignee_id != agent.pk:
-        session.ticket = ticket_update(actor=actor, ticket=session.ticket, changes={"assignee": agent})
-    broadcast_after_commit(chat_group(session.public_id), {"type": "chat.state", "session_id": session.pk})
-
-
 def _check_agent(actor: User, session: ChatSession) -> None:
     if not selectors.sessions_visible(actor).filter(pk=session.pk).exists():
         raise NotFound()
-
-
-# --- first responders ---------------------------------------------------------------------------
-
-def first_responders_offer(*, session_id: int) -> str | None:
-    """Offer a new conversation to the first responders in `settings.CHAT_FIRST_RESPONDERS`, in
-    order, before any person: each is the dotted path of a callable `(session: ChatSession) -> bool`
-    that answers through the ticket services (as a system actor) and returns True when it took
-    the conversation (the rest are not asked). None are configured: the knowledge base's bot will
-    register here. Returns the path of the one that took it. A failing responder is logged and
-    skipped: the visitor still reaches a person."""
-    session = ChatSession.objects.filter(pk=session_id).select_related("site").first()
-    if session is None:
-        return None
-    for path in getattr(settings, "CHAT_FIRST_RESPONDERS", []):
-        responder: Callable[[ChatSession], Any] = import_string(path)
-        try:
-            if responder(session):
-                return path
-        except Exception:
-            logger.exception("Chat first responder %s failed on session %s", path, session.pk)
-    return None
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -391,34 +290,3 @@ def _send(mail: EmailMessage) -> None:
         logger.exception("Chat transcript to %s not sent", mail.to)
 
 
-# --- sites --------------------------------------------------------------------------------------
-
-def site_create(*, name: str, allowed_origins: list[str], identity_secret: str = "", team: Any = None,
-                max_chats_per_agent: int = 3, calendar: Any = None) -> ChatSite:
-    """A site that may embed the widget (administrators, through the admin). Each origin must be
-    "scheme://host[:port]"."""
-    origins = _origins(allowed_origins)
-    return ChatSite.objects.create(name=name, key=secrets.token_urlsafe(12), allowed_origins=origins,
-                                   identity_secret=identity_secret, team=team,
-                                   max_chats_per_agent=max_chats_per_agent, calendar=calendar)
-
-
-def _origins(values: list[str]) -> list[str]:
-    from .identity import normalize_origin
-
-    origins = []
-    for value in values:
-        origin = normalize_origin(value)
-        if origin is None:
-            raise Invalid(fields={"allowed_origins": _("%(value)s is not an origin such as https://www.example.com.")
-                                  % {"value": value}})
-        origins.append(origin)
-    return origins
-
-
-def agent_at_queue(*, user: User) -> None:
-    """An agent has the chat queue open: they count as available for new chats for a while."""
-    if is_staff_agent(user):
-        from . import availability
-
-        availability.mark(user.pk)
