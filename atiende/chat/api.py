@@ -23,6 +23,8 @@ from . import phrases, selectors, services
 from .http import bearer, json_body, widget_endpoint, widget_language
 from .models import ChatSession
 
+SITE_CACHE_SECONDS = 30
+
 
 def _allow(request: HttpRequest, site) -> None:
     services.origin_check(site=site, origin=request.headers.get("Origin"))
@@ -41,7 +43,7 @@ def site_view(request: HttpRequest, key: str) -> JsonResponse:
     _allow(request, site)
     brand = branding_get()
     available = selectors.site_availability(site=site)
-    return JsonResponse({
+    response = JsonResponse({
         "name": site.name or brand.name,
         "colour": brand.primary_color, "ink": brand.primary_ink,
         "available": available.open,
@@ -50,6 +52,9 @@ def site_view(request: HttpRequest, key: str) -> JsonResponse:
         "sessions": request.build_absolute_uri(reverse("chat:sessions", args=[site.key])),
         "phrases": phrases.widget_phrases(),
     })
+    # Every page view of the company's site asks for this: a browser may keep it for a while.
+    response["Cache-Control"] = f"private, max-age={SITE_CACHE_SECONDS}"
+    return response
 
 
 @widget_endpoint("POST")

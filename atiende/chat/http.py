@@ -54,7 +54,7 @@ def widget_endpoint(*methods: str) -> Callable:
                     response = view(request, *args, **kwargs)
                 except DomainError as exc:
                     response = JsonResponse(error_payload(exc.code, exc.message or None, exc.fields), status=exc.status)
-            response["Cache-Control"] = "no-store"
+            response.headers.setdefault("Cache-Control", "no-store")
             return _cors(request, response)
 
         return wrapped
