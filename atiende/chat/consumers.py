@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -66,6 +67,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         services.visitor_seen(session=session)
         services.visitor_typing(session=session, typing=False)  # agents see the visitor is there
         return session
+
+    async def dispatch(self, message: dict) -> None:
+        # The ticket's group carries events for agents' pages too; one this socket does not know
+        # (a channel app may add some) is none of the visitor's business, never a crash.
+        if hasattr(self, get_handler_name(message)):
+            await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:

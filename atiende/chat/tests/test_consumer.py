@@ -131,3 +131,22 @@ def test_a_one_megabyte_frame_is_an_error_frame_and_nothing_is_stored(started):
 
     run(scenario)
     assert ChannelReceipt.objects.count() == receipts + 1
+
+
+def test_an_event_for_agents_pages_only_is_ignored(started):
+    from channels.layers import get_channel_layer
+
+    from atiende.core.broadcast import ticket_group
+
+    ticket_id = ChatSession.objects.get(public_id=started.id).ticket_id
+    socket = Socket(started.id, started.token)
+
+    async def scenario():
+        await socket.open()
+        await get_channel_layer().group_send(ticket_group(ticket_id), {"type": "call.ringing", "ticket_id": ticket_id})
+        assert await socket.receive_nothing(0.3)
+        await socket.send({"type": "ping"})
+        assert await socket.receive_nothing(0.1)  # still alive
+        await socket.leave()
+
+    run(scenario)
