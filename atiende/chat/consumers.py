@@ -91,12 +91,17 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         except BadValue as exc:
             await self.send_json({"type": "error", "code": "bad_frame", "message": str(exc)})
             return
+        ticket_before = self.session.ticket_id
         try:
             answer = await database_sync_to_async(self._handle)(frame.type, frame.data)
         except DomainError as exc:
             await self.send_json({"type": "error", "code": exc.code, "message": str(exc.message or exc.code),
                                   "id": frame.data.get("id")})
             return
+        if self.session.ticket_id != ticket_before:  # a closed ticket's follow-up carries the chat on
+            await self.channel_layer.group_discard(ticket_group(ticket_before), self.channel_name)
+            await self.channel_layer.group_add(ticket_group(self.session.ticket_id), self.channel_name)
+            self.groups_joined = (services.chat_group(self.session.public_id), ticket_group(self.session.ticket_id))
         if answer is not None:
             await self.send_json(answer)
 

@@ -150,3 +150,28 @@ def test_an_event_for_agents_pages_only_is_ignored(started):
         await socket.leave()
 
     run(scenario)
+
+
+def test_after_a_closed_ticket_the_socket_follows_the_follow_up(world, started):
+    from atiende.tickets.services import ticket_update
+
+    ticket = ChatSession.objects.get(public_id=started.id).ticket
+    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"})
+    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "closed"})
+    socket = Socket(started.id, started.token)
+
+    async def scenario():
+        await socket.open()
+        await socket.send({"type": "message", "id": "w9", "text": "¿Siguen ahí?"})
+        sent = await socket.next()
+        assert sent["type"] == "sent"
+        follow_up = await database_sync_to_async(lambda: ChatSession.objects.get(public_id=started.id).ticket)()
+        assert follow_up.pk != ticket.pk
+        while not await socket.receive_nothing(0.2):
+            await socket.receive_output()
+        reply = await database_sync_to_async(message_create)(actor=world.agent1, ticket=follow_up, body="Sí, aquí.")
+        shown = await socket.next()
+        assert shown["type"] == "message" and shown["message"]["id"] == reply.pk
+        await socket.leave()
+
+    run(scenario)
