@@ -243,3 +243,17 @@ def test_the_visitors_current_page_follows_them(visitor, online):
     visitor.post("page", {"page_url": "javascript:alert(1)", "page_title": "x"})
     session.refresh_from_db()
     assert session.page_url == "https://tienda.example/pagar"
+
+
+def test_a_gone_visitor_without_email_keeps_the_reply_in_the_chat(world, site, online, django_capture_on_commit_callbacks):
+    visitor = Visitor(site)
+    visitor.start(email="")
+    session = ChatSession.objects.get()
+    ChatSession.objects.filter(pk=session.pk).update(visitor_seen_at=clock.now() - timedelta(minutes=5))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=session.ticket, body="Cuando vuelva, aquí estará.")
+    assert mail.outbox == []
+    delivery = Delivery.objects.get(message=reply)
+    assert (delivery.status, delivery.external_id) == (DeliveryStatus.SENT, f"chat:{reply.pk}")
+    assert visitor.messages().json()["messages"][-1]["text"] == "Cuando vuelva, aquí estará."
