@@ -16,12 +16,14 @@ django_application = get_asgi_application()  # sets Django up before the consume
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from atiende.chat.routing import ChatSocketsFirst  # noqa: E402
 from atiende.live.origin import SameOriginValidator  # noqa: E402
 from atiende.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_application,
-    "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    # The chat widget's sockets come from the company's site: checked by their own consumer.
+    "websocket": ChatSocketsFirst(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
 })
 
 # Everything imported so far (Django, the apps, the URL and model registries: some 120,000

@@ -16,6 +16,7 @@ urlpatterns = [
     path("marca/", include("atiende.branding.urls")),
     path("en-vivo/", include("atiende.live.urls")),
     path("sla/", include("atiende.sla.urls")),
+    path("chat/", include("atiende.chat.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "atiende.whatsapp",
     "atiende.telegram",
     "atiende.calls",
+    "atiende.chat",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -148,8 +149,12 @@ else:
 
 # Live updates (websockets): Redis between processes in production, in memory in the embedded
 # default, where `atiende serve` is one process.
+# redis-py 8 caps a pool at 100 connections and fails (no waiting) past that: thousands of chat
+# widgets' sockets leaving or arriving at once (a proxy restart) need more (bench_chat_sockets).
+REDIS_LAYER_MAX_CONNECTIONS = env_int("REDIS_LAYER_MAX_CONNECTIONS", 2000)
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        "hosts": [{"address": REDIS_URL, "max_connections": REDIS_LAYER_MAX_CONNECTIONS}]}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # When an inbox's websocket is down (a proxy that drops upgrades), how often it re-reads its rows.
@@ -236,6 +241,10 @@ WHATSAPP_EVENT_RETENTION_DAYS = env_int("WHATSAPP_EVENT_RETENTION_DAYS", 30)
 # Webhook posts taken per number and minute (Meta posts every customer's messages from a few
 # addresses, so the anonymous per-address API rate does not apply); past it, 429 and Meta retries.
 WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
+# --- Live chat widget ------------------------------------------------------------------------
+# Dotted paths of callables offered each new chat before a person (atiende.chat.services.
+# first_responders_offer); the knowledge base's bot registers here. None by default.
+CHAT_FIRST_RESPONDERS: list[str] = []
 # --- Email channel ----------------------------------------------------------------------------
 MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import call_views, customer_merge_views, views
+from . import call_views, chat_views, customer_merge_views, views
 
 app_name = "workspace"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("buscar/sugerencias/", views.search_suggestions_view, name="search-suggestions"),
     path("llamadas/nueva/", call_views.call_log_view, name="call-log"),
     path("llamadas/avisos/", call_views.caller_notices_view, name="caller-notices"),
+    path("chat/", chat_views.chat_queue_view, name="chat-queue"),
+    path("chat/filas/", chat_views.chat_queue_rows_view, name="chat-queue-rows"),
+    path("chat/<int:session_id>/aceptar/", chat_views.chat_accept_view, name="chat-accept"),
+    path("chat/<int:session_id>/transferir/", chat_views.chat_transfer_view, name="chat-transfer"),
+    path("chat/<int:session_id>/terminar/", chat_views.chat_end_view, name="chat-end"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

@@ -8,7 +8,8 @@ it, an attachment on each, A's customer record, A's organization, and team 1; an
 and the SLA table; a failed email of A's ticket and the original of a message A sent by email;
 a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
 Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
-back A asked for.
+back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
+team-1 agent.
 """
 
 ACTORS = [
@@ -77,6 +78,16 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("caller_notice", "view"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("callback", "request"):            [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
     ("callback", "view"):               [_,    Y,    _,    Y,    _,    _,    _,    _,    _,    _],
+    # Live chat. The queue shows a site's waiting chats to its team's agents (supervisors: all);
+    # accepting is theirs too; transferring is for the agent holding the chat or a supervisor.
+    # The visitor's conversation (HTTP and websocket) is reached by its token only: no signed-in
+    # account, not even an administrator's, reads it with a cookie.
+    ("chat_queue", "view"):             [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "accept"):         [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "transfer"):       [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
+    ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [

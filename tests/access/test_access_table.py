@@ -21,6 +21,8 @@ from atiende.calls.services import (
     callback_request,
     telephony_system_create,
 )
+from atiende.chat.models import ChatSession, ChatSite, SessionState
+from atiende.chat.services import session_accept, session_start, site_create
 from atiende.core import clock
 from atiende.customers.services import customer_create, customer_update
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
@@ -57,6 +59,12 @@ class Scene:
     bot: TelegramBot
     call: Call
     callback: Ticket
+    chat_site: ChatSite
+    waiting_chat: ChatSession
+    held_chat: ChatSession
+
+
+CHAT_ORIGIN = "https://tienda-a.example"
 
 
 @pytest.fixture
@@ -96,8 +104,13 @@ def scene(world) -> Scene:
         callback = callback_request(actor=world.customer_a.user, phone="+52 55 1234 5678",
                                     preferred_at=datetime(2026, 12, 4, 18, 0, tzinfo=UTC), topic="Renovación secreta",
                                     hours=hours, time_zone="America/Mexico_City")
+    chat_site = site_create(name="Chat secreto", allowed_origins=[CHAT_ORIGIN], team=world.team1)
+    chats = [session_start(site=chat_site, origin=CHAT_ORIGIN, name="Vera Visitante", email="vera@correo.example",
+                           question=f"Pregunta secreta {n}").session for n in (1, 2)]
+    session_accept(actor=world.agent1, session_id=chats[1].pk)
     return Scene(world, public, note, str(public.attachments.get().public_id), str(note.attachments.get().public_id),
-                 policy, email, delivery, number, bot, call, callback)
+                 policy, email, delivery, number, bot, call, callback, chat_site, chats[0],
+                 ChatSession.objects.get(pk=chats[1].pk))
 
 
 def actor_user(world, actor: str):
@@ -278,6 +291,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         assert TelegramUpdate.objects.exists() is allowed
     elif obj in ("call", "caller_notice", "callback"):
         run_phone_cell(scene, user, obj, action, allowed)
+    elif obj.startswith("chat_"):
+        run_chat_cell(scene, user, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -373,6 +388,58 @@ def run_merge_cell(w, user, obj: str, action: str, allowed: bool) -> None:
     source.refresh_from_db()
     assert (source.merged_into_id == w.customer_a.pk) is allowed
     assert CustomerMerge.objects.filter(source=source).exists() is allowed
+
+
+def chat_answer(response, allowed: bool) -> None:
+    """Allowed: back to the queue or on to the ticket. Denied: 404, or sent to sign in / the portal."""
+    location = response.get("Location", "")
+    if allowed:
+        assert response.status_code == 302 and location.startswith(("/bandeja/chat/", "/tickets/")), (
+            response.status_code, location, response.content[:300])
+    else:
+        assert response.status_code in DENIED or (response.status_code == 302 and location.startswith(
+            ("/cuenta/entrar/", "/soporte/"))), (response.status_code, location)
+
+
+def run_chat_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> None:
+    page = page_client(user)
+    waiting, held = scene.waiting_chat, scene.held_chat
+    if obj == "chat_queue":
+        response = page.get("/bandeja/chat/")
+        shown = response.status_code == 200 and "Pregunta secreta 1" in response.content.decode()
+        assert shown is allowed, (response.status_code, response.content[:300])
+    elif action == "accept":
+        response = page.post(f"/bandeja/chat/{waiting.pk}/aceptar/")
+        chat_answer(response, allowed)
+        waiting.refresh_from_db()
+        assert (waiting.state == SessionState.ACTIVE) is allowed
+    elif action == "transfer":
+        response = page.post(f"/bandeja/chat/{held.pk}/transferir/", {"to": ""})
+        chat_answer(response, allowed)
+        held.refresh_from_db()
+        assert (held.state == SessionState.QUEUED) is allowed
+    elif action == "end":
+        response = page.post(f"/bandeja/chat/{held.pk}/terminar/")
+        chat_answer(response, allowed)
+        held.refresh_from_db()
+        assert (held.state == SessionState.ENDED) is allowed
+    elif obj == "chat_conversation":
+        # A signed-in account's cookie, from the site's own origin, without the visitor's token.
+        page.defaults["HTTP_ORIGIN"] = CHAT_ORIGIN
+        response = page.get(f"/chat/api/sessions/{waiting.public_id}/messages/")
+        check(response, allowed, secret="Pregunta secreta 1")
+        sent = page.post(f"/chat/api/sessions/{waiting.public_id}/messages/", '{"text": "hola", "id": "a1"}',
+                         content_type="application/json")
+        check(sent, allowed)
+        assert Message.objects.filter(ticket=waiting.ticket).count() == 1
+    elif obj == "chat_site":
+        response = page.get(f"/admin/chat/chatsite/{scene.chat_site.pk}/change/")
+        if allowed:
+            assert response.status_code == 200 and scene.chat_site.name in response.content.decode()
+        else:
+            assert response.status_code in (302, 403, 404) and scene.chat_site.name not in response.content.decode()
+    else:  # pragma: no cover
+        raise AssertionError(f"no driver for {obj}/{action}")
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

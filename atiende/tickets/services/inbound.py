@@ -211,7 +211,7 @@ def _take_in(inbound: Inbound, thread_key: str, customer: Customer, uploads: lis
     if thread is not None:
         ticket = _surviving(thread.ticket)
         try:
-            message = channel_message_create(ticket=ticket, author=customer, body=inbound.text, body_html=inbound.html,
+            message = channel_message_create(ticket=ticket, author=customer, body=_body(inbound), body_html=inbound.html,
                                              channel=inbound.channel, uploads=uploads)
         except Conflict:  # closed: the customer's message opens a follow-up
             follows = ticket

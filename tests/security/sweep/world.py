@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from atiende.accounts.models import ApiToken, User, UserKind
 from atiende.accounts.services import token_issue
+from atiende.chat.models import ChatSession
+from atiende.chat.services import session_accept, session_start, site_create
 from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.customers.services import customer_create
 from atiende.mail.models import OutboundEmail
@@ -71,6 +73,12 @@ def build(world) -> Swept:
     # the discard port, and the sweep's examples roll back before any setWebhook would run.
     telegram = bot_create(actor=world.admin, site="https://soporte.example.mx/", name="Telegram soporte",
                           bot_token="7712345678:" + "A" * 35, secret_token="sweep-secret", api_base="http://127.0.0.1:9")
+    # A chat site of team 1 with a waiting chat and one held by agent 1 (for /bandeja/chat/<id>/…).
+    chat_site = site_create(name="Chat", allowed_origins=["https://tienda-a.example"], team=world.team1)
+    for n in (1, 2):
+        chat = session_start(site=chat_site, origin="https://tienda-a.example", name="Vera", email="vera@correo.example",
+                             question=f"Pregunta {n}").session
+    session_accept(actor=world.agent1, session_id=chat.pk)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -127,6 +135,7 @@ def build(world) -> Swept:
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
+        "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
     }
