@@ -1,4 +1,5 @@
-"""Fill es_MX translations from a Python file defining `T = {msgid or (context, msgid): msgstr}`.
+"""Fill es_MX translations from a Python file defining `T = {msgid or (context, msgid): msgstr}`
+(plurals: `(singular, plural): (form_1, form_2)`).
 
 `po_fill.py TRANSLATIONS.py [PO_FILE]`: sets each entry, clears its fuzzy flag, and lists the
 entries still untranslated or fuzzy. Handles message contexts, which po_set.py does not.
@@ -18,7 +19,10 @@ def main() -> None:
     with open(path, "rb") as handle:
         catalog = read_po(handle)
     for key, text in translations.items():
-        context, msgid = key if isinstance(key, tuple) else (None, key)
+        if isinstance(key, tuple) and isinstance(text, tuple):  # a plural: (singular, plural) -> forms
+            context, msgid = None, key[0]
+        else:
+            context, msgid = key if isinstance(key, tuple) else (None, key)
         message = catalog.get(msgid, context=context)
         if message is None:
             print(f"not in catalogue: {key!r}")
