@@ -1,9 +1,11 @@
 """Start-up checks of the key that encrypts channel secrets at rest (decision 0016, 0017).
 
-Run before `atiende serve`, `atiende worker` and every management command (Django's system
-checks): a malformed ATIENDE_ENCRYPTION_KEY, a production without one, or stored secrets that no
-configured key can read stop the start with the setting to fix, instead of failing later, one
-webhook or reply at a time."""
+A malformed ATIENDE_ENCRYPTION_KEY or a production without one stops every management command
+(Django's system checks). Stored secrets that no configured key can read are a database check:
+like Django's own, it runs only when a command names the databases (`atiende serve`, `atiende
+worker`, `migrate`, `check --database default`), so that `check` on a build machine never waits
+for a database it cannot reach. Either stops the start with the setting to fix, instead of
+failing later, one webhook or reply at a time."""
 
 from __future__ import annotations
 
@@ -19,9 +21,19 @@ SAMPLE = 50  # rows read per encrypted column: one unreadable token is enough to
 
 @checks.register("security")
 def encryption_key_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    problems = _malformed_keys()
+    if not problems and getattr(settings, "PRODUCTION", False) and not crypto.configured_keys():
+        problems.append(checks.Error(
+            f"{crypto.ENV_KEY} is not set: channel secrets would be encrypted with a key derived from SECRET_KEY.",
+            hint=f"Set {crypto.ENV_KEY} to a Fernet key kept apart from the database's backups; what was stored "
+                 "with the derived key stays readable (docs/decisions/0016-secrets-at-rest.md).",
+            id="atiende.E102"))
+    return problems
+
+
+def _malformed_keys() -> list[checks.CheckMessage]:
     problems = []
-    configured = crypto.configured_keys()
-    for position, key in enumerate(configured, start=1):
+    for position, key in enumerate(crypto.configured_keys(), start=1):
         try:
             crypto.Fernet(key.encode())
         except (ValueError, TypeError):
@@ -30,20 +42,14 @@ def encryption_key_check(app_configs=None, **kwargs) -> list[checks.CheckMessage
                 hint=f"Fix {crypto.ENV_KEY}: generate a key with python -c \"from cryptography.fernet import Fernet; "
                      "print(Fernet.generate_key().decode())\" (several keys: separated by commas, newest first).",
                 id="atiende.E101"))
-    if problems:
-        return problems  # nothing can be decrypted with a malformed key list
-    if getattr(settings, "PRODUCTION", False) and not configured:
-        problems.append(checks.Error(
-            f"{crypto.ENV_KEY} is not set: channel secrets would be encrypted with a key derived from SECRET_KEY.",
-            hint=f"Set {crypto.ENV_KEY} to a Fernet key kept apart from the database's backups; what was stored "
-                 "with the derived key stays readable (docs/decisions/0016-secrets-at-rest.md).",
-            id="atiende.E102"))
-    problems.extend(_unreadable_secrets())
     return problems
 
 
-def _unreadable_secrets() -> list[checks.CheckMessage]:
+@checks.register(checks.Tags.database)
+def stored_secrets_check(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     """One error per model with a column of encrypted secrets holding a token no configured key opens."""
+    if not databases or _malformed_keys():  # reported by the check above: nothing can be decrypted
+        return []
     found = []
     for model in apps.get_models():
         unreadable = []

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from atiende.core.params import is_id_text
 from atiende.customers.models import IdentityKind
 from atiende.tickets.channels import DeliveryFailed, Notice
 from atiende.tickets.models import Channel, ChannelThread, Delivery, Message, Ticket
@@ -28,7 +29,7 @@ def conversation(ticket: Ticket) -> tuple[TelegramBot, str] | None:
             .order_by("-updated_at", "-pk").values_list("thread_key", flat=True))
     for key in keys:
         bot_id, _sep, chat_id = key.partition(":")
-        if not bot_id.isdigit() or not chat_id:
+        if not is_id_text(bot_id) or not chat_id:
             continue
         bot = TelegramBot.objects.filter(pk=int(bot_id), active=True).first()
         if bot is not None:

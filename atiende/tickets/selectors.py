@@ -19,6 +19,7 @@ from atiende.accounts.permissions import is_agent
 from atiende.core.db import is_id
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.core.html import sanitize_html
+from atiende.core.params import is_id_text
 from atiende.customers.models import Customer
 
 from . import channels
@@ -184,7 +185,7 @@ def events_without_hidden_tickets(*, user: User, events: Iterable[TicketEvent]) 
     other's number (one query for all the numbers named)."""
     events = list(events)
     named = {e.new_value for e in events if e.field in EVENTS_NAMING_A_TICKET and e.new_value.startswith("#")}
-    numbers = [int(ref[1:]) for ref in named if ref[1:].isdigit()]
+    numbers = [int(ref[1:]) for ref in named if is_id_text(ref[1:])]
     seen = {f"#{n}" for n in ticket_list(user=user).filter(number__in=numbers).values_list("number", flat=True)} if numbers else set()
     for event in events:
         if event.field in EVENTS_NAMING_A_TICKET and event.new_value not in seen:

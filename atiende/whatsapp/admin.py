@@ -27,7 +27,7 @@ class NumberForm(forms.ModelForm):
 
     def clean_phone_number_id(self):
         value = self.cleaned_data["phone_number_id"].strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationError(_("Meta's phone number id is made of digits."))
         return value
 

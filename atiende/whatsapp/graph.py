@@ -32,7 +32,7 @@ MAX_TEXT = 4096  # Meta's limit for a text message's body
 
 def messages_url(number: WhatsAppNumber) -> str:
     problem = api_base_problem(number.api_base)
-    if problem or not number.phone_number_id.isdigit():
+    if problem or not (number.phone_number_id.isascii() and number.phone_number_id.isdigit()):
         raise DeliveryFailed(_("The WhatsApp number is not configured correctly."), permanent=True)
     return f"{number.api_base.rstrip('/')}/{number.phone_number_id}/messages"
 
@@ -127,7 +127,7 @@ def media_fetch(number: WhatsAppNumber, media_id: str) -> Media:
     """Fetch a received message's media: its address from `GET {api_base}/{media_id}`, then the
     bytes from that address, both with the access token. MediaUnavailable otherwise."""
     limit = settings.ATTACHMENT_MAX_BYTES
-    if not media_id.isdigit() or len(media_id) > 64 or api_base_problem(number.api_base):
+    if not (media_id.isascii() and media_id.isdigit()) or len(media_id) > 64 or api_base_problem(number.api_base):
         raise MediaUnavailable(_("the media id is not valid"))
     headers = {"Authorization": f"Bearer {number.access_token}"}
     info = _media_info(f"{number.api_base.rstrip('/')}/{media_id}", headers)
@@ -135,7 +135,7 @@ def media_fetch(number: WhatsAppNumber, media_id: str) -> Media:
     if not isinstance(url, str) or not media_url_allowed(url, number.api_base):
         raise MediaUnavailable(_("the media address is not on the WhatsApp API's host"))
     announced = info.get("file_size")
-    announced = int(announced) if isinstance(announced, int) or (isinstance(announced, str) and announced.isdigit()) else None
+    announced = int(announced) if isinstance(announced, int) or (isinstance(announced, str) and announced.isascii() and announced.isdigit()) else None
     if announced is not None and announced > limit:
         raise MediaUnavailable(_("it is larger than the %(limit)s MB allowed") % {"limit": limit // (1024 * 1024)})
     content, size, digest = _download(url, headers, limit)

@@ -73,7 +73,7 @@ def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
     errors = {}
     if not number.name:
         errors["name"] = _("This field is required.")
-    if not number.phone_number_id.isdigit() or len(number.phone_number_id) > 64:
+    if not (number.phone_number_id.isascii() and number.phone_number_id.isdigit()) or len(number.phone_number_id) > 64:
         errors["phone_number_id"] = _("Meta's phone number id is made of digits.")
     problem = graph.api_base_problem(number.api_base)
     if problem:

@@ -21,6 +21,7 @@ from atiende.calls.permissions import can_log_calls, can_see_callers
 from atiende.core import clock
 from atiende.core.db import MAX_ID
 from atiende.core.exceptions import DomainError
+from atiende.core.params import is_id_text
 
 from .views import agent_required, error_text
 
@@ -49,7 +50,7 @@ def call_log_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     number = request.GET.get("ticket", "")[:18]
     phone = request.GET.get("phone", "")[:64]
-    if not phone and number.isdigit():
+    if not phone and is_id_text(number):
         phone = call_selectors.requester_phone(user=request.user, number=int(number))
     initial = {"started_at": timezone.localtime(clock.now()).replace(second=0, microsecond=0),
                "phone": phone, "ticket": number}

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ATIENDE_ENV", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ATIENDE_ENV", "DJANGO_SETTINGS_MODULE", "REDIS_URL",
+                                                          "ATIENDE_ENCRYPTION_KEY"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="atiende.settings.base")
     return subprocess.run([sys.executable, "-m", "atiende.cli", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
@@ -35,9 +36,10 @@ def test_production_refuses_unsafe_settings_with_a_clear_message(env, reason, tm
 
 
 def test_production_starts_when_safe(tmp_path):
-    # `check` does not connect, so any PostgreSQL URL will do.
+    # `check` without --database does not connect, so any PostgreSQL URL will do.
     url = "postgres://atiende@db.invalid:5432/atiende"
-    result = run_check(ATIENDE_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL=url,
+    key = "K" * 43 + "="  # a well-formed Fernet key (32 bytes, url-safe base64)
+    result = run_check(ATIENDE_ENV="production", SECRET_KEY="s" * 50, DATABASE_URL=url, ATIENDE_ENCRYPTION_KEY=key,
                        REDIS_URL="redis://cache.invalid:6379/0", ATIENDE_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
 

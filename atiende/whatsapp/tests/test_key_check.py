@@ -7,13 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from atiende.core import crypto
-from atiende.core.checks import encryption_key_check
+from atiende.core.checks import encryption_key_check, stored_secrets_check
 
 pytestmark = pytest.mark.django_db
 
 
 def _ids(settings) -> list[str]:
-    return [message.id for message in encryption_key_check()]
+    return [message.id for message in encryption_key_check() + stored_secrets_check(databases=["default"])]
 
 
 def test_a_good_key_and_readable_secrets_pass(number, settings):
@@ -42,11 +42,12 @@ def test_secrets_no_configured_key_opens_stop_the_start(number, settings):
     number.access_token = "EAAG-nuevo"  # written with the new key only
     number.save()
     settings.ENCRYPTION_KEY = crypto.Fernet.generate_key().decode()  # ...which was then lost
-    errors = encryption_key_check()
+    assert encryption_key_check() == [] and stored_secrets_check() == []  # no database named: not read
+    errors = stored_secrets_check(databases=["default"])
     assert [e.id for e in errors] == ["atiende.E103"]
     assert "whatsapp.WhatsAppNumber (verify_token, app_secret, access_token)" in errors[0].msg
     with pytest.raises(SystemCheckError, match="ATIENDE_ENCRYPTION_KEY"):
-        call_command("check")
+        call_command("check", databases=["default"])
 
 
 def test_the_unreadable_secrets_check_can_be_silenced_to_replace_them(number, settings):
@@ -54,4 +55,4 @@ def test_the_unreadable_secrets_check_can_be_silenced_to_replace_them(number, se
     number.save()
     settings.ENCRYPTION_KEY = crypto.Fernet.generate_key().decode()
     settings.SILENCED_SYSTEM_CHECKS = ["atiende.E103"]
-    call_command("check")  # no SystemCheckError
+    call_command("check", databases=["default"])  # no SystemCheckError

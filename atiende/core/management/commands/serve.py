@@ -4,10 +4,12 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # run in handle(), with the database checks (core/checks.py)
     help = "Serve atiende over ASGI with uvicorn (several worker processes)."
 
     def add_arguments(self, parser):
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args, host, port, workers, no_collectstatic, **options):
+        self.check(databases=[DEFAULT_DB_ALIAS])
         import uvicorn
         from django.core.management import call_command
 
