@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
-from .models import User, normalize_email
+from .models import User, UserKind, normalize_email
 
 
 class EmailBackend(ModelBackend):
@@ -18,3 +18,7 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def user_can_authenticate(self, user) -> bool:
+        """The system actors (accounts.services.system_actor) never sign in, whatever their row says."""
+        return user.kind != UserKind.SYSTEM and super().user_can_authenticate(user)

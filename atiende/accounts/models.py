@@ -12,6 +12,9 @@ from atiende.core import clock
 class UserKind(models.TextChoices):
     AGENT = "agent", _("Agent")
     CUSTOMER = "customer", _("Customer")
+    # The product itself acting (SLA, mail, automation): one row per part, never signs in
+    # (accounts.services.system_actor).
+    SYSTEM = "system", _("System")
 
 
 class Role(models.TextChoices):
@@ -63,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="user_role_only_for_agents",
                 condition=(models.Q(kind="agent") & ~models.Q(role=""))
-                | (models.Q(kind="customer") & models.Q(role="")),
+                | (models.Q(kind__in=["customer", "system"]) & models.Q(role="")),
             ),
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]

@@ -14,13 +14,19 @@ def is_agent(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.kind == UserKind.AGENT)
 
 
+def is_system(user: Any) -> bool:
+    """The product acting on its own (accounts.services.system_actor): SLA, mail, automation."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.kind == UserKind.SYSTEM)
+
+
 def is_staff_agent(user: Any) -> bool:
-    """An agent who works tickets (admin, supervisor, agent) — not a collaborator."""
-    return is_agent(user) and user.role in STAFF_ROLES
+    """An agent who works tickets (admin, supervisor, agent) — not a collaborator — or the
+    system acting through the same services."""
+    return (is_agent(user) and user.role in STAFF_ROLES) or is_system(user)
 
 
 def sees_all_tickets(user: Any) -> bool:
-    return is_agent(user) and user.role in SEES_ALL_ROLES
+    return (is_agent(user) and user.role in SEES_ALL_ROLES) or is_system(user)
 
 
 def is_admin(user: Any) -> bool:

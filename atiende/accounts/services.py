@@ -9,9 +9,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atiende.core import clock
 from atiende.core.db import unique_or_conflict
@@ -47,6 +50,38 @@ def _user_create(*, email: str, name: str, kind: str, role: str, password: str |
         user.set_unusable_password()
     with unique_or_conflict(_("A user with this email already exists."), field="email"):
         user.save()
+    return user
+
+
+# The parts of the product that change tickets on their own, and the name history shows for each.
+SYSTEM_ACTORS = {
+    "sla": gettext_lazy("SLA rules"),
+    "mail": gettext_lazy("Email"),
+    "channels": gettext_lazy("Channels"),
+    "automation": gettext_lazy("Automation"),
+    "routing": gettext_lazy("Routing"),
+    "webhooks": gettext_lazy("Webhooks"),
+    "kb": gettext_lazy("Knowledge base"),
+}
+SYSTEM_DOMAIN = "system.atiende.invalid"  # .invalid: no mail can ever reach it
+
+
+def system_actor(key: str) -> User:
+    """The named system actor for `key` (one of SYSTEM_ACTORS), created on first use.
+
+    Every change the product makes on its own goes through the same ticket services as a person
+    (STYLE.md, arrows), with this user as the actor: history says who, live updates and hooks see
+    it. It passes the staff checks (accounts.permissions.is_system) and can never sign in: no
+    password, refused by the backend, and no agent picker lists it (kind "system")."""
+    if key not in SYSTEM_ACTORS:
+        raise ValueError(f"Unknown system actor {key!r}: add it to SYSTEM_ACTORS.")
+    email = f"{key}@{SYSTEM_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            user, _created = User.objects.get_or_create(
+                email=email, defaults={"name": str(SYSTEM_ACTORS[key]), "kind": UserKind.SYSTEM, "role": "",
+                                       "password": make_password(None)})
     return user
 
 

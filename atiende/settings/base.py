@@ -241,6 +241,10 @@ WHATSAPP_EVENT_RETENTION_DAYS = env_int("WHATSAPP_EVENT_RETENTION_DAYS", 30)
 # Webhook posts taken per number and minute (Meta posts every customer's messages from a few
 # addresses, so the anonymous per-address API rate does not apply); past it, 429 and Meta retries.
 WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
+# --- Ticket hooks ------------------------------------------------------------------------------
+# Subscribers to what happens to tickets, called in this order inside the change's transaction
+# (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
+TICKET_HOOKS: list[str] = []
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
 # first_responders_offer); the knowledge base's bot registers here. None by default.

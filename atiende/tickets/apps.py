@@ -6,3 +6,14 @@ class TicketsConfig(AppConfig):
     name = "atiende.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from django.core.signals import setting_changed
+
+        from . import hooks
+
+        def forget_subscribers(*, setting: str, **kwargs) -> None:  # tests override TICKET_HOOKS
+            if setting == "TICKET_HOOKS":
+                hooks.subscribers.cache_clear()
+
+        setting_changed.connect(forget_subscribers, weak=False)

@@ -26,6 +26,7 @@ from atiende.sla.services.clocks import (
     sla_ticket_created,
 )
 
+from .. import hooks
 from ..attachments import check_upload
 from ..models import (
     AuthorKind,
@@ -194,6 +195,7 @@ def _open_ticket(
     store_attachments(message, checked)
     record_changes(ticket, actor, [("created", None, ticket.reference)])
     sla_ticket_created(ticket=ticket, now=now)
+    hooks.ticket_created(ticket, actor=actor, message=message)
     broadcast_tickets_changed(ticket_ids=[ticket.pk])
     return ticket, message
 
@@ -259,6 +261,9 @@ def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ti
             ticket.save()
             record_changes(ticket, actor, recorded)
             _update_sla(actor, ticket, old_status, {field for field, _old, _new in recorded}, now)
+            hooks.ticket_changed(ticket, actor=actor, changes=recorded)
+            if ticket.status == TicketStatus.SOLVED and old_status != TicketStatus.SOLVED:
+                hooks.ticket_solved(ticket, actor=actor)
             broadcast_ticket_changed(ticket_id=ticket.pk, actor_id=actor.pk)
     return ticket
 

@@ -15,7 +15,7 @@ from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.customers.models import Customer
 from atiende.sla.services.clocks import sla_public_message, sla_status_changed
 
-from .. import channels
+from .. import channels, hooks
 from ..attachments import check_upload
 from ..models import (
     AuthorKind,
@@ -142,6 +142,9 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
         sla_status_changed(ticket=ticket, old_status=old_status, now=now)
     if not internal:
         sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
+    if changes:
+        hooks.ticket_changed(ticket, actor=actor, changes=changes)
+    hooks.message_added(message, actor=actor)
     broadcast_ticket_changed(ticket_id=ticket.pk, message_id=message.pk, actor_id=actor.pk if actor else None)
     return message
 
