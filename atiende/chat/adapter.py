@@ -10,17 +10,14 @@ email to the address the visitor gave (Django's mail, as `tickets.notifications`
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Exists, OuterRef
-from django.db.models.fields.files import FieldFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from atiende.tickets.channels import DeliveryFailed, Notice
-from atiende.tickets.models import Channel, ChannelThread, Delivery, Message, Ticket
+from atiende.tickets.channels import DeliveryFailed, MessagingAdapter
+from atiende.tickets.models import Channel, ChannelThread, Delivery, Ticket
 
 from .models import ChatSession
 from .services import visitor_gone
@@ -35,16 +32,15 @@ def session_of(ticket: Ticket) -> ChatSession | None:
     return ChatSession.objects.select_related("site").filter(public_id__in=list(keys)).order_by("-created_at").first()
 
 
-class ChatAdapter:
+class ChatAdapter(MessagingAdapter):
+    """Replies into the widget's conversation, or by email once the visitor has left; no
+    acknowledgement (the widget says itself when a person will answer)."""
+
     channel = Channel.CHAT.value
     serves = frozenset({Channel.CHAT.value})
-    prefetch: tuple[str, ...] = ()
 
     def reaches(self, ticket: Ticket) -> bool:
         return session_of(ticket) is not None
-
-    def prepare(self, delivery: Delivery) -> str:
-        return ""
 
     def deliver(self, delivery: Delivery) -> str:
         message = delivery.message
@@ -64,18 +60,3 @@ class ChatAdapter:
         except Exception as exc:  # an SMTP failure: the port retries
             raise DeliveryFailed(str(exc) or type(exc).__name__) from exc
         return f"chat-email:{message.pk}"
-
-    def requeue(self, delivery: Delivery) -> None:
-        return None
-
-    def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
-        return False  # the widget says itself when a person will answer
-
-    def describe(self, message: Message) -> dict[str, Any]:
-        return {}
-
-    def original_exists(self) -> Exists:
-        return Exists(Message.objects.filter(pk=OuterRef("pk"), pk__lt=0))
-
-    def original(self, message: Message) -> FieldFile | None:
-        return None

@@ -6,16 +6,13 @@ to its chat (the thread key `<bot id>:<chat id>` of the ticket's `ChannelThread`
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from django.db.models import Exists, OuterRef
-from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from atiende.core.params import is_id_text
 from atiende.customers.models import IdentityKind
-from atiende.tickets.channels import DeliveryFailed, Notice
-from atiende.tickets.models import Channel, ChannelThread, Delivery, Message, Ticket
+from atiende.tickets.channels import DeliveryFailed, MessagingAdapter, Notice
+from atiende.tickets.models import Channel, ChannelThread, Delivery, Ticket
 
 from . import botapi
 from .models import TelegramBot
@@ -37,18 +34,16 @@ def conversation(ticket: Ticket) -> tuple[TelegramBot, str] | None:
     return None
 
 
-class TelegramAdapter:
+class TelegramAdapter(MessagingAdapter):
+    """Replies and acknowledgements as messages from the bot in the customer's chat."""
+
     channel = Channel.TELEGRAM.value
     serves = frozenset({Channel.TELEGRAM.value})
-    prefetch: tuple[str, ...] = ()
 
     def reaches(self, ticket: Ticket) -> bool:
         if not ticket.requester.identities.filter(kind=IdentityKind.TELEGRAM).exists():
             return False
         return conversation(ticket) is not None
-
-    def prepare(self, delivery: Delivery) -> str:
-        return ""
 
     def deliver(self, delivery: Delivery) -> str:
         found = conversation(delivery.message.ticket)
@@ -56,9 +51,6 @@ class TelegramAdapter:
             raise DeliveryFailed(_("The Telegram bot of this conversation is not connected any more."), permanent=True)
         bot, chat_id = found
         return botapi.send_message(bot, chat_id, delivery.message.body_text)
-
-    def requeue(self, delivery: Delivery) -> None:
-        return None
 
     def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
         found = conversation(ticket)
@@ -71,13 +63,3 @@ class TelegramAdapter:
             logger.warning("Telegram acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
             return False
         return True
-
-    def describe(self, message: Message) -> dict[str, Any]:
-        return {}
-
-    def original_exists(self) -> Exists:
-        # No stored original per message (the raw updates are kept by bot).
-        return Exists(Message.objects.filter(pk=OuterRef("pk"), pk__lt=0))
-
-    def original(self, message: Message) -> FieldFile | None:
-        return None

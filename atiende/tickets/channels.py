@@ -91,12 +91,40 @@ class ChannelAdapter(Protocol):
     def describe(self, message: Message) -> dict[str, Any]:
         """Channel detail for agents in the API's message (mail: {"emails": [...]}); {} if none."""
 
-    def original_exists(self) -> Exists:
+    def original_exists(self) -> Exists | None:
         """A subquery, on OuterRef("pk") of a Message, true when a stored original exists: the
-        timeline annotates its messages with it, adding no query."""
+        timeline annotates its messages with it, adding no query. None: the channel keeps none."""
 
     def original(self, message: Message) -> FieldFile | None:
         """The stored original a message came from, or None."""
+
+
+class MessagingAdapter:
+    """The defaults of a channel that sends text into a conversation and keeps no original per
+    message (WhatsApp, Telegram, chat): a subclass writes `channel`, `serves`, `reaches` and
+    `deliver`, and `acknowledge` when the channel confirms new requests."""
+
+    channel: str
+    serves: frozenset[str]
+    prefetch: tuple[str, ...] = ()
+
+    def prepare(self, delivery: Delivery) -> str:
+        return ""
+
+    def requeue(self, delivery: Delivery) -> None:
+        return None
+
+    def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
+        return False
+
+    def describe(self, message: Message) -> dict[str, Any]:
+        return {}
+
+    def original_exists(self) -> Exists | None:
+        return None
+
+    def original(self, message: Message) -> FieldFile | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -177,7 +205,7 @@ def message_details(message: Message) -> dict[str, Any]:
 
 def original_exists() -> Expression:
     """Whether a message (OuterRef("pk")) has a stored original, as asked of every adapter."""
-    exists = [adapter.original_exists() for adapter in adapters()]
+    exists = [e for e in (adapter.original_exists() for adapter in adapters()) if e is not None]
     if not exists:
         return Value(False, output_field=BooleanField())
     return ExpressionWrapper(reduce(operator.or_, (Q(e) for e in exists)), output_field=BooleanField())

@@ -8,15 +8,18 @@ wrote from: text within the 24 hours after the customer's last message, an appro
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from django.db.models import Exists, OuterRef
-from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from atiende.customers.models import IdentityKind
-from atiende.tickets.channels import DeliveryFailed, Notice, ReplyWindow, TemplateReply
-from atiende.tickets.models import Channel, Delivery, Message, Ticket
+from atiende.tickets.channels import (
+    DeliveryFailed,
+    MessagingAdapter,
+    Notice,
+    ReplyWindow,
+    TemplateReply,
+)
+from atiende.tickets.models import Channel, Delivery, Ticket
 
 from . import graph, selectors, services
 from .selectors import conversation
@@ -24,18 +27,16 @@ from .selectors import conversation
 logger = logging.getLogger(__name__)
 
 
-class WhatsAppAdapter:
+class WhatsAppAdapter(MessagingAdapter):
+    """Replies and acknowledgements as WhatsApp messages (templates outside the 24 hours)."""
+
     channel = Channel.WHATSAPP.value
     serves = frozenset({Channel.WHATSAPP.value})
-    prefetch: tuple[str, ...] = ()
 
     def reaches(self, ticket: Ticket) -> bool:
         if not ticket.requester.identities.filter(kind=IdentityKind.WHATSAPP).exists():
             return False
         return conversation(ticket) is not None
-
-    def prepare(self, delivery: Delivery) -> str:
-        return ""
 
     def deliver(self, delivery: Delivery) -> str:
         found = conversation(delivery.message.ticket)
@@ -58,9 +59,6 @@ class WhatsAppAdapter:
         """The delivery has its wamid now: statuses Meta sent before it are applied."""
         services.pending_apply(delivery.external_id)
 
-    def requeue(self, delivery: Delivery) -> None:
-        return None
-
     def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
         found = conversation(ticket)
         if found is None:
@@ -72,13 +70,3 @@ class WhatsAppAdapter:
             logger.warning("WhatsApp acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
             return False
         return True
-
-    def describe(self, message: Message) -> dict[str, Any]:
-        return {}
-
-    def original_exists(self) -> Exists:
-        # No stored original per message yet (the raw webhook events are kept by number).
-        return Exists(Message.objects.filter(pk=OuterRef("pk"), pk__lt=0))
-
-    def original(self, message: Message) -> FieldFile | None:
-        return None
