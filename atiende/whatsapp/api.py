@@ -191,7 +191,7 @@ class WebhookView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, number_id: int) -> Response:
-        number = selectors.number_for_webhook(number_id)
+        number = selectors.number_for_webhook(number_id, notification=True)
         body = _read_body(request)
         services.webhook_receive(number, body, request.headers.get(SIGNATURE_HEADER, ""))
         return Response({"received": True})

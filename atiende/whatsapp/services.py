@@ -197,14 +197,17 @@ def webhook_receive(number: WhatsAppNumber, body: bytes, signature: str) -> Webh
     for number_id in payloads.phone_number_ids(data):
         _routed(number, number_id)
     digest = hashlib.sha256(body).hexdigest()
-    with transaction.atomic():
-        event, created = WebhookEvent.objects.get_or_create(number=number, body_sha256=digest,
-                                                            defaults={"body": body.decode("utf-8")})
-        if created or event.state != EventState.PROCESSED:
-            from .tasks import process_event  # tasks import services
+    # INSERT … ON CONFLICT DO NOTHING, then read it back: two statements in autocommit instead of
+    # get_or_create's select, savepoint, insert and release (the webhook's hottest path). A body
+    # stored already is that event again, and is queued unless it was processed.
+    WebhookEvent.objects.bulk_create([WebhookEvent(number=number, body_sha256=digest, body=body.decode("utf-8"))],
+                                     ignore_conflicts=True)
+    event = WebhookEvent.objects.only("id", "state", "number_id").get(number=number, body_sha256=digest)
+    if event.state != EventState.PROCESSED:
+        from .tasks import process_event  # tasks import services
 
-            # After the response: Meta waits for the 200 only (with a broker this is after commit anyway).
-            enqueue_after_response(process_event, event_id=event.pk)
+        # After the response: Meta waits for the 200 only (with a broker this is after commit anyway).
+        enqueue_after_response(process_event, event_id=event.pk)
     return event
 
 
