@@ -50,7 +50,7 @@ class TelegramAdapter(MessagingAdapter):
         if found is None:
             raise DeliveryFailed(_("The Telegram bot of this conversation is not connected any more."), permanent=True)
         bot, chat_id = found
-        return botapi.send_message(bot, chat_id, delivery.message.body_text)
+        return _send_in_parts(delivery, bot, chat_id)
 
     def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
         found = conversation(ticket)
@@ -63,3 +63,19 @@ class TelegramAdapter(MessagingAdapter):
             logger.warning("Telegram acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
             return False
         return True
+
+
+def _send_in_parts(delivery: Delivery, bot, chat_id: str) -> str:
+    """A reply longer than Telegram's 4,096 characters goes as several messages, in order. The
+    parts sent are recorded on the delivery as they go, so a retry after a failure part-way sends
+    only the rest (the customer never reads a part twice). The first part's id is the delivery's."""
+    progress = delivery.payload if isinstance(delivery.payload, dict) else {}
+    parts = botapi.split_text(delivery.message.body_text)
+    first_id = progress.get("telegram_first_id", "")
+    for index in range(int(progress.get("telegram_parts_sent", 0)), len(parts)):
+        message_id = botapi.send_message(bot, chat_id, parts[index])
+        first_id = first_id or message_id
+        progress = {**progress, "telegram_parts_sent": index + 1, "telegram_first_id": first_id}
+        delivery.payload = progress
+        Delivery.objects.filter(pk=delivery.pk).update(payload=progress)
+    return first_id

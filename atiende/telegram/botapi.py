@@ -100,11 +100,38 @@ def set_webhook(bot: TelegramBot, url: str) -> str:
     return _("Webhook set.")
 
 
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """`text` in parts Telegram takes whole: each at most `limit` UTF-16 units (its measure: an
+    emoji counts two), cut at the last paragraph break, else line break, else space in the part,
+    and inside a word only when one word alone is longer than that. Nothing is dropped but the
+    whitespace at a cut."""
+    parts, rest = [], text.strip()
+    while rest:
+        head = _within(rest, limit)
+        if len(head) == len(rest):
+            parts.append(rest)
+            break
+        cut = next((at for sep in ("\n\n", "\n", " ") if (at := head.rfind(sep)) > 0), len(head))
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return parts
+
+
+def _within(text: str, limit: int) -> str:
+    """The longest start of `text` of at most `limit` UTF-16 units."""
+    units = 0
+    for at, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:at]
+    return text
+
+
 def send_message(bot: TelegramBot, chat_id: str, text: str) -> str:
     """Send `text` to the chat; the new message's id, or DeliveryFailed: permanent for a 4xx
     other than 429 (403: the user blocked the bot; 400: chat not found), else transient."""
     try:
-        result = call(bot, "sendMessage", {"chat_id": chat_id, "text": text[:MAX_TEXT]})
+        result = call(bot, "sendMessage", {"chat_id": chat_id, "text": _within(text, MAX_TEXT)})
     except BotApiError as exc:
         reason = exc.reason
         if exc.retry_after is not None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atiende.telegram.adapter import TelegramAdapter
+from atiende.telegram.botapi import split_text
 from atiende.tickets.models import Channel, Delivery, DeliveryStatus, Ticket
 from atiende.tickets.services import message_create
+from atiende.tickets.services.deliveries import delivery_attempt
 
 from .conftest import BOT_TOKEN, USER_ID, message, post, update
 
@@ -97,3 +101,31 @@ def test_the_bot_token_is_never_logged(ticket, botapi, world, caplog, django_cap
     _reply(world, ticket, django_capture_on_commit_callbacks, body="Otra vez")
     assert len(botapi.requests) == 2
     assert caplog.records and BOT_TOKEN not in caplog.text and BOT_TOKEN.split(":")[1] not in caplog.text
+
+
+def test_a_long_reply_goes_in_parts_and_a_retry_sends_only_the_rest(ticket, botapi, world,
+                                                                       django_capture_on_commit_callbacks):
+    paragraphs = [f"Paso {n}: " + "revisa la configuración del dominio " * 40 for n in range(1, 8)]
+    body = "\n\n".join(paragraphs)  # about 10,000 characters
+    botapi.answers["sendMessage"] = [
+        (200, {"ok": True, "result": {"message_id": 500, "date": 1765000100, "chat": {"id": USER_ID, "type": "private"}}}),
+        (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
+    ]
+    delivery = _reply(world, ticket, django_capture_on_commit_callbacks, body=body)
+    assert (delivery.status, delivery.payload["telegram_parts_sent"]) == (DeliveryStatus.QUEUED, 1)
+    delivery_attempt(delivery.pk)  # the port's retry
+    delivery.refresh_from_db()
+    sent = [request["json"]["text"] for request in botapi.calls("sendMessage")]
+    assert (delivery.status, delivery.external_id) == (DeliveryStatus.SENT, "500")  # the first part's id
+    assert sent[1] == sent[2]  # the failed part, then its retry; the first part was not sent again
+    parts = [sent[0], *sent[2:]]
+    assert all(len(part) <= 4096 for part in parts) and len(parts) == 4  # two paragraphs of ~1,450 each
+    assert "".join("".join(part.split()) for part in parts) == "".join(body.split())
+    assert parts[1].startswith("Paso ")  # cut between paragraphs
+
+
+@given(st.text(alphabet=st.sampled_from("ab ñ\n😀"), max_size=300), st.integers(min_value=2, max_value=40))
+def test_split_text_keeps_every_word_within_the_limit(text, limit):
+    parts = split_text(text, limit)
+    assert all(part and len(part.encode("utf-16-le")) // 2 <= limit for part in parts)
+    assert "".join("".join(part.split()) for part in parts) == "".join(text.split())
