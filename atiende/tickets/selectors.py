@@ -164,7 +164,9 @@ def message_list(*, user: User, ticket: Ticket) -> QuerySet[Message]:
         qs = qs.prefetch_related("deliveries", *channels.message_prefetches())
     else:
         qs = qs.filter(kind=MessageKind.PUBLIC)
-    return qs.select_related("author_user", "author_customer").order_by("created_at", "id")
+    return (qs.select_related("author_user", "author_customer")
+            .annotate(edited=Exists(MessageRevision.objects.filter(message_id=OuterRef("pk"))))
+            .order_by("created_at", "id"))
 
 
 def event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:

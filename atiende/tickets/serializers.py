@@ -149,10 +149,13 @@ class MessageSerializer(serializers.ModelSerializer):
                                                        "with status queued/sent/failed and the last error "
                                                        "(kept for compatibility; `deliveries` covers every channel).")
 
+    edited = serializers.BooleanField(read_only=True, help_text="The customer edited this message on their channel "
+                                                                "(Telegram); the ticket's events keep what it said before.")
+
     class Meta:
         model = Message
-        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "unverified_sender", "attachments",
-                  "deliveries", "emails", "created_at"]
+        fields = ["id", "kind", "author", "channel", "body_text", "body_html", "unverified_sender", "edited",
+                  "attachments", "deliveries", "emails", "created_at"]
 
     def get_deliveries(self, message: Message) -> list[dict] | None:
         if not self.context.get("for_agent"):

@@ -185,6 +185,11 @@ def test_an_edit_replaces_the_words_and_keeps_the_old_ones(bot, world, django_ca
     assert TelegramUpdate.objects.get(update_id=41).state == UpdateState.PROCESSED
     items = ticket_timeline(user=world.admin, ticket=stored.ticket)
     assert [i.message.edited for i in items if i.message is not None] == [True]
+    for user in (world.admin, stored.ticket.requester.user):  # the API says so to agents and the customer
+        if user is None:
+            continue
+        answer = world.client_for(user).get(f"/api/v1/tickets/{stored.ticket.pk}/messages/")
+        assert [m["edited"] for m in answer.json()["results"]] == [True]
 
 
 def test_an_edit_of_a_message_never_taken_in_is_left(bot, django_capture_on_commit_callbacks):
