@@ -306,6 +306,7 @@ end
 
 
 def run_wrk(url: str, lua: str, *, concurrency: int, duration: float, server_pid: int, env: dict[str, str]) -> Result:
+    RESULTS.mkdir(parents=True, exist_ok=True)  # not in a fresh clone (git keeps no empty folder)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, dir=RESULTS) as script:
         script.write(lua + WRK_DONE)
     cmd = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "10s",

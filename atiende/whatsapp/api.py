@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from atiende.api.ids import IdField
 from atiende.api.teams import with_team
 from atiende.api.views import ApiView
 from atiende.core.bodies import read_capped_body
+from atiende.core.cache import count as cache_count
 from atiende.core.exceptions import Invalid, TooLarge
 
 from . import selectors, services, templating
@@ -151,14 +151,11 @@ class TemplateDetailView(ApiView):
 class WebhookThrottle(BaseThrottle):
     """A ceiling per number and minute (WHATSAPP_WEBHOOK_PER_MINUTE), not the anonymous rate per
     address: Meta posts every customer's messages and receipts from a few addresses. A counter
-    (one cache increment), not DRF's list of timestamps, which grows with the rate."""
+    (one counter, `core.cache.count`), not DRF's list of timestamps, which grows with the rate."""
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         key = f"whatsapp-webhook:{view.kwargs.get('number_id')}:{int(time.time() // 60)}"
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the minute's first post
-            count = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
+        count = cache_count(key, window=120)
         return count <= settings.WHATSAPP_WEBHOOK_PER_MINUTE
 
     def wait(self) -> float:
