@@ -289,6 +289,12 @@ def customers_get_or_create_by_emails(named: dict[str, str]) -> dict[str, Custom
     return {address: both[normal[address]] for address in named}
 
 
+def email_mark_undeliverable(*, address: str) -> None:
+    """A mail server reported `address` permanently unreachable: replies are no longer sent to it
+    (the mail channel asks; the address is its, the identity is the customer's)."""
+    Identity.objects.filter(kind=IdentityKind.EMAIL, value=address.lower()).update(undeliverable=True)
+
+
 def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "") -> Customer:
     """The customer reached at this identity, created when unknown (inbound channels: WhatsApp,
     Telegram, phone calls, chat visitors, and email as `customer_get_or_create_by_email`).
