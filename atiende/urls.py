@@ -11,7 +11,7 @@ urlpatterns = [
     path("cuenta/", include("atiende.accounts.urls")),
     path("bandeja/", include("atiende.workspace.urls")),
     path("tickets/", include("atiende.tickets.urls")),
-    path("clientes/", include("atiende.customers.urls")),
+    path("clientes/", include("atiende.workspace.customer_urls")),
     path("soporte/", include("atiende.portal.urls")),
     path("marca/", include("atiende.branding.urls")),
     path("en-vivo/", include("atiende.live.urls")),

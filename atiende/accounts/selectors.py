@@ -61,3 +61,16 @@ def team_ids_of(user: User) -> list[int]:
         cached = list(user.teams.values_list("id", flat=True))
         user._team_ids = cached
     return cached
+
+
+def actor_name(user: User) -> str:
+    """A user's name as history shows it. A system actor's stored name is in the language it was
+    created in; it is shown by its part's name in the active language instead
+    (accounts.services.SYSTEM_ACTORS, keyed by the address before the @)."""
+    if user.kind == UserKind.SYSTEM:
+        from .services import SYSTEM_ACTORS
+
+        label = SYSTEM_ACTORS.get(user.email.partition("@")[0])
+        if label is not None:
+            return str(label)
+    return user.name

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
-from atiende.core.jobs import enqueue_after_commit
 
+from . import hooks
 from .identities import PHONE_KINDS, normalize_identity
 from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
 from .permissions import (
@@ -230,24 +230,16 @@ def organization_update(*, actor: User, organization: Organization, changes: dic
     if not can_edit_organizations(actor):
         raise Forbidden()
     _check_account_manager(changes.get("account_manager"))
-    before = (organization.segment, organization.support_plan_id)
+    recorded: list[hooks.Change] = []
     for field in ("name", "segment", "sector", "support_plan", "account_manager", "notes"):
-        if field in changes:
+        if field in changes and getattr(organization, field) != changes[field]:
+            recorded.append((field, getattr(organization, field), changes[field]))
             setattr(organization, field, changes[field])
     with unique_or_conflict(_("An organization with this name already exists.")):
         organization.save()
-    if (organization.segment, organization.support_plan_id) != before:
-        _reevaluate_sla_later(organization)
+    if recorded:
+        hooks.organization_changed(organization, changes=recorded)
     return organization
-
-
-def _reevaluate_sla_later(organization: Organization) -> None:
-    """SLA policies may be chosen by plan and segment: the organization's open tickets are
-    evaluated again once this change commits."""
-    from atiende.sla.services.clocks import Reason
-    from atiende.sla.tasks import reevaluate_tickets
-
-    enqueue_after_commit(reevaluate_tickets, reason=Reason.PLAN, organization_id=organization.pk)
 
 
 def organization_delete(*, actor: User, organization: Organization) -> None:
@@ -295,6 +287,12 @@ def customers_get_or_create_by_emails(named: dict[str, str]) -> dict[str, Custom
         customers = {address: customer_get_or_create_by_email(email=address, name=wanted[address]) for address in missing}
     both = {**found, **customers}
     return {address: both[normal[address]] for address in named}
+
+
+def email_mark_undeliverable(*, address: str) -> None:
+    """A mail server reported `address` permanently unreachable: replies are no longer sent to it
+    (the mail channel asks; the address is its, the identity is the customer's)."""
+    Identity.objects.filter(kind=IdentityKind.EMAIL, value=address.lower()).update(undeliverable=True)
 
 
 def customer_get_or_create_by_identity(*, kind: str, value: str, name: str = "") -> Customer:

@@ -32,7 +32,8 @@ from atiende.core import clock
 from atiende.core.exceptions import Invalid, TooLarge
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.identities import normalize_identity
-from atiende.customers.models import Identity, IdentityKind
+from atiende.customers.models import IdentityKind
+from atiende.customers.services import email_mark_undeliverable
 from atiende.tickets.inbound import Inbound, InboundFile, SenderIdentity
 from atiende.tickets.models import Channel, InboundOutcome, Message, Ticket
 from atiende.tickets.services import (
@@ -432,7 +433,7 @@ def _record_automatic(parsed: ParsedMessage, automatic: Automatic, record: Inbou
     if result.duplicate:
         return None
     for address in undeliverable:
-        _mark_undeliverable(address)
+        email_mark_undeliverable(address=address)
     record.kind = InboundKind.BOUNCE if automatic.kind == AutomaticKind.BOUNCE else InboundKind.AUTOMATIC
     record.note = automatic.reason[:255]
     record.ticket_id, record.message_id = result.ticket_id, result.message_id
@@ -446,7 +447,3 @@ def _recipients_of_sent(ids: tuple[str, ...]) -> set[str]:
         return set()
     sent = OutboundEmail.objects.filter(header_id__in=[value[:255] for value in ids[:50]]).values_list("recipients", flat=True)
     return {str(address).lower() for recipients in sent for address in recipients or ()}
-
-
-def _mark_undeliverable(address: str) -> None:
-    Identity.objects.filter(kind=IdentityKind.EMAIL, value=address.lower()).update(undeliverable=True)

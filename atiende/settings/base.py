@@ -244,7 +244,13 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Ticket hooks ------------------------------------------------------------------------------
 # Subscribers to what happens to tickets, called in this order inside the change's transaction
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
-TICKET_HOOKS: list[str] = []
+TICKET_HOOKS: list[str] = [
+    "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
+]
+# The same for changes of organizations (atiende/customers/hooks.py).
+CUSTOMER_HOOKS: list[str] = [
+    "atiende.sla.hooks.SlaCustomerHooks",
+]
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
 # first_responders_offer); the knowledge base's bot registers here. None by default.

@@ -6,3 +6,10 @@ class SlaConfig(AppConfig):
     name = "atiende.sla"
     label = "sla"
     verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from atiende.tickets.service_levels import register_provider
+
+        from .hooks import SlaProvider
+
+        register_provider(SlaProvider())

@@ -12,6 +12,7 @@ from atiende.accounts.models import User
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.customers.models import Customer
 from atiende.tickets.models import Priority, Ticket, TicketType
+from atiende.tickets.service_levels import BadgeView
 
 from . import wording
 from .calendar import BusinessCalendar, mexican_holidays, parse_weekly_hours
@@ -109,12 +110,6 @@ def badge_state(ticket: Ticket, now: datetime) -> str:
     if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
         return Badge.WARNING
     return Badge.OK
-
-
-@dataclass(frozen=True)
-class BadgeView:
-    state: str
-    label: str
 
 
 def badge_view(ticket: Ticket, now: datetime) -> BadgeView:

@@ -52,10 +52,26 @@ class TicketHooks:
         """A message on an existing ticket: a customer's reply, an agent's reply or note."""
 
     def ticket_changed(self, ticket: Ticket, *, actor: User | None, changes: Sequence[Change]) -> None:
-        """Fields changed (status, priority, type, team, assignee, tags, custom fields, subject)."""
+        """Fields changed (status, priority, type, team, assignee, tags, custom fields, subject;
+        a merge changes the merged ticket's status to merged). `ticket.updated_at` is the
+        moment of the change."""
 
     def ticket_solved(self, ticket: Ticket, *, actor: User | None) -> None:
         """The ticket became solved (after `ticket_changed` for the same change)."""
+
+    def tickets_imported(self, created: Sequence[tuple[Ticket, Message]]) -> None:
+        """Many new tickets at once (a mailbox import), each with its first message, written in
+        bulk. By default each is a `ticket_created` by its first message's author; a subscriber
+        that can do them together overrides this (imports take thousands)."""
+        for ticket, message in created:
+            self.ticket_created(ticket, actor=message.author_user, message=message)
+
+    def replies_imported(self, messages: Sequence[Message]) -> None:
+        """Customers' replies added in bulk to tickets they move nothing on (no status change,
+        no SLA policy: `services.imports.takes_reply_quietly`). By default each is a
+        `message_added` by its author."""
+        for message in messages:
+            self.message_added(message, actor=message.author_user)
 
     def sla_warning(self, ticket: Ticket, *, metric: str) -> None:
         """An SLA target is close to its deadline (emitted by the SLA app)."""
@@ -89,6 +105,14 @@ def ticket_changed(ticket: Ticket, *, actor: User | None, changes: Sequence[Chan
 
 def ticket_solved(ticket: Ticket, *, actor: User | None) -> None:
     _call("ticket_solved", ticket, actor=actor)
+
+
+def tickets_imported(created: Sequence[tuple[Ticket, Message]]) -> None:
+    _call("tickets_imported", created)
+
+
+def replies_imported(messages: Sequence[Message]) -> None:
+    _call("replies_imported", messages)
 
 
 def sla_warning(ticket: Ticket, *, metric: str) -> None:

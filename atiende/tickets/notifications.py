@@ -11,7 +11,7 @@ from atiende.accounts.models import User
 from atiende.core import clock
 from atiende.core.mail import AUTO_GENERATED_HEADERS
 
-from . import channels
+from . import channels, service_levels
 from .models import Message, Ticket
 
 
@@ -47,11 +47,9 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
     """Confirm a new request to its requester with its number and when to expect an answer, on
     the ticket's own channel (`channels`): a ticket whose channel has no adapter gets nothing.
 
-    The promise is the SLA's (atiende.sla); without a running response target it says only that
-    the team will answer. The adapter marks it automatic where its channel can (email's
+    The promise is the service levels' (`service_levels.promise`); without a running response
+    target it says only that the team will answer. The adapter marks it automatic where its channel can (email's
     Auto-Submitted), so the customer's auto-responder does not answer it."""
-    from atiende.sla.selectors import customer_promise
-
     ticket = Ticket.objects.select_related("requester", "team").filter(pk=ticket_id).first()
     adapter = channels.adapter_for(ticket.channel) if ticket else None
     if adapter is None or not adapter.reaches(ticket):
@@ -59,8 +57,8 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
     customer = ticket.requester
     language = customer.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        promise = customer_promise(ticket=ticket, now=clock.now(), time_zone=customer.time_zone or None)
-        expectation = promise.text if promise else _("Our team will answer you as soon as possible.")
+        promise = service_levels.promise(ticket, clock.now(), customer.time_zone or None)
+        expectation = promise or _("Our team will answer you as soon as possible.")
         subject = _("[%(ref)s] We received your request: %(subject)s") % {"ref": ticket.reference, "subject": ticket.subject}
         body = _("Hello %(name)s,\n\nWe received your request %(ref)s, \"%(subject)s\".\n%(expectation)s\n\n"
                  "Reply to this message to add anything.\n") % {

@@ -16,13 +16,14 @@ from django.utils.translation import pgettext
 
 from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_agent
+from atiende.accounts.selectors import actor_name
 from atiende.core.db import is_id
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.core.html import sanitize_html
 from atiende.core.params import is_id_text
 from atiende.customers.models import Customer
 
-from . import channels
+from . import channels, service_levels
 from .models import (
     Attachment,
     CopiedAgent,
@@ -327,7 +328,8 @@ def ticket_timeline_recent(*, user: User, ticket: Ticket, limit: int | None = No
 
 def _timeline_events(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     return event_list(user=user, ticket=ticket).only(
-        "id", "ticket_id", "field", "old_value", "new_value", "note", "created_at", "actor__id", "actor__name"
+        "id", "ticket_id", "field", "old_value", "new_value", "note", "created_at", "actor__id", "actor__name",
+        "actor__kind", "actor__email",
     )
 
 
@@ -355,15 +357,13 @@ def _label(choices: type, value: str) -> str:
 
 def event_text(event: TicketEvent) -> str:
     """A history event as a sentence for agents."""
-    from atiende.sla.models import Metric
-
-    actor = event.actor.name if event.actor_id else pgettext("history actor", "The system")
+    actor = actor_name(event.actor) if event.actor_id else pgettext("history actor", "The system")
     old, new = _plain(event.old_value), _plain(event.new_value)
     labelled = {"status": TicketStatus, "priority": Priority, "type": TicketType}
     if event.field in labelled:
         old, new = _label(labelled[event.field], old), _label(labelled[event.field], new)
     if event.field in ("sla_breach", "sla_warning"):
-        new = _label(Metric, new)
+        new = service_levels.target_label(new)
     template = EVENT_SENTENCES.get(event.field)
     if event.field in ("team", "assignee") and not new:
         template = EVENT_SENTENCES[f"{event.field}_removed"]
@@ -509,7 +509,7 @@ class TicketWorkspace:
     collaborators: list[User]
     copied: list[CopiedAgent]  # agents copied on an email, waiting for a staff agent to confirm them
     choices: PanelChoices
-    badge: Any  # atiende.sla.selectors.BadgeView
+    badge: service_levels.BadgeView
     can_edit: bool  # the policy lets this viewer change the ticket...
     can_change: bool  # ...and the ticket is not closed or merged
     can_reply: bool
@@ -517,8 +517,6 @@ class TicketWorkspace:
 
 
 def ticket_workspace(*, user: User, ticket: Ticket, now: datetime, whole_timeline: bool = False) -> TicketWorkspace:
-    from atiende.sla.selectors import badge_view
-
     from .permissions import can_add_internal_note, can_edit_ticket, can_reply_publicly
 
     if whole_timeline:
@@ -538,7 +536,7 @@ def ticket_workspace(*, user: User, ticket: Ticket, now: datetime, whole_timelin
         collaborators=list(ticket.collaborators.only("id", "name").order_by("name", "id")),
         copied=list(_pending_copies(ticket)),
         choices=panel_choices(user=user) if can_edit else PanelChoices([], [], []),
-        badge=badge_view(ticket, now),
+        badge=service_levels.badge(ticket, now),
         can_edit=can_edit,
         can_change=can_edit and not behaviour(ticket.status).is_terminal,
         can_reply=can_reply_publicly(user, ticket),

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from rest_framework import serializers
 
+from atiende.accounts.models import User, UserKind
+from atiende.accounts.selectors import actor_name
 from atiende.api.ids import IdField
-from atiende.sla.selectors import badge_state
 
-from . import channels
+from . import channels, service_levels
 from .models import (
     Attachment,
     Channel,
@@ -101,7 +102,7 @@ def ticket_data(
 def _sla_summary(ticket: Ticket, now: datetime) -> dict:
     return {
         "policy": _ref(ticket.sla_policy) if ticket.sla_policy_id else None,
-        "state": badge_state(ticket, now),
+        "state": service_levels.badge_state(ticket, now),
         "due_at": _iso(ticket.sla_due_at),
         "warn_at": _iso(ticket.sla_warn_at),
     }
@@ -175,8 +176,20 @@ class MessageSerializer(serializers.ModelSerializer):
         return {"kind": message.author_kind, "id": None, "name": ""}
 
 
+class ActorSerializer(serializers.Serializer):
+    """Who made a change: a person, or the product itself (`kind` "system": SLA, mail,
+    automation…, named by its part in the request's language)."""
+
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(UserKind.choices)
+
+    def get_name(self, user: User) -> str:
+        return actor_name(user)
+
+
 class EventSerializer(serializers.ModelSerializer):
-    actor = RefSerializer(allow_null=True)
+    actor = ActorSerializer(allow_null=True, help_text="null: the system, before named system actors existed.")
 
     class Meta:
         model = TicketEvent

@@ -6,6 +6,7 @@ from email.utils import make_msgid
 import pytest
 from django.core import mail
 
+from atiende.accounts.services import system_actor
 from atiende.customers.models import Identity
 from atiende.mail.models import InboundMessage, OutboundEmail, QuarantinedMessage
 from atiende.mail.services import Outcome, ingest, quarantine_retry
@@ -131,6 +132,20 @@ def test_answer_to_a_closed_ticket_opens_a_linked_follow_up(world):
     result = ingest(email(subject="Re: Mi dominio no resuelve", body="Volvió a fallar", In_Reply_To=first_id), source="file")
     assert result.outcome == Outcome.NEW_TICKET and result.ticket_id != ticket.pk
     assert TicketLink.objects.filter(source=ticket, target_id=result.ticket_id).exists()
+
+
+def test_the_follow_up_link_is_the_mail_actors_change_in_both_histories(world):
+    first_id = make_msgid(domain="abarrotes.mx")
+    ticket = Ticket.objects.get(pk=ingest(email(message_id=first_id), source="file").ticket_id)
+    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "closed"})
+    follow_up = Ticket.objects.get(pk=ingest(email(body="Volvió a fallar", In_Reply_To=first_id), source="file").ticket_id)
+    robot = system_actor("mail")
+    assert list(ticket.events.filter(field="related_to").values_list("actor", "new_value")) == [
+        (robot.pk, follow_up.reference)
+    ]
+    assert list(follow_up.events.filter(field="related_to").values_list("actor", "new_value")) == [
+        (robot.pk, ticket.reference)
+    ]
 
 
 def test_unreadable_message_is_quarantined_whole_and_can_be_retried():

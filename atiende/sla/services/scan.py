@@ -14,14 +14,15 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
+from atiende.accounts.services import system_actor
 from atiende.core import clock as wall_clock
 from atiende.core.jobs import enqueue_after_commit
+from atiende.tickets import hooks
 from atiende.tickets.models import Priority, Ticket, TicketEvent
-from atiende.tickets.services.common import record_changes
+from atiende.tickets.services import ticket_update
 from atiende.tickets.status import behaviour
 
 from ..models import Clock, ClockState
-from .clocks import Reason, sla_reevaluate
 
 BATCH = 500
 RAISED = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT}
@@ -58,7 +59,7 @@ def _scan(alert: str, now: datetime, batch: int) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            pending = _pending(alert, now).select_related("policy")
+            pending = _pending(alert, now).select_related("policy", "ticket")
             if connection.features.has_select_for_update_skip_locked:
                 pending = pending.select_for_update(skip_locked=True, of=("self",))
             clocks = list(pending[:batch])
@@ -94,36 +95,36 @@ def _act(alert: str, clocks: list[Clock], now: datetime) -> None:
         from ..tasks import notify_alert
 
         enqueue_after_commit(notify_alert, clock_ids=notify, alert=alert)
-    if alert == Alert.BREACH:
-        for clock in clocks:
+    for clock in clocks:
+        ticket = clock.ticket
+        if alert == Alert.BREACH:
             policy = clock.policy
             if policy and (policy.escalate_on_breach or policy.raise_priority_on_breach):
-                _escalate(clock, now)
+                ticket = _escalate(clock) or ticket
+            hooks.sla_breached(ticket, metric=clock.metric)
+        else:
+            hooks.sla_warning(ticket, metric=clock.metric)
 
 
-def _escalate(clock: Clock, now: datetime) -> None:
-    """Move the ticket to its team's next tier and/or raise its priority, as the policy says."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team__escalation_team", "organization").get(
+def _escalate(clock: Clock) -> Ticket | None:
+    """Move the ticket to its team's next tier and/or raise its priority, as the policy says,
+    through the ticket service as the SLA's system actor: history, live pages and the other
+    subscribers see it as any change (the raised priority re-evaluates the SLA through its hook).
+    The ticket as changed, or None when nothing was to change."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team__escalation_team").get(
         pk=clock.ticket_id
     )
     if behaviour(ticket.status).is_terminal:
-        return
-    policy, changes = clock.policy, []
+        return None
+    policy, changes = clock.policy, {}
     next_tier = ticket.team.escalation_team if ticket.team else None
     if policy.escalate_on_breach and next_tier is not None:
-        changes.append(("team", ticket.team, next_tier))
-        ticket.team = next_tier
+        changes["team"] = next_tier
         if ticket.assignee_id and not next_tier.members.filter(pk=ticket.assignee_id).exists():
-            changes.append(("assignee", ticket.assignee, None))
-            ticket.assignee = None
+            changes["assignee"] = None
     raised = RAISED.get(ticket.priority) if policy.raise_priority_on_breach else None
     if raised:
-        changes.append(("priority", ticket.priority, raised))
-        ticket.priority = raised
+        changes["priority"] = raised
     if not changes:
-        return
-    ticket.updated_at = now
-    ticket.save(update_fields=["team", "assignee", "priority", "updated_at"])
-    record_changes(ticket, None, changes, note="sla_breach")
-    if raised:
-        sla_reevaluate(ticket=ticket, now=now, reason=Reason.PRIORITY)
+        return None
+    return ticket_update(actor=system_actor("sla"), ticket=ticket, changes=changes, note="sla_breach")

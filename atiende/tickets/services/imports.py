@@ -3,7 +3,8 @@ queries instead of a dozen per message.
 
 Only what needs no per-ticket decision is taken here: new tickets, and customers' replies to
 tickets that are new, open or on hold and not under an SLA policy (their status and clocks do
-not move). Callers send everything else through `channel_ticket_create` and
+not move). The ticket hooks hear of them in one call each (`tickets_imported`,
+`replies_imported`), so a subscriber can act on the batch. Callers send everything else through `channel_ticket_create` and
 `channel_message_create`, one at a time.
 """
 
@@ -23,9 +24,8 @@ from atiende.core import clock
 from atiende.core.broadcast import broadcast_messages_created, broadcast_tickets_changed
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer
-from atiende.sla.models import Policy
-from atiende.sla.services.clocks import sla_ticket_created
 
+from .. import hooks
 from ..attachments import check_upload
 from ..models import (
     Attachment,
@@ -95,9 +95,7 @@ def channel_tickets_import(items: Sequence[IncomingTicket], *, channel: str, ack
         TicketEvent(ticket=ticket, actor_id=item.requester.user_id, field="created", new_value=ticket.reference, created_at=now)
         for ticket, item in zip(tickets, items, strict=True)
     ])
-    if Policy.objects.filter(active=True).exists():
-        for ticket in tickets:
-            sla_ticket_created(ticket=ticket, now=now)
+    hooks.tickets_imported(list(zip(tickets, messages, strict=True)))
     if acknowledge:
         for ticket in tickets:
             enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
@@ -118,6 +116,7 @@ def channel_replies_import(items: Sequence[IncomingReply], *, channel: str) -> l
     Message.objects.bulk_create(messages)
     _store_attachments(messages, [[check_upload(upload) for upload in item.uploads] for item in items])
     Ticket.objects.filter(pk__in={item.ticket.pk for item in items}).update(updated_at=now)
+    hooks.replies_imported(messages)
     broadcast_messages_created(messages=[(message.ticket_id, message.pk) for message in messages])
     return messages
 

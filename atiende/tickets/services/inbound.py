@@ -30,6 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Team, User, UserKind
+from atiende.accounts.services import system_actor
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Invalid
 from atiende.customers.identities import normalize_identity
@@ -46,11 +47,11 @@ from ..models import (
     LinkKind,
     Message,
     Ticket,
-    TicketLink,
 )
 from ..status import TicketStatus, behaviour
 from .lifecycle import channel_ticket_create
 from .messages import channel_message_create
+from .relations import ticket_link
 
 # Channels whose messages come from outside; portal and API tickets are made by signed-in people
 # through `ticket_create` / `message_create`, with their permissions.
@@ -267,9 +268,14 @@ def _new_ticket(inbound: Inbound, customer: Customer, uploads: list[UploadedFile
         channel=inbound.channel, team=team, uploads=uploads, acknowledge=inbound.acknowledge,
         unverified_sender=inbound.unverified_sender,
     )
-    if follows is not None:
-        TicketLink.objects.create(source=follows, target=ticket, kind=LinkKind.RELATED)
+    if follows is not None:  # a change the channel makes: the link service records and broadcasts it
+        ticket_link(actor=channel_actor(inbound.channel), source=follows, target=ticket, kind=LinkKind.RELATED)
     return ticket, message
+
+
+def channel_actor(channel: str) -> User:
+    """The system actor that acts for a channel: mail for email, "Channels" for the others."""
+    return system_actor("mail" if channel == Channel.EMAIL else "channels")
 
 
 def _move(thread: ChannelThread, ticket: Ticket) -> None:

@@ -19,12 +19,6 @@ from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Customer
 from atiende.customers.permissions import customer_of
 from atiende.customers.services import customer_get_or_create_by_email
-from atiende.sla.services.clocks import (
-    Reason,
-    sla_reevaluate,
-    sla_status_changed,
-    sla_ticket_created,
-)
 
 from .. import hooks
 from ..attachments import check_upload
@@ -194,7 +188,6 @@ def _open_ticket(
     )
     store_attachments(message, checked)
     record_changes(ticket, actor, [("created", None, ticket.reference)])
-    sla_ticket_created(ticket=ticket, now=now)
     hooks.ticket_created(ticket, actor=actor, message=message)
     broadcast_tickets_changed(ticket_ids=[ticket.pk])
     return ticket, message
@@ -239,8 +232,9 @@ def _check_status_change(actor: User, ticket: Ticket, wanted: str) -> None:
         raise Conflict(message, fields={"status": _("Child tickets are still open.")})
 
 
-def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
-    """Apply `changes` (keys from UPDATABLE; team/assignee as objects) and record each one."""
+def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any], note: str = "") -> Ticket:
+    """Apply `changes` (keys from UPDATABLE; team/assignee as objects) and record each one.
+    `note`: why, kept with the history (a system actor's reason: "sla_breach")."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(fields={name: _("This field cannot be changed.") for name in sorted(unknown)})
@@ -257,27 +251,14 @@ def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> Ti
         old_status = ticket.status
         recorded = _apply_changes(actor, ticket, changes)
         if recorded:
-            ticket.updated_at = now = clock.now()
+            ticket.updated_at = clock.now()
             ticket.save()
-            record_changes(ticket, actor, recorded)
-            _update_sla(actor, ticket, old_status, {field for field, _old, _new in recorded}, now)
+            record_changes(ticket, actor, recorded, note=note)
             hooks.ticket_changed(ticket, actor=actor, changes=recorded)
             if ticket.status == TicketStatus.SOLVED and old_status != TicketStatus.SOLVED:
                 hooks.ticket_solved(ticket, actor=actor)
             broadcast_ticket_changed(ticket_id=ticket.pk, actor_id=actor.pk)
     return ticket
-
-
-# Ticket fields an SLA policy may be chosen by, and the reason recorded when one changes.
-SLA_FIELDS = {"priority": Reason.PRIORITY, "type": Reason.TYPE}
-
-
-def _update_sla(actor: User, ticket: Ticket, old_status: str, changed: set[str], now: datetime) -> None:
-    if "status" in changed:
-        sla_status_changed(ticket=ticket, old_status=old_status, now=now)
-    reasons = [reason for field, reason in SLA_FIELDS.items() if field in changed]
-    if reasons:
-        sla_reevaluate(ticket=ticket, now=now, reason=reasons[0], actor=actor)
 
 
 def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[Change]:

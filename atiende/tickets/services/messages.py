@@ -13,7 +13,6 @@ from atiende.core import clock
 from atiende.core.broadcast import broadcast_ticket_changed
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.customers.models import Customer
-from atiende.sla.services.clocks import sla_public_message, sla_status_changed
 
 from .. import channels, hooks
 from ..attachments import check_upload
@@ -114,7 +113,8 @@ def channel_message_create(
 
 def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
             checked: Sequence, *, payload: dict | None = None, deliver: bool = True) -> Message:
-    """Store the message on the locked ticket, then move its status and SLA clocks."""
+    """Store the message on the locked ticket, move its status, then tell the subscribers (SLA
+    moves its clocks: the status change first, then the message)."""
     now = clock.now()
     message = Message.objects.create(
         ticket=ticket,
@@ -129,7 +129,6 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
     answers = not internal and author["author_kind"] == AuthorKind.AGENT
     if answers and deliver:
         delivery_queue(message, payload=payload or {})  # the adapter of the ticket's channel sends it after commit
-    old_status = ticket.status
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now
     fields = ["status", "updated_at"]
@@ -139,10 +138,6 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
     ticket.save(update_fields=fields)
     if changes:
         record_changes(ticket, actor, changes)
-        sla_status_changed(ticket=ticket, old_status=old_status, now=now)
-    if not internal:
-        sla_public_message(ticket=ticket, author_kind=author["author_kind"], now=now)
-    if changes:
         hooks.ticket_changed(ticket, actor=actor, changes=changes)
     hooks.message_added(message, actor=actor)
     broadcast_ticket_changed(ticket_id=ticket.pk, message_id=message.pk, actor_id=actor.pk if actor else None)

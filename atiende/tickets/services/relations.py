@@ -11,8 +11,8 @@ from atiende.core import clock
 from atiende.core.broadcast import broadcast_ticket_changed
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.core.jobs import enqueue_after_commit
-from atiende.sla.services.clocks import sla_status_changed
 
+from .. import hooks
 from ..models import (
     AuthorKind,
     Channel,
@@ -31,7 +31,7 @@ from ..permissions import (
 )
 from ..status import TicketStatus, behaviour
 from ..tasks import notify_referral
-from .common import record_changes
+from .common import Change, record_changes
 
 # --- merge, link, refer -------------------------------------------------------------------------
 
@@ -91,9 +91,12 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         target.save(update_fields=["updated_at"])
         target.collaborators.add(*source.collaborators.all())
         _move_pending_copies(source, target)
-        record_changes(source, actor, [("status", old_status, TicketStatus.MERGED), ("merged_into", None, target.reference)])
-        sla_status_changed(ticket=source, old_status=old_status, now=now)
-        record_changes(target, actor, [("merged_from", None, source.reference)])
+        merged: list[Change] = [("status", old_status, TicketStatus.MERGED), ("merged_into", None, target.reference)]
+        record_changes(source, actor, merged)
+        hooks.ticket_changed(source, actor=actor, changes=merged)
+        merged_from: list[Change] = [("merged_from", None, source.reference)]
+        record_changes(target, actor, merged_from)
+        hooks.ticket_changed(target, actor=actor, changes=merged_from)
         broadcast_ticket_changed(ticket_id=source.pk, actor_id=actor.pk)
         broadcast_ticket_changed(ticket_id=target.pk, actor_id=actor.pk)
     return target

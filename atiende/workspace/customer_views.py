@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from atiende.core.exceptions import NotFound
 from atiende.core.params import is_id_text
 
-from . import selectors
+from .customer_page import customer_page
 
 
 @login_required
@@ -21,7 +21,7 @@ def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse
     raw = request.GET.get("antes", "")
     before = int(raw) if is_id_text(raw) else None
     try:
-        page = selectors.customer_page(user=request.user, customer_id=customer_id, before=before)
+        page = customer_page(user=request.user, customer_id=customer_id, before=before)
     except NotFound:
         raise Http404() from None
     if page.customer.pk != customer_id:  # merged into another profile: that one's page
