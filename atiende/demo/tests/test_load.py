@@ -125,3 +125,20 @@ def test_the_command_prints_the_url_and_logins_and_loads_nothing_twice(demo):
     assert "http://127.0.0.1:8123/" in printed
     assert [email for email in LOGINS if email in printed] == list(LOGINS)
     assert Ticket.objects.count() == TICKETS
+
+
+def test_the_demo_help_center_loads_once(db):
+    from atiende.accounts.models import Role
+    from atiende.accounts.services import agent_create
+    from atiende.demo.kb import load_demo_kb
+    from atiende.demo.kb_articles import ARTICLES
+    from atiende.kb.models import Article
+    from atiende.kb.selectors import articles_matching
+
+    author = agent_create(email="autora@example.mx", name="Autora", role=Role.ADMIN, password="x" * 20)
+    assert load_demo_kb(author=author) == len(ARTICLES) >= 25
+    assert load_demo_kb(author=author) == 0
+    assert Article.objects.count() == len(ARTICLES)
+    assert Article.objects.filter(language="en", translation_of__isnull=False).count() == 4
+    assert [a.slug for a in articles_matching("candadito", viewer=None, language="es")][0] == "mi-sitio-no-muestra-el-candadito-ssl"
+    assert articles_matching("reembolsos", viewer=None) == []
