@@ -46,8 +46,10 @@ class ArticleSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(reverse("help:article", args=[article.slug]))
 
     def get_related(self, article: Article) -> list[int]:
-        viewer = self.context["request"].user
-        return [a.pk for a in selectors.related_articles(viewer=viewer, article=article)]
+        related = self.context.get("related")
+        if related is None:
+            related = selectors.related_ids(viewer=self.context["request"].user, articles=[article])
+        return related.get(article.pk, [])
 
     def _staff_only(self, ids: list[int]) -> list[int] | None:
         # Which organizations or plans an article is limited to is the company's business.
@@ -139,7 +141,8 @@ class ArticleListView(ReadOpenView):
             visibility=_choice(request, "visibility", Visibility.values),
         ).prefetch_related("organizations", "plans")
         rows, next_url = keyset_page(articles, request, ordering="-updated_at", is_datetime=True)
-        return Response({"results": ArticleSerializer(rows, many=True, context={"request": request}).data,
+        context = {"request": request, "related": selectors.related_ids(viewer=request.user, articles=rows)}
+        return Response({"results": ArticleSerializer(rows, many=True, context=context).data,
                          "next": next_url})
 
     @extend_schema(request=ArticleInput, responses={201: ArticleSerializer})

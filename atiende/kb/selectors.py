@@ -186,3 +186,14 @@ def answer_for_article(*, viewer: Any, message_id: Any) -> str:
     if message is None or not can_view_message(viewer, message):
         raise NotFound()
     return message.body_text
+
+
+def related_ids(*, viewer: Any, articles: list[Article]) -> dict[int, list[int]]:
+    """For each article, the ids of its related articles the viewer may see (one query)."""
+    through = Article.related.through
+    pairs = through.objects.filter(from_article_id__in=[a.pk for a in articles],
+                                   to_article__in=articles_visible(viewer=viewer)).order_by("to_article_id")
+    found: dict[int, list[int]] = {a.pk: [] for a in articles}
+    for source, target in pairs.values_list("from_article_id", "to_article_id"):
+        found[source].append(target)
+    return found

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from atiende.core.exceptions import Forbidden, Invalid
 from atiende.customers.models import SupportPlan
@@ -334,3 +336,21 @@ def test_import_refuses_bad_files_and_changes_nothing(world, kb, tmp_path: Path)
     (folder / "articles" / "zz.md").write_text("no front matter")
     with pytest.raises(CommandError, match="front matter"):
         call_command("kb", "import", str(folder))
+
+
+def test_pages_and_the_api_cost_a_fixed_number_of_queries(world, kb):
+    for n in range(5):
+        services.article_create(actor=world.agent1, title=f"Extra {n}", status="published", related=[kb["public"]],
+                                category=kb["dns"])
+    client, api = page(), world.client_for(None)
+    client.get("/ayuda/")  # warm caches (branding)
+    with CaptureQueriesContext(connection) as home:
+        assert client.get("/ayuda/").status_code == 200
+    with CaptureQueriesContext(connection) as article:
+        assert client.get(f"/ayuda/articulo/{kb['public'].slug}/").status_code == 200
+    with CaptureQueriesContext(connection) as listed:
+        assert len(api.get("/api/v1/kb/articles/").json()["results"]) == 6
+    # Anonymous: categories and articles; the article, translations, related, files; the API's
+    # page, its organizations and plans (prefetched) and the related ids — whatever the count.
+    assert (len(home), len(article), len(listed)) == (2, 4, 4)
+
