@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from atiende.core import views as core_views
+from atiende.portal import help_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("tickets/", include("atiende.tickets.urls")),
     path("clientes/", include("atiende.workspace.customer_urls")),
     path("soporte/", include("atiende.portal.urls")),
+    path("ayuda/", include("atiende.portal.help_urls")),
+    path("sitemap.xml", help_views.sitemap_view, name="sitemap"),
     path("marca/", include("atiende.branding.urls")),
     path("en-vivo/", include("atiende.live.urls")),
     path("sla/", include("atiende.sla.urls")),

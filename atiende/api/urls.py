@@ -5,6 +5,7 @@ from atiende.accounts import api as accounts_api
 from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
+from atiende.kb import api as kb_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
 from atiende.sla import api as sla_api
@@ -68,6 +69,10 @@ urlpatterns = [
     path("business-calendars/<id:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
     path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
     path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
+    path("kb/articles/", kb_api.ArticleListView.as_view(), name="kb-articles"),
+    path("kb/articles/<id:article_id>/", kb_api.ArticleDetailView.as_view(), name="kb-article"),
+    path("kb/categories/", kb_api.CategoryListView.as_view(), name="kb-categories"),
+    path("kb/categories/<id:category_id>/", kb_api.CategoryDetailView.as_view(), name="kb-category"),
     path("mail/inbound/", mail_api.InboundMailView.as_view(), name="mail-inbound"),
     path("channels/whatsapp/", whatsapp_api.NumberListView.as_view(), name="whatsapp-numbers"),
     path("channels/whatsapp/<id:number_id>/", whatsapp_api.NumberDetailView.as_view(), name="whatsapp-number"),

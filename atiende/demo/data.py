@@ -32,6 +32,7 @@ from atiende.tickets.services import (
 )
 from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 
+from .kb import load_demo_kb
 from .people import (
     ADMIN,
     AGENTS,
@@ -90,13 +91,16 @@ def load_demo_data(*, now: datetime | None = None) -> DemoSummary:
     """
     now = now or clock.now()
     with transaction.atomic():
-        if User.objects.filter(email=ADMIN_EMAIL).exists():
+        admin = User.objects.filter(email=ADMIN_EMAIL).first()
+        if admin is not None:
+            load_demo_kb(author=admin, now=now)  # a demo made before the knowledge base gets it now
             return DemoSummary(created=False)
         before = _counts()
         world = _build_world(at=now - ACCOUNTS_AGE)
         plans = plan_tickets(now=now)
         tickets = _play(world, plans)
         _check_statuses(plans, tickets)
+        load_demo_kb(author=User.objects.get(email=ADMIN_EMAIL), now=now)
         after = _counts()
     return DemoSummary(created=True, **{name: after[name] - before[name] for name in after})
 

@@ -177,7 +177,10 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @customer_page
 @require_http_methods(["GET", "POST"])
 def new_view(request: HttpRequest) -> HttpResponse:
-    form = NewRequestForm(request.POST or None, request.FILES or None, categories=selectors.category_choices())
+    # The help center's "contact us" link carries what the customer searched for (?asunto=).
+    initial = {"subject": " ".join(request.GET.get("asunto", "").split())[:200]}
+    form = NewRequestForm(request.POST or None, request.FILES or None, categories=selectors.category_choices(),
+                          initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atiende.telegram",
     "atiende.calls",
     "atiende.chat",
+    "atiende.kb",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",

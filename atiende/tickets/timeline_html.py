@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from html import escape
 
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from atiende.core.markup import time_tag
 
-from .models import Channel, DeliveryStatus, Message, MessageKind
+from .models import AuthorKind, Channel, DeliveryStatus, Message, MessageKind
 from .selectors import TimelineItem
 
 
@@ -40,6 +40,10 @@ class _Texts:
     unverified_hint: str
     edited: str
     edited_hint: str
+    # Where an agent's public reply can become a help article: a page some feature app may
+    # provide under the workspace's URL name "article-from-answer" (empty: no link).
+    from_answer_url: str
+    from_answer: str
 
     @classmethod
     def translated(cls) -> _Texts:
@@ -54,7 +58,16 @@ class _Texts:
                                      "anyone may have written it.")),
             edited=escape(_("Edited")),
             edited_hint=escape(_("The customer edited this message after sending it; the history shows what it said.")),
+            from_answer_url=_optional_url("workspace:article-from-answer"),
+            from_answer=escape(_("Create an article from this answer")),
         )
+
+
+def _optional_url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 def _delivery_words() -> dict[tuple[str, str], str]:
@@ -130,9 +143,12 @@ def _attachments(item: TimelineItem, texts: _Texts) -> str:
 
 
 def _foot(item: TimelineItem, m: Message, number: int, texts: _Texts) -> str:
-    if not (item.has_original or item.deliveries):
+    from_answer = bool(texts.from_answer_url and m.kind == MessageKind.PUBLIC and m.author_kind == AuthorKind.AGENT)
+    if not (item.has_original or item.deliveries or from_answer):
         return ""
     parts = []
+    if from_answer:
+        parts.append(f'<a class="from-answer" href="{texts.from_answer_url}?desde={m.pk}">{texts.from_answer}</a>')
     if item.has_original:
         parts.append(f'<a href="{reverse("tickets:message-original", args=[number, m.pk])}">{texts.original}</a>')
     for delivery in item.deliveries:

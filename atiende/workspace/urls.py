@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import call_views, chat_views, customer_merge_views, views
+from atiende.api.ids import IdConverter
+
+from . import call_views, chat_views, customer_merge_views, kb_views, views
 
 app_name = "workspace"
+
+register_converter(IdConverter, "kb_id")  # bounded: a 30-digit id is a 404, not an overflow
 
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
@@ -14,6 +18,13 @@ urlpatterns = [
     path("vistas/<int:view_id>/borrar/", views.view_delete_view, name="view-delete"),
     path("buscar/", views.search_view, name="search"),
     path("buscar/sugerencias/", views.search_suggestions_view, name="search-suggestions"),
+    path("base/", kb_views.kb_list_view, name="kb-list"),
+    path("base/nuevo/", kb_views.kb_new_view, name="kb-new"),
+    path("base/desde-respuesta/", kb_views.kb_new_view, name="article-from-answer"),
+    path("base/<kb_id:article_id>/", kb_views.kb_edit_view, name="kb-edit"),
+    path("base/<kb_id:article_id>/revisiones/", kb_views.kb_revisions_view, name="kb-revisions"),
+    path("base/<kb_id:article_id>/revisiones/<kb_id:number>/restaurar/", kb_views.kb_restore_view, name="kb-restore"),
+    path("base/<kb_id:article_id>/adjuntos/", kb_views.kb_attachment_view, name="kb-attachment"),
     path("llamadas/nueva/", call_views.call_log_view, name="call-log"),
     path("llamadas/avisos/", call_views.caller_notices_view, name="caller-notices"),
     path("chat/", chat_views.chat_queue_view, name="chat-queue"),

@@ -9,7 +9,8 @@ and the SLA table; a failed email of A's ticket and the original of a message A 
 a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
 Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
 back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
-team-1 agent.
+team-1 agent. Knowledge base articles: a public one, one for customers signed in, one limited
+to A's organization (with a file), an internal one and a draft; its categories; the authoring pages.
 """
 
 ACTORS = [
@@ -88,6 +89,18 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
     ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Knowledge base (API, help center page, file). Customers signed in: any organization unless
+    # the article lists some; collaborators are outsiders: public articles only. Staff see all.
+    ("kb_article", "view"):             [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    ("kb_customer_article", "view"):    [_,    Y,    Y,    Y,    Y,    Y,    Y,    _,    Y,    Y],
+    ("kb_org_article", "view"):         [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_attachment", "view"):          [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_internal_article", "view"):    [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_draft", "view"):               [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_article", "update"):           [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_article", "vote"):             [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    ("kb_org_article", "vote"):         [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_category", "update"):          [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
 }
 
 CELLS = [

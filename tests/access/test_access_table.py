@@ -25,6 +25,9 @@ from atiende.chat.models import ChatSession, ChatSite, SessionState
 from atiende.chat.services import session_accept, session_start, site_create
 from atiende.core import clock
 from atiende.customers.services import customer_create, customer_update
+from atiende.kb import services as kb_services
+from atiende.kb.models import Category as KbCategory
+from atiende.kb.models import Vote as KbVote
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
@@ -293,6 +296,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_phone_cell(scene, user, obj, action, allowed)
     elif obj.startswith("chat_"):
         run_chat_cell(scene, user, obj, action, allowed)
+    elif obj.startswith("kb_"):
+        run_kb_cell(w, user, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -440,6 +445,59 @@ def run_chat_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> N
             assert response.status_code in (302, 403, 404) and scene.chat_site.name not in response.content.decode()
     else:  # pragma: no cover
         raise AssertionError(f"no driver for {obj}/{action}")
+
+
+def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
+    api, page = w.client_for(user), page_client(user)
+    kinds = {"kb_article": {}, "kb_customer_article": {"visibility": "customers"},
+             "kb_org_article": {"visibility": "customers", "organizations": [w.org_a]},
+             "kb_attachment": {"visibility": "customers", "organizations": [w.org_a]},
+             "kb_internal_article": {"visibility": "internal"}, "kb_draft": {"status": "draft"}}
+    if obj == "kb_category":
+        category = kb_services.category_create(actor=w.admin, name="Categoría secreta")
+        check(api.patch(f"/api/v1/kb/categories/{category.pk}/", {"name": "Renombrada"}, format="json"), allowed)
+        category.refresh_from_db()
+        assert (category.name == "Renombrada") is allowed
+        created = api.post("/api/v1/kb/categories/", {"name": "Otra categoría"}, format="json")
+        check(created, allowed)
+        assert KbCategory.objects.filter(name="Otra categoría").exists() is allowed
+        return
+    values = {"status": "published", **kinds.get(obj, {})}
+    article = kb_services.article_create(actor=w.admin, title="Artículo secreto", body="Texto secreto", **values)
+    if action == "view":
+        check(api.get(f"/api/v1/kb/articles/{article.pk}/"), allowed, secret="Texto secreto")
+        listed = api.get("/api/v1/kb/articles/").json()["results"]
+        assert (article.pk in [a["id"] for a in listed]) is allowed
+        check(page.get(f"/ayuda/articulo/{article.slug}/"), allowed, secret="Texto secreto")
+        if obj == "kb_attachment":
+            upload = SimpleUploadedFile("mapa-secreto.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+            attachment = kb_services.attachment_add(actor=w.admin, article=article, upload=upload)
+            check(page.get(f"/ayuda/adjuntos/{attachment.public_id}/"), allowed)
+    elif action == "vote":
+        response = page.post(f"/ayuda/articulo/{article.slug}/voto/", {"helpful": "yes"})
+        if allowed:
+            assert response.status_code == 302 and "voto=gracias" in response["Location"]
+        else:
+            assert response.status_code == 404
+        assert KbVote.objects.filter(article=article).count() == (1 if allowed else 0)
+    else:
+        check(api.patch(f"/api/v1/kb/articles/{article.pk}/", {"title": "Título cambiado"}, format="json"), allowed)
+        article.refresh_from_db()
+        assert (article.title == "Título cambiado") is allowed
+        check(api.delete(f"/api/v1/kb/articles/{article.pk}/"), allowed)
+        article.refresh_from_db()
+        assert (article.status == "archived") is allowed
+        editor = page.post(f"/bandeja/base/{article.pk}/", {"title": "Desde la página", "language": "es",
+                                                             "status": "published", "visibility": "public",
+                                                             "action": "save"})
+        if allowed:
+            assert editor.status_code == 302
+        else:
+            _page_denied(editor, user)
+        article.refresh_from_db()
+        assert (article.title == "Desde la página") is allowed
+        listed = page.get("/bandeja/base/")
+        assert (listed.status_code == 200) is allowed
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

@@ -125,3 +125,18 @@ def test_the_command_prints_the_url_and_logins_and_loads_nothing_twice(demo):
     assert "http://127.0.0.1:8123/" in printed
     assert [email for email in LOGINS if email in printed] == list(LOGINS)
     assert Ticket.objects.count() == TICKETS
+
+
+def test_the_demo_help_center_loads_with_the_demo_and_once(demo):
+    from atiende.demo.kb import load_demo_kb
+    from atiende.demo.kb_articles import ARTICLES
+    from atiende.kb.models import Article, Category
+    from atiende.kb.selectors import articles_matching
+
+    assert Article.objects.count() == len(ARTICLES) == 30 and Category.objects.count() == 6
+    assert load_demo_kb(author=User.objects.get(email="admin@demo.atiende.mx")) == 0
+    assert Article.objects.filter(language="en", translation_of__isnull=False).count() == 4
+    assert Article.objects.get(slug="linea-directa-para-clientes-del-plan-empresarial").plans.get().name == "Empresarial"
+    assert [a.slug for a in articles_matching("candadito", viewer=None, language="es")][0] == (
+        "mi-sitio-no-muestra-el-candadito-ssl")
+    assert articles_matching("reembolsos", viewer=None) == []

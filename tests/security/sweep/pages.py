@@ -23,8 +23,8 @@ from atiende.workspace.views import BULK_VALUE_FIELDS
 from . import values as v
 from .harness import ROLES, Sent
 
-PAGE_NAMESPACES = ("workspace", "portal", "tickets", "customers", "sla", "live", "accounts", "branding")
-TOP_LEVEL = ("home", "healthz", "readyz")
+PAGE_NAMESPACES = ("workspace", "portal", "tickets", "customers", "sla", "live", "accounts", "branding", "help")
+TOP_LEVEL = ("home", "healthz", "readyz", "sitemap")
 
 INBOX = (*inbox_params.FILTER_KEYS, *inbox_params.PAGE_KEYS, "view", "sort")
 DECLARED: dict[str, tuple[str, ...]] = {
@@ -49,6 +49,16 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "live:ticket-state": ("state", "tab"),
     "branding:css": ("v",),
     "branding:logo": ("v",),
+    "workspace:kb-list": ("estado", "idioma"),
+    "workspace:kb-new": ("desde", "traduccion_de", "title", "body", "language", "status", "visibility", "category",
+                         "translation_of", "organizations", "plans", "related", "note", "action"),
+    "workspace:article-from-answer": ("desde", "traduccion_de"),
+    "workspace:kb-edit": ("title", "body", "language", "status", "visibility", "category", "translation_of",
+                          "organizations", "plans", "related", "note", "action"),
+    "help:search": ("q",),
+    "help:article": ("voto",),
+    "help:vote": ("helpful", "comment"),
+    "portal:new": ("asunto",),
 }
 # Form fields read only together with another: the bulk action's argument is read for its action.
 # (page, the fields that make the others read, the field then swept); "{tickets}" is two tickets.

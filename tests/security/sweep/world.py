@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from atiende.accounts.models import ApiToken, User, UserKind
 from atiende.accounts.services import token_issue
 from atiende.chat.models import ChatSession
 from atiende.chat.services import session_accept, session_start, site_create
 from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.customers.services import customer_create
+from atiende.kb.models import Article, ArticleAttachment, Category
+from atiende.kb.services import article_create, article_update, attachment_add, category_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
@@ -79,6 +83,18 @@ def build(world) -> Swept:
         chat = session_start(site=chat_site, origin="https://tienda-a.example", name="Vera", email="vera@correo.example",
                              question=f"Pregunta {n}").session
     session_accept(actor=world.agent1, session_id=chat.pk)
+    # The knowledge base: a category with a section, a public article renamed once (its old slug
+    # redirects) with an image, its English translation, and an internal article.
+    help_category = category_create(actor=world.admin, name="Dominios")
+    category_create(actor=world.admin, name="DNS", parent=help_category)
+    public = article_create(actor=world.agent1, title="Renovar dominio", body="**Hola**", status="published",
+                            category=help_category)
+    article_update(actor=world.agent1, article=public, changes={"title": "Renovar tu dominio"})
+    article_create(actor=world.agent1, title="Renew your domain", language="en", status="published", translation_of=public)
+    article_create(actor=world.agent1, title="Interno", visibility="internal", status="published", related=[public])
+    attachment_add(actor=world.agent1, article=public, upload=SimpleUploadedFile("mapa.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64))
+    articles = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -99,6 +115,8 @@ def build(world) -> Swept:
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
+        "article": articles, "related": articles, "translation_of": articles, "category": categories,
+        "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -115,7 +133,9 @@ def build(world) -> Swept:
         "requester": ["bruno@empresa-b.mx", "nuevo-cliente@example.mx"],
         "phone_number_id": ["109876543210"], "verify_token": ["otro-verify"], "app_secret": ["otro-secreto"],
         "access_token": ["EAAB-otro"], "api_base": ["https://graph.facebook.com/v21.0"],
-        "language": ["es_MX"], "variables": [["Ana"]],
+        "language": ["es_MX", "es", "en"], "variables": [["Ana"]],
+        "title": ["Cómo renovar tu dominio"], "status": ["draft", "published"], "visibility": ["public", "internal"],
+        "slug": ["renovar-dominio-mx"],
         "bot_token": ["5550001:" + "B" * 35], "secret_token": ["otro-secreto_2"],
         # Calls (POST /calls/; /calls/events/ answers 401 without a telephony system's token).
         "phone": ["+52 55 1234 5678", "5215512345678"], "direction": ["inbound", "outbound"],
@@ -138,6 +158,10 @@ def build(world) -> Swept:
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
+        "article_id": [*articles, 999_999_999], "workspace.number": [1, 2, 999_999_999],
+        "help.slug": [*Article.objects.order_by("pk").values_list("slug", flat=True), "renovar-dominio", "no-existe",
+                      "a" * 300, "-"],
+        "help.public_id": [*(str(a.public_id) for a in ArticleAttachment.objects.all()), "nope", "%00", "x" * 300],
     }
     return Swept(world=world, ids=ids, samples=samples, query_samples=query_samples, page_ids=page_ids)
 
