@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atiende.telegram",
     "atiende.calls",
     "atiende.chat",
+    "atiende.routing",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -180,7 +181,14 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
     # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
     "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
+    # Waiting tickets to agents who became available (shifts opening), consultation reminders and breaches.
+    "routing-pass": {"task": "atiende.routing.tasks.routing_pass", "schedule": float(env_int("ROUTING_PASS_SECONDS", 60))},
 }
+# --- Routing ----------------------------------------------------------------------------------
+# A consultation's default deadline, in business minutes of the asked team's calendar; the
+# customer is promised an answer this many business minutes after it.
+ROUTING_CONSULTATION_MINUTES = env_int("ROUTING_CONSULTATION_MINUTES", 240)
+ROUTING_PROMISE_MARGIN_MINUTES = env_int("ROUTING_PROMISE_MARGIN_MINUTES", 60)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -244,7 +252,7 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Ticket hooks ------------------------------------------------------------------------------
 # Subscribers to what happens to tickets, called in this order inside the change's transaction
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
-TICKET_HOOKS: list[str] = []
+TICKET_HOOKS: list[str] = ["atiende.routing.hooks.RoutingHooks"]
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
 # first_responders_offer); the knowledge base's bot registers here. None by default.
