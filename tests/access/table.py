@@ -9,7 +9,7 @@ and the SLA table; a failed email of A's ticket and the original of a message A 
 a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
 Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
 back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
-team-1 agent.
+team-1 agent; a consultation on A's ticket asked of team 2.
 """
 
 ACTORS = [
@@ -88,6 +88,13 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
     ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Routing: escalating to the next tier and asking a consultation are for staff who may change
+    # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
+    # by team 2's agents (or a supervisor or admin), never by the asker's side.
+    ("ticket", "escalate"):             [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "open"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "view"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "answer"):         [_,    _,    _,    _,    _,    _,    Y,    _,    Y,    Y],
 }
 
 CELLS = [

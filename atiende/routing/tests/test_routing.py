@@ -11,8 +11,21 @@ from atiende.accounts.models import Role
 from atiende.accounts.services import agent_create
 from atiende.core import clock
 from atiende.customers.services import customer_create
-from atiende.routing.matching import Candidate, Facts, RuleSpec, choose_least_load, choose_round_robin, rule_matches
-from atiende.routing.models import AgentProfile, AssignmentMode, Availability, RoutingRule, TeamRouting
+from atiende.routing.matching import (
+    Candidate,
+    Facts,
+    RuleSpec,
+    choose_least_load,
+    choose_round_robin,
+    rule_matches,
+)
+from atiende.routing.models import (
+    AgentProfile,
+    AssignmentMode,
+    Availability,
+    RoutingRule,
+    TeamRouting,
+)
 from atiende.routing.services import availability_set, waiting_assign
 from atiende.sla.models import Calendar
 from atiende.tickets.models import Ticket
