@@ -90,7 +90,6 @@ def ticket_route_on_arrival(*, ticket: Ticket, message: Message | None) -> None:
 
 
 def _locked_settings(team: Team) -> TeamRouting:
-    TeamRouting.objects.get_or_create(team=team)
     return TeamRouting.objects.select_for_update().get(team=team)
 
 
@@ -118,6 +117,9 @@ def ticket_assign_in_team(*, ticket: Ticket, team: Team | None = None) -> User |
     everybody at capacity) until someone comes online or the scheduler's next pass."""
     team = team or ticket.team
     if team is None:
+        return None
+    # One indexed read on every ticket that enters a team: a manual team (or one never set) stops here.
+    if not TeamRouting.objects.filter(team=team).exclude(mode=AssignmentMode.MANUAL).exists():
         return None
     with transaction.atomic():
         config = _locked_settings(team)
