@@ -44,7 +44,7 @@ def ticket_escalate(*, actor: User, ticket: Ticket, reason: str) -> EscalationRe
     if len(reason) > MAX_REASON_CHARS:
         raise Invalid(fields={"reason": _("Use at most 2000 characters.")})
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("team__escalation_team").get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team__escalation_team").get(pk=ticket.pk)
         if not can_view_ticket(actor, ticket):
             raise NotFound()
         if not can_escalate(actor, ticket):
