@@ -79,6 +79,10 @@ def build(world) -> Swept:
         chat = session_start(site=chat_site, origin="https://tienda-a.example", name="Vera", email="vera@correo.example",
                              question=f"Pregunta {n}").session
     session_accept(actor=world.agent1, session_id=chat.pk)
+    # A consultation on A's ticket asked of team 2 (for /consultations/{id}/answer/).
+    from atiende.routing.services import consultation_open
+
+    consultation = consultation_open(actor=world.agent1, ticket=world.ticket_a, question="¿DNS?", team=world.team2)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -98,7 +102,7 @@ def build(world) -> Swept:
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
-        "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
+        "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
