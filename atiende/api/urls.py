@@ -8,6 +8,7 @@ from atiende.customers import api as customers_api
 from atiende.kb import api as kb_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
+from atiende.routing import api as routing_api
 from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
 from atiende.telegram import api as telegram_api
@@ -37,6 +38,10 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/merge/", tickets_api.TicketMergeView.as_view(), name="ticket-merge"),
     path("tickets/<id:ticket_id>/links/", tickets_api.TicketLinkView.as_view(), name="ticket-links"),
     path("tickets/<id:ticket_id>/refer/", tickets_api.TicketReferView.as_view(), name="ticket-refer"),
+    path("tickets/<id:ticket_id>/escalate/", routing_api.TicketEscalateView.as_view(), name="ticket-escalate"),
+    path("tickets/<id:ticket_id>/consultations/", routing_api.TicketConsultationsView.as_view(), name="ticket-consultations"),
+    path("consultations/<id:consultation_id>/answer/", routing_api.ConsultationAnswerView.as_view(),
+         name="consultation-answer"),
     path("tags/", tickets_api.TagListView.as_view(), name="tags"),
     path("tags/<id:tag_id>/", tickets_api.TagDetailView.as_view(), name="tag"),
     path("tickets/<id:ticket_id>/copied/", tickets_copies_api.CopiedAgentListView.as_view(), name="ticket-copied"),

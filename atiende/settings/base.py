@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "atiende.calls",
     "atiende.chat",
     "atiende.kb",
+    "atiende.routing",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -181,7 +182,14 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
     # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
     "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
+    # Waiting tickets to agents who became available (shifts opening), consultation reminders and breaches.
+    "routing-pass": {"task": "atiende.routing.tasks.routing_pass", "schedule": float(env_int("ROUTING_PASS_SECONDS", 60))},
 }
+# --- Routing ----------------------------------------------------------------------------------
+# A consultation's default deadline, in business minutes of the asked team's calendar; the
+# customer is promised an answer this many business minutes after it.
+ROUTING_CONSULTATION_MINUTES = env_int("ROUTING_CONSULTATION_MINUTES", 240)
+ROUTING_PROMISE_MARGIN_MINUTES = env_int("ROUTING_PROMISE_MARGIN_MINUTES", 60)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -247,6 +255,7 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
+    "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
 ]
 # The same for changes of organizations (atiende/customers/hooks.py).
 CUSTOMER_HOOKS: list[str] = [

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from atiende.api.ids import IdConverter
 
-from . import call_views, chat_views, customer_merge_views, kb_views, views
+from . import call_views, chat_views, customer_merge_views, kb_views, routing_views, views
 
 app_name = "workspace"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("chat/<int:session_id>/aceptar/", chat_views.chat_accept_view, name="chat-accept"),
     path("chat/<int:session_id>/transferir/", chat_views.chat_transfer_view, name="chat-transfer"),
     path("chat/<int:session_id>/terminar/", chat_views.chat_end_view, name="chat-end"),
+    path("tickets/<int:number>/nivel/", routing_views.ticket_tier_view, name="ticket-tier"),
+    path("consultas/", routing_views.consultations_view, name="consultations"),
+    path("disponibilidad/", routing_views.availability_view, name="availability"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

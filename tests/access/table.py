@@ -11,6 +11,7 @@ Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call 
 back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
 team-1 agent. Knowledge base articles: a public one, one for customers signed in, one limited
 to A's organization (with a file), an internal one and a draft; its categories; the authoring pages.
+team-1 agent; a consultation on A's ticket asked of team 2.
 """
 
 ACTORS = [
@@ -101,6 +102,13 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("kb_article", "vote"):             [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
     ("kb_org_article", "vote"):         [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
     ("kb_category", "update"):          [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Routing: escalating to the next tier and asking a consultation are for staff who may change
+    # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
+    # by team 2's agents (or a supervisor or admin), never by the asker's side.
+    ("ticket", "escalate"):             [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "open"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "view"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("consultation", "answer"):         [_,    _,    _,    _,    _,    _,    Y,    _,    Y,    Y],
 }
 
 CELLS = [

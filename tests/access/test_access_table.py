@@ -298,6 +298,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_chat_cell(scene, user, obj, action, allowed)
     elif obj.startswith("kb_"):
         run_kb_cell(w, user, obj, action, allowed)
+    elif (obj, action) == ("ticket", "escalate") or obj == "consultation":
+        run_routing_cell(w, api, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -498,6 +500,29 @@ def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         assert (article.title == "Desde la página") is allowed
         listed = page.get("/bandeja/base/")
         assert (listed.status_code == 200) is allowed
+def run_routing_cell(w, api, obj: str, action: str, allowed: bool) -> None:
+    from atiende.routing.models import Consultation
+    from atiende.routing.services import consultation_open
+
+    ticket = w.ticket_a
+    if action == "escalate":
+        w.team1.escalation_team = w.team2
+        w.team1.save()
+        check(api.post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "Nivel 2"}, format="json"), allowed)
+        assert (Ticket.objects.get(pk=ticket.pk).team_id == w.team2.pk) is allowed
+        return
+    if action == "open":
+        check(api.post(f"/api/v1/tickets/{ticket.pk}/consultations/", {"question": "¿Pregunta?", "team": w.team2.pk},
+                       format="json"), allowed)
+        assert Consultation.objects.filter(ticket=ticket).exists() is allowed
+        return
+    asked = consultation_open(actor=w.agent1, ticket=ticket, question="Consulta secreta", team=w.team2)
+    if action == "view":
+        check(api.get(f"/api/v1/tickets/{ticket.pk}/consultations/"), allowed, secret="Consulta secreta")
+    else:
+        check(api.post(f"/api/v1/consultations/{asked.pk}/answer/", {"answer": "Respuesta"}, format="json"), allowed)
+        asked.refresh_from_db()
+        assert (asked.answered_at is not None) is allowed
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

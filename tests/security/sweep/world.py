@@ -95,6 +95,10 @@ def build(world) -> Swept:
     attachment_add(actor=world.agent1, article=public, upload=SimpleUploadedFile("mapa.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64))
     articles = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+    # A consultation on A's ticket asked of team 2 (for /consultations/{id}/answer/).
+    from atiende.routing.services import consultation_open
+
+    consultation = consultation_open(actor=world.agent1, ticket=world.ticket_a, question="¿DNS?", team=world.team2)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -114,9 +118,9 @@ def build(world) -> Swept:
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
-        "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
         "article": articles, "related": articles, "translation_of": articles, "category": categories,
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
+        "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
