@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atiende.telegram",
     "atiende.calls",
     "atiende.chat",
+    "atiende.webhooks",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -180,6 +181,9 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
     # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
     "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
+    # Webhook retries come due from 15 s after a failure: this scan queues them (decision 0023).
+    "webhooks-retry": {"task": "webhooks.retry_due", "schedule": float(env_int("WEBHOOK_RETRY_SECONDS", 10))},
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": 6 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -244,7 +248,20 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Ticket hooks ------------------------------------------------------------------------------
 # Subscribers to what happens to tickets, called in this order inside the change's transaction
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
-TICKET_HOOKS: list[str] = []
+TICKET_HOOKS: list[str] = [
+    # Last: the events it sends describe the ticket as the subscribers before it left it.
+    "atiende.webhooks.hooks.WebhookHooks",
+]
+# --- Outbound webhooks (docs/decisions/0023-outbound-webhooks.md) ----------------------------------
+# Receivers on loopback or private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) are
+# refused unless this is on (a self-hosted receiver, tests); link-local and metadata never pass.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)  # connect, each read, and the whole attempt
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)  # read no more of an answer
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)  # a delivery is retried this long, then given up
+# A subscription with no successful delivery for this long is disabled and the administrators mailed.
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)  # finished deliveries and their attempts
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
 # first_responders_offer); the knowledge base's bot registers here. None by default.
