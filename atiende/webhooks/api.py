@@ -152,8 +152,8 @@ class DeliveryDetailView(ApiView):
 
 
 class DeliveryRedeliverView(ApiView):
-    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @extend_schema(request=None, responses=DeliverySerializer)
     def post(self, request: Request, webhook_id: int, delivery_uuid: uuid.UUID) -> Response:
         subscription = selectors.subscription_get(user=request.user, subscription_id=webhook_id)
         delivery = services.delivery_redeliver(actor=request.user, subscription=subscription, public_id=delivery_uuid)
-        return Response(DeliverySerializer(delivery).data, status=202)
+        return Response(DeliverySerializer(delivery).data)

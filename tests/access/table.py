@@ -9,7 +9,7 @@ and the SLA table; a failed email of A's ticket and the original of a message A 
 a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
 Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
 back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
-team-1 agent.
+team-1 agent; an outbound webhook subscription and one of its deliveries.
 """
 
 ACTORS = [
@@ -88,6 +88,13 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
     ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Outbound webhooks: a subscription sends tickets out of the building signed as the company,
+    # and its delivery log holds their bodies: administrators only, "send again" too.
+    ("webhook", "view"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook", "delete"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook_delivery", "view"):       [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook_delivery", "redeliver"):  [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [

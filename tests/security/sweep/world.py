@@ -27,6 +27,8 @@ from atiende.tickets.models import (
 )
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.tickets.services.customer_merge import customer_merge
+from atiende.webhooks.models import Delivery as WebhookDelivery
+from atiende.webhooks.services import subscription_create
 from atiende.whatsapp.services import number_create, template_create
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
@@ -79,6 +81,12 @@ def build(world) -> Swept:
         chat = session_start(site=chat_site, origin="https://tienda-a.example", name="Vera", email="vera@correo.example",
                              question=f"Pregunta {n}").session
     session_accept(actor=world.agent1, session_id=chat.pk)
+    # An outbound webhook and a delivery of it (for /webhooks/{id}/ and its delivery log); the
+    # examples roll back before any post would leave.
+    webhook = subscription_create(actor=world.admin, url="https://hooks.example.mx/atiende", secret="s" * 20,
+                                  events=["ticket.created", "ticket.updated"])
+    webhook_delivery = WebhookDelivery.objects.create(subscription=webhook, event="ticket.created", body="{}",
+                                                      status="failed")
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -99,6 +107,7 @@ def build(world) -> Swept:
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
+        "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -115,6 +124,7 @@ def build(world) -> Swept:
         "requester": ["bruno@empresa-b.mx", "nuevo-cliente@example.mx"],
         "phone_number_id": ["109876543210"], "verify_token": ["otro-verify"], "app_secret": ["otro-secreto"],
         "access_token": ["EAAB-otro"], "api_base": ["https://graph.facebook.com/v21.0"],
+        "url": ["https://hooks.example.mx/otro"], "events": [["ticket.created"], ["sla.breached", "ticket.solved"]],
         "language": ["es_MX"], "variables": [["Ana"]],
         "bot_token": ["5550001:" + "B" * 35], "secret_token": ["otro-secreto_2"],
         # Calls (POST /calls/; /calls/events/ answers 401 without a telephony system's token).
