@@ -15,6 +15,7 @@ from atiende.telegram import api as telegram_api
 from atiende.tickets import api as tickets_api
 from atiende.tickets import api_copies as tickets_copies_api
 from atiende.tickets import api_customer_merge as customer_merge_api
+from atiende.webhooks import api as webhooks_api
 from atiende.whatsapp import api as whatsapp_api
 
 from .ids import IdConverter
@@ -91,6 +92,13 @@ urlpatterns = [
     path("channels/telegram/<id:bot_id>/webhook/", telegram_api.WebhookView.as_view(), name="telegram-webhook"),
     path("calls/", calls_api.CallListView.as_view(), name="calls"),
     path("calls/events/", calls_api.CallEventView.as_view(), name="call-events"),
+    path("webhooks/", webhooks_api.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<id:webhook_id>/", webhooks_api.WebhookDetailView.as_view(), name="webhook"),
+    path("webhooks/<id:webhook_id>/deliveries/", webhooks_api.DeliveryListView.as_view(), name="webhook-deliveries"),
+    path("webhooks/<id:webhook_id>/deliveries/<uuid:delivery_uuid>/", webhooks_api.DeliveryDetailView.as_view(),
+         name="webhook-delivery"),
+    path("webhooks/<id:webhook_id>/deliveries/<uuid:delivery_uuid>/redeliver/",
+         webhooks_api.DeliveryRedeliverView.as_view(), name="webhook-redeliver"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

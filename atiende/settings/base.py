@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "atiende.chat",
     "atiende.kb",
     "atiende.routing",
+    "atiende.webhooks",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
@@ -184,6 +185,9 @@ CELERY_BEAT_SCHEDULE = {
     "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
     # Waiting tickets to agents who became available (shifts opening), consultation reminders and breaches.
     "routing-pass": {"task": "atiende.routing.tasks.routing_pass", "schedule": float(env_int("ROUTING_PASS_SECONDS", 60))},
+    # Webhook retries come due from 15 s after a failure: this scan queues them (decision 0023).
+    "webhooks-retry": {"task": "webhooks.retry_due", "schedule": float(env_int("WEBHOOK_RETRY_SECONDS", 10))},
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": 6 * 3600.0},
 }
 # --- Routing ----------------------------------------------------------------------------------
 # A consultation's default deadline, in business minutes of the asked team's calendar; the
@@ -256,11 +260,23 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
+    # Last: the events it sends describe the ticket as the subscribers before it left it.
+    "atiende.webhooks.hooks.WebhookHooks",
 ]
 # The same for changes of organizations (atiende/customers/hooks.py).
 CUSTOMER_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaCustomerHooks",
 ]
+# --- Outbound webhooks (docs/decisions/0023-outbound-webhooks.md) ----------------------------------
+# Receivers on loopback or private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) are
+# refused unless this is on (a self-hosted receiver, tests); link-local and metadata never pass.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)  # connect, each read, and the whole attempt
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)  # read no more of an answer
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)  # a delivery is retried this long, then given up
+# A subscription with no successful delivery for this long is disabled and the administrators mailed.
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)  # finished deliveries and their attempts
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
 # first_responders_offer); the knowledge base's bot registers here. None by default.

@@ -12,6 +12,7 @@ back A asked for; a chat site answered by team 1, a chat waiting there and one h
 team-1 agent. Knowledge base articles: a public one, one for customers signed in, one limited
 to A's organization (with a file), an internal one and a draft; its categories; the authoring pages.
 team-1 agent; a consultation on A's ticket asked of team 2.
+team-1 agent; an outbound webhook subscription and one of its deliveries.
 """
 
 ACTORS = [
@@ -109,6 +110,13 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("consultation", "open"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("consultation", "view"):           [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("consultation", "answer"):         [_,    _,    _,    _,    _,    _,    Y,    _,    Y,    Y],
+    # Outbound webhooks: a subscription sends tickets out of the building signed as the company,
+    # and its delivery log holds their bodies: administrators only, "send again" too.
+    ("webhook", "view"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook", "delete"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook_delivery", "view"):       [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("webhook_delivery", "redeliver"):  [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
 }
 
 CELLS = [

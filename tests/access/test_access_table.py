@@ -39,6 +39,9 @@ from atiende.tickets.models import CustomerMerge, Delivery, Message, Ticket
 from atiende.tickets.models import DeliveryStatus as TicketDeliveryStatus
 from atiende.tickets.services import message_create
 from atiende.tickets.services.customer_merge import customer_merge
+from atiende.webhooks.models import Delivery as WebhookDelivery
+from atiende.webhooks.models import Subscription
+from atiende.webhooks.services import subscription_create
 from atiende.whatsapp.models import WhatsAppNumber, WhatsAppTemplate
 from atiende.whatsapp.services import number_create, template_create
 
@@ -300,8 +303,40 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_kb_cell(w, user, obj, action, allowed)
     elif (obj, action) == ("ticket", "escalate") or obj == "consultation":
         run_routing_cell(w, api, obj, action, allowed)
+    elif obj.startswith("webhook"):
+        run_webhook_cell(w, api, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
+
+
+def run_webhook_cell(w, api, obj: str, action: str, allowed: bool) -> None:
+    # Nothing listens on the discard port; the attempts queued after commit never run here.
+    hook = subscription_create(actor=w.admin, url="https://hooks.example.mx/secreto", events=["ticket.created"],
+                               description="Webhook secreto", secret="s" * 20)
+    delivery = WebhookDelivery.objects.create(subscription=hook, event="ticket.created", body='{"secreto": 1}',
+                                              status="failed")
+    url = f"/api/v1/webhooks/{hook.pk}/"
+    if (obj, action) == ("webhook", "view"):
+        check(api.get(url), allowed, secret="Webhook secreto")
+        check(api.get("/api/v1/webhooks/"), allowed, secret="Webhook secreto")
+    elif (obj, action) == ("webhook", "update"):
+        check(api.patch(url, {"description": "Renombrado"}, format="json"), allowed)
+        hook.refresh_from_db()
+        assert (hook.description == "Renombrado") is allowed
+        created = api.post("/api/v1/webhooks/", {"url": "https://otro.example.mx/", "events": ["ticket.solved"]},
+                           format="json")
+        check(created, allowed)
+        assert Subscription.objects.filter(url="https://otro.example.mx/").exists() is allowed
+    elif obj == "webhook":
+        check(api.delete(url), allowed)
+        assert Subscription.objects.filter(pk=hook.pk).exists() is not allowed
+    elif action == "view":
+        check(api.get(f"{url}deliveries/"), allowed, secret=str(delivery.public_id))
+        check(api.get(f"{url}deliveries/{delivery.public_id}/"), allowed, secret="secreto")
+    else:
+        check(api.post(f"{url}deliveries/{delivery.public_id}/redeliver/"), allowed)
+        delivery.refresh_from_db()
+        assert (delivery.status == "pending") is allowed
 
 
 def run_telegram_cell(scene: Scene, api, action: str, allowed: bool) -> None:

@@ -31,6 +31,8 @@ from atiende.tickets.models import (
 )
 from atiende.tickets.services import message_create, ticket_copied_agents_record, ticket_update
 from atiende.tickets.services.customer_merge import customer_merge
+from atiende.webhooks.models import Delivery as WebhookDelivery
+from atiende.webhooks.services import subscription_create
 from atiende.whatsapp.services import number_create, template_create
 from atiende.workspace.models import SavedView
 from conftest import PASSWORD
@@ -99,6 +101,12 @@ def build(world) -> Swept:
     from atiende.routing.services import consultation_open
 
     consultation = consultation_open(actor=world.agent1, ticket=world.ticket_a, question="¿DNS?", team=world.team2)
+    # An outbound webhook and a delivery of it (for /webhooks/{id}/ and its delivery log); the
+    # examples roll back before any post would leave.
+    webhook = subscription_create(actor=world.admin, url="https://hooks.example.mx/atiende", secret="s" * 20,
+                                  events=["ticket.created", "ticket.updated"])
+    webhook_delivery = WebhookDelivery.objects.create(subscription=webhook, event="ticket.created", body="{}",
+                                                      status="failed")
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -121,6 +129,7 @@ def build(world) -> Swept:
         "article": articles, "related": articles, "translation_of": articles, "category": categories,
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
+        "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -140,6 +149,7 @@ def build(world) -> Swept:
         "language": ["es_MX", "es", "en"], "variables": [["Ana"]],
         "title": ["Cómo renovar tu dominio"], "status": ["draft", "published"], "visibility": ["public", "internal"],
         "slug": ["renovar-dominio-mx"],
+        "url": ["https://hooks.example.mx/otro"], "events": [["ticket.created"], ["sla.breached", "ticket.solved"]],
         "bot_token": ["5550001:" + "B" * 35], "secret_token": ["otro-secreto_2"],
         # Calls (POST /calls/; /calls/events/ answers 401 without a telephony system's token).
         "phone": ["+52 55 1234 5678", "5215512345678"], "direction": ["inbound", "outbound"],
