@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "atiende.kb",
     "atiende.routing",
     "atiende.webhooks",
+    "atiende.search",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",

@@ -1,0 +1,43 @@
+"""Synonyms the admin edits and the questions that found nothing."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from atiende.core import clock
+
+
+class Synonym(models.Model):
+    """A word or phrase customers write, and what it means in the documents' words."""
+
+    phrase = models.CharField(_("phrase"), max_length=100, unique=True, help_text=_("What customers write, e.g. “no me jala”."))
+    meanings = models.CharField(
+        _("means"), max_length=300, help_text=_("Comma-separated words or phrases it stands for, e.g. “no funciona, falla”.")
+    )
+    language = models.CharField(_("language"), max_length=5, default="es")
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.meanings}"
+
+
+class MissedQuery(models.Model):
+    """A search that found nothing, counted per folded text: what to write about next."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    text = models.CharField(_("text"), max_length=200)
+    times = models.PositiveIntegerField(_("times"), default=1)
+    last_at = models.DateTimeField(_("last searched"), default=clock.now)
+
+    class Meta:
+        ordering = ["-times", "-last_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "text"], name="search_missed_unique")]
+        verbose_name = _("search without results")
+        verbose_name_plural = _("searches without results")
+
+    def __str__(self) -> str:
+        return self.text
