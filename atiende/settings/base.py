@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "atiende.telegram",
     "atiende.calls",
     "atiende.chat",
+    "atiende.macros",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
