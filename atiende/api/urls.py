@@ -5,6 +5,7 @@ from atiende.accounts import api as accounts_api
 from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
+from atiende.macros import api as macros_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
 from atiende.sla import api as sla_api
@@ -81,6 +82,10 @@ urlpatterns = [
     path("channels/telegram/<id:bot_id>/webhook/", telegram_api.WebhookView.as_view(), name="telegram-webhook"),
     path("calls/", calls_api.CallListView.as_view(), name="calls"),
     path("calls/events/", calls_api.CallEventView.as_view(), name="call-events"),
+    path("macros/", macros_api.MacroListView.as_view(), name="macros"),
+    path("macros/<id:macro_id>/", macros_api.MacroDetailView.as_view(), name="macro"),
+    path("macros/<id:macro_id>/preview/", macros_api.MacroPreviewView.as_view(), name="macro-preview"),
+    path("macros/<id:macro_id>/apply/", macros_api.MacroApplyView.as_view(), name="macro-apply"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]
