@@ -9,7 +9,7 @@ and the SLA table; a failed email of A's ticket and the original of a message A 
 a failed delivery of a reply on A's ticket; a connected WhatsApp number and its template; a
 Telegram bot; a phone call logged on A's ticket, the caller-id notice of a call from A, and a call
 back A asked for; a chat site answered by team 1, a chat waiting there and one held by the
-team-1 agent.
+team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
 """
 
 ACTORS = [
@@ -88,6 +88,14 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("chat_session", "end"):            [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("chat_conversation", "view"):      [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
     ("chat_site", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Macros: team 1's macro is used by team 1's agents (and supervisors, who manage team macros,
+    # and admins); applying it to A's ticket is also the ticket's rule. Agent 1's personal macro
+    # is theirs alone (and the admins', who see every macro).
+    ("macro", "view"):                  [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("macro", "update"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("macro", "apply"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("personal_macro", "view"):         [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
+    ("personal_macro", "update"):       [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
 }
 
 CELLS = [
