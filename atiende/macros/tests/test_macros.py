@@ -147,3 +147,17 @@ def test_api_create_preview_apply_and_errors(world, tags):
     assert world.client_for(world.agent2).get(f"/api/v1/macros/{macro['id']}/").status_code == 404
     assert api.post(f"/api/v1/macros/{macro['id']}/apply/", {"ticket": "x"}, format="json").status_code == 400
     assert api.delete(f"/api/v1/macros/{macro['id']}/").status_code == 204
+
+
+def test_inbox_bulk_applies_a_macros_actions(world, tags, client):
+    macro = team_macro(world)
+    client.force_login(world.agent1, backend="atiende.accounts.backends.EmailBackend")
+    page = client.get("/bandeja/")
+    assert "DNS pendiente" in page.content.decode()
+    response = client.post("/bandeja/acciones/", {"ticket": [str(world.ticket_a.pk)], "action": "macro",
+                                                  "macro": str(macro.pk), "query": ""})
+    assert response.status_code == 302
+    assert Ticket.objects.get(pk=world.ticket_a.pk).priority == "high"
+    refused = client.post("/bandeja/acciones/", {"ticket": [str(world.ticket_a.pk)], "action": "macro",
+                                                 "macro": "999999", "query": ""})
+    assert refused.status_code == 400 and "Choose a macro." in refused.content.decode()

@@ -12,6 +12,7 @@ from atiende.chat.models import ChatSession
 from atiende.chat.services import session_accept, session_start, site_create
 from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.customers.services import customer_create
+from atiende.macros.services import macro_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
@@ -79,6 +80,10 @@ def build(world) -> Swept:
         chat = session_start(site=chat_site, origin="https://tienda-a.example", name="Vera", email="vera@correo.example",
                              question=f"Pregunta {n}").session
     session_accept(actor=world.agent1, session_id=chat.pk)
+    # A team macro and a personal one (for /macros/{id}/, its preview and apply).
+    macros = [macro_create(actor=world.admin, name="Pedir captura", team=world.team1,
+                           reply={"es-mx": "Hola {{ customer.first_name }}"}, actions={"priority": "high"}).pk,
+              macro_create(actor=world.agent1, name="Mía", note="{{ ticket.number }}", actions={"add_tags": ["vip"]}).pk]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -98,6 +103,7 @@ def build(world) -> Swept:
         "tag": list(Tag.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
         "copied": copied, "merge": list(CustomerMerge.objects.values_list("pk", flat=True)),
+        "macro_id": macros, "macro": macros,
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk],
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
@@ -121,6 +127,7 @@ def build(world) -> Swept:
         "phone": ["+52 55 1234 5678", "5215512345678"], "direction": ["inbound", "outbound"],
         "outcome": ["answered", "missed"], "duration_seconds": [0, 95], "call_id": ["pbx-1"],
         "started_at": ["2026-12-04T10:15:00-06:00"],
+        "reply": [{"es-mx": "Hola {{ customer.first_name }}", "en": "Hi"}, {}],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
