@@ -7,7 +7,13 @@ import pytest
 from atiende.accounts.models import Team
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.macros.models import Macro
-from atiende.macros.services import macro_apply, macro_bulk_apply, macro_create, macro_preview, reply_language
+from atiende.macros.services import (
+    macro_apply,
+    macro_bulk_apply,
+    macro_create,
+    macro_preview,
+    reply_language,
+)
 from atiende.tickets.models import Message, Tag, Ticket, TicketEvent
 from atiende.tickets.services import ticket_update
 
