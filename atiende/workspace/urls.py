@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import call_views, chat_views, customer_merge_views, views
+from . import call_views, chat_views, customer_merge_views, macro_views, views
 
 app_name = "workspace"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("chat/<int:session_id>/aceptar/", chat_views.chat_accept_view, name="chat-accept"),
     path("chat/<int:session_id>/transferir/", chat_views.chat_transfer_view, name="chat-transfer"),
     path("chat/<int:session_id>/terminar/", chat_views.chat_end_view, name="chat-end"),
+    path("macros/elegir/<int:number>/", macro_views.macro_picker_view, name="macro-picker"),
+    path("macros/<int:macro_id>/vista-previa/<int:number>/", macro_views.macro_preview_view, name="macro-preview"),
+    path("macros/<int:macro_id>/aplicar/<int:number>/", macro_views.macro_apply_view, name="macro-apply"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

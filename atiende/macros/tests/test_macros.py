@@ -167,3 +167,26 @@ def test_inbox_bulk_applies_a_macros_actions(world, tags, client):
     refused = client.post("/bandeja/acciones/", {"ticket": [str(world.ticket_a.pk)], "action": "macro",
                                                  "macro": "999999", "query": ""})
     assert refused.status_code == 400 and "Choose a macro." in refused.content.decode()
+
+
+def test_composer_picker_preview_and_apply(world, tags, client):
+    macro = team_macro(world)
+    client.force_login(world.agent1, backend="atiende.accounts.backends.EmailBackend")
+    number = world.ticket_a.number
+    page = client.get(f"/tickets/{number}/").content.decode()
+    assert f'hx-get="/bandeja/macros/elegir/{number}/"' in page and 'data-shortcut="m"' in page
+    picker = client.get(f"/bandeja/macros/elegir/{number}/").content.decode()
+    assert "DNS pendiente" in picker
+    preview = client.get(f"/bandeja/macros/{macro.pk}/vista-previa/{number}/").content.decode()
+    assert f"Hola Ana, revisamos el #{number}." in preview and "Estado: <strong>En espera del cliente</strong>" in preview and "dns" in preview
+    applied = client.post(f"/bandeja/macros/{macro.pk}/aplicar/{number}/", {"body": "Hola Ana, editado.", "kind": "public"},
+                          HTTP_HX_REQUEST="true")
+    assert applied.status_code == 204 and applied["HX-Redirect"] == f"/tickets/{number}/"
+    assert Message.objects.filter(ticket=world.ticket_a, body_text="Hola Ana, editado.", kind="public").count() == 1
+    assert Ticket.objects.get(pk=world.ticket_a.pk).status == "pending_customer"
+    ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"status": "closed"})
+    refused = client.post(f"/bandeja/macros/{macro.pk}/aplicar/{number}/", {"body": "Otra"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 409 and "Nothing was applied." in refused.content.decode()
+    client.force_login(world.agent2, backend="atiende.accounts.backends.EmailBackend")
+    assert client.get(f"/bandeja/macros/{macro.pk}/vista-previa/{world.ticket_b.number}/").status_code == 404
+    assert client.post(f"/bandeja/macros/{macro.pk}/aplicar/{world.ticket_b.number}/", {"body": "x"}).status_code == 404

@@ -141,6 +141,7 @@ def build(world) -> Swept:
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
+        "macro_id": [*macros, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
