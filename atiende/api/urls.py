@@ -6,6 +6,7 @@ from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
 from atiende.kb import api as kb_api
+from atiende.macros import api as macros_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
 from atiende.routing import api as routing_api
@@ -99,6 +100,10 @@ urlpatterns = [
          name="webhook-delivery"),
     path("webhooks/<id:webhook_id>/deliveries/<uuid:delivery_uuid>/redeliver/",
          webhooks_api.DeliveryRedeliverView.as_view(), name="webhook-redeliver"),
+    path("macros/", macros_api.MacroListView.as_view(), name="macros"),
+    path("macros/<id:macro_id>/", macros_api.MacroDetailView.as_view(), name="macro"),
+    path("macros/<id:macro_id>/preview/", macros_api.MacroPreviewView.as_view(), name="macro-preview"),
+    path("macros/<id:macro_id>/apply/", macros_api.MacroApplyView.as_view(), name="macro-apply"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

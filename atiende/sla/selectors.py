@@ -198,6 +198,7 @@ class CustomerPromise:
     expected_by: datetime
     opens_at: datetime | None  # when a person will read the message, if we are closed now
     text: str
+    time_zone: str = ""  # the zone the text says times in (macros' {{ ticket.promise }} says it too)
 
 
 def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = None) -> CustomerPromise | None:
@@ -221,9 +222,9 @@ def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = N
             "We received your message outside our business hours: a person will read it from %(opening)s, "
             "and we will answer before %(due)s, %(zone)s."
         ) % {"opening": wording.moment(opening, zone), "due": wording.moment(due, zone), "zone": wording.zone_name(zone)}
-        return CustomerPromise(expected_by=due, opens_at=opening, text=text)
+        return CustomerPromise(expected_by=due, opens_at=opening, text=text, time_zone=zone)
     text = _("We will answer before %(due)s, %(zone)s.") % {"due": wording.moment(due, zone), "zone": wording.zone_name(zone)}
-    return CustomerPromise(expected_by=due, opens_at=None, text=text)
+    return CustomerPromise(expected_by=due, opens_at=None, text=text, time_zone=zone)
 
 
 # --- business hours for an appointment with a customer --------------------------------------------

@@ -19,6 +19,9 @@ from atiende.accounts.permissions import is_agent
 from atiende.core.db import is_id, unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
 from atiende.core.params import is_id_text
+from atiende.macros.models import Macro
+from atiende.macros.selectors import macro_get
+from atiende.macros.services import macro_bulk_apply
 from atiende.tickets.models import Priority, Ticket
 from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import tag_names_by_ticket, ticket_list
@@ -80,6 +83,7 @@ class BulkAction(models.TextChoices):
     PRIORITY = "priority", gettext_lazy("Change priority")
     TAG = "tag", gettext_lazy("Add tag")
     MERGE = "merge", gettext_lazy("Merge")
+    MACRO = "macro", gettext_lazy("Apply a macro")
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def inbox_bulk_apply(*, actor: User, ticket_ids: Sequence[int], action: str, val
     """Apply one inbox action to the selected tickets, all or nothing.
 
     `value` is the action's argument: "me", "none" or an agent id (assign), a status, a
-    priority, a tag name, or the id of the selected ticket the others merge into. Any ticket
+    priority, a tag name, a macro id (its actions), or the id of the selected ticket the others merge into. Any ticket
     the actor may not see (NotFound) or change (Forbidden) stops the whole batch."""
     ids = _clean_ids(ticket_ids)
     value = (value or "").strip()
@@ -110,6 +114,8 @@ def inbox_bulk_apply(*, actor: User, ticket_ids: Sequence[int], action: str, val
             ticket_bulk_update(actor=actor, ticket_ids=ids, changes={"priority": value})
         elif action == BulkAction.TAG:
             _tag_add(actor, ids, value)
+        elif action == BulkAction.MACRO:
+            macro_bulk_apply(actor=actor, ticket_ids=ids, macro=_macro(actor, value))
         elif action == BulkAction.MERGE:
             return BulkOutcome(action, ids, _merge(actor, ids, value))
         else:
@@ -138,6 +144,13 @@ def _assignee(actor: User, value: str) -> User | None:
     if not is_id_text(value):
         raise Invalid(fields={"assignee": _("Choose an agent.")})
     return resolve_agent(int(value))
+
+
+def _macro(actor: User, value: str) -> Macro:
+    try:
+        return macro_get(user=actor, macro_id=int(value) if is_id_text(value) else None)
+    except NotFound:  # not "some tickets are gone": the macro is what was not found
+        raise Invalid(fields={"macro": _("Choose a macro.")}) from None
 
 
 def _tickets(ids: list[int]) -> dict[int, Ticket]:

@@ -2,7 +2,15 @@ from django.urls import path, register_converter
 
 from atiende.api.ids import IdConverter
 
-from . import call_views, chat_views, customer_merge_views, kb_views, routing_views, views
+from . import (
+    call_views,
+    chat_views,
+    customer_merge_views,
+    kb_views,
+    macro_views,
+    routing_views,
+    views,
+)
 
 app_name = "workspace"
 
@@ -35,6 +43,9 @@ urlpatterns = [
     path("tickets/<int:number>/nivel/", routing_views.ticket_tier_view, name="ticket-tier"),
     path("consultas/", routing_views.consultations_view, name="consultations"),
     path("disponibilidad/", routing_views.availability_view, name="availability"),
+    path("macros/elegir/<int:number>/", macro_views.macro_picker_view, name="macro-picker"),
+    path("macros/<int:macro_id>/vista-previa/<int:number>/", macro_views.macro_preview_view, name="macro-preview"),
+    path("macros/<int:macro_id>/aplicar/<int:number>/", macro_views.macro_apply_view, name="macro-apply"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

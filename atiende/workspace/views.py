@@ -22,6 +22,7 @@ from atiende.accounts.permissions import is_agent
 from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
+from atiende.macros.selectors import macro_choices
 from atiende.tickets.models import Channel, Priority
 from atiende.tickets.status import TicketStatus, behaviour
 
@@ -103,6 +104,7 @@ def _render_inbox(request: HttpRequest, data: Params, *, status: int = 200, **ex
         # The counts (the page's costliest query) arrive just after it, from the counts fragment.
         "views": views, "counts": None,
         "choices": selectors.filter_choices(user=user, organization_id=resolved.query.filters.organization),
+        "macros": [(m.pk, m.name) for m in macro_choices(user=user) if m.actions],
         "poll_ms": settings.LIVE_INBOX_POLL_SECONDS * 1000,
         **FORM_CHOICES, **_inbox_urls(resolved, page), **extra,
     }
@@ -143,7 +145,7 @@ def view_counts_view(request: HttpRequest) -> HttpResponse:
 
 BULK_VALUE_FIELDS = {
     BulkAction.ASSIGN: "assignee", BulkAction.STATUS: "status", BulkAction.PRIORITY: "priority",
-    BulkAction.TAG: "tag", BulkAction.MERGE: "merge_into",
+    BulkAction.TAG: "tag", BulkAction.MERGE: "merge_into", BulkAction.MACRO: "macro",
 }
 
 
@@ -154,6 +156,7 @@ def _bulk_done(outcome: services.BulkOutcome) -> str:
         BulkAction.STATUS: ngettext("Status changed on %(count)s ticket.", "Status changed on %(count)s tickets.", count),
         BulkAction.PRIORITY: ngettext("Priority changed on %(count)s ticket.", "Priority changed on %(count)s tickets.", count),
         BulkAction.TAG: ngettext("Tag added to %(count)s ticket.", "Tag added to %(count)s tickets.", count),
+        BulkAction.MACRO: ngettext("Macro applied to %(count)s ticket.", "Macro applied to %(count)s tickets.", count),
         BulkAction.MERGE: ngettext("%(count)s ticket merged into %(ref)s.", "%(count)s tickets merged into %(ref)s.", count - 1),
     }
     ref = outcome.target.reference if outcome.target else ""

@@ -13,6 +13,7 @@ team-1 agent. Knowledge base articles: a public one, one for customers signed in
 to A's organization (with a file), an internal one and a draft; its categories; the authoring pages.
 team-1 agent; a consultation on A's ticket asked of team 2.
 team-1 agent; an outbound webhook subscription and one of its deliveries.
+team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
 """
 
 ACTORS = [
@@ -117,6 +118,14 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("webhook", "delete"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("webhook_delivery", "view"):       [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("webhook_delivery", "redeliver"):  [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Macros: team 1's macro is used by team 1's agents (and supervisors, who manage team macros,
+    # and admins); applying it to A's ticket is also the ticket's rule. Agent 1's personal macro
+    # is theirs alone (and the admins', who see every macro).
+    ("macro", "view"):                  [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("macro", "update"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("macro", "apply"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("personal_macro", "view"):         [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
+    ("personal_macro", "update"):       [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
 }
 
 CELLS = [

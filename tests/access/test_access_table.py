@@ -28,6 +28,8 @@ from atiende.customers.services import customer_create, customer_update
 from atiende.kb import services as kb_services
 from atiende.kb.models import Category as KbCategory
 from atiende.kb.models import Vote as KbVote
+from atiende.macros.models import Macro
+from atiende.macros.services import macro_create
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
@@ -305,6 +307,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_routing_cell(w, api, obj, action, allowed)
     elif obj.startswith("webhook"):
         run_webhook_cell(w, api, obj, action, allowed)
+    elif obj in ("macro", "personal_macro"):
+        run_macro_cell(w, api, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -558,6 +562,28 @@ def run_routing_cell(w, api, obj: str, action: str, allowed: bool) -> None:
         check(api.post(f"/api/v1/consultations/{asked.pk}/answer/", {"answer": "Respuesta"}, format="json"), allowed)
         asked.refresh_from_db()
         assert (asked.answered_at is not None) is allowed
+def run_macro_cell(w, api, obj: str, action: str, allowed: bool) -> None:
+    if obj == "macro":
+        macro = macro_create(actor=w.admin, name="Macro secreta", team=w.team1, reply={"es-mx": "Hola"},
+                             actions={"priority": "urgent"})
+    else:
+        macro = macro_create(actor=w.agent1, name="Macro secreta", note="Nota", actions={"priority": "urgent"})
+    url = f"/api/v1/macros/{macro.pk}/"
+    if action == "view":
+        check(api.get(url), allowed, secret="Macro secreta")
+        listed = api.get("/api/v1/macros/")
+        assert ("Macro secreta" in listed.content.decode()) is allowed
+        check(api.post(f"{url}preview/", {"ticket": w.ticket_a.pk}, format="json"), allowed)
+    elif action == "update":
+        check(api.patch(url, {"name": "Renombrada"}, format="json"), allowed)
+        macro.refresh_from_db()
+        assert (macro.name == "Renombrada") is allowed
+        check(api.delete(url), allowed)
+        assert Macro.objects.filter(pk=macro.pk).exists() is not allowed
+    else:
+        check(api.post(f"{url}apply/", {"ticket": w.ticket_a.pk}, format="json"), allowed)
+        assert (Ticket.objects.get(pk=w.ticket_a.pk).priority == "urgent") is allowed
+        assert Macro.objects.get(pk=macro.pk).usage_count == (1 if allowed else 0)
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

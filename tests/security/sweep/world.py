@@ -16,6 +16,7 @@ from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.customers.services import customer_create
 from atiende.kb.models import Article, ArticleAttachment, Category
 from atiende.kb.services import article_create, article_update, attachment_add, category_create
+from atiende.macros.services import macro_create
 from atiende.mail.models import OutboundEmail
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
@@ -107,6 +108,10 @@ def build(world) -> Swept:
                                   events=["ticket.created", "ticket.updated"])
     webhook_delivery = WebhookDelivery.objects.create(subscription=webhook, event="ticket.created", body="{}",
                                                       status="failed")
+    # A team macro and a personal one (for /macros/{id}/, its preview and apply).
+    macros = [macro_create(actor=world.admin, name="Pedir captura", team=world.team1,
+                           reply={"es-mx": "Hola {{ customer.first_name }}"}, actions={"priority": "high"}).pk,
+              macro_create(actor=world.agent1, name="Mía", note="{{ ticket.number }}", actions={"add_tags": ["vip"]}).pk]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -130,6 +135,7 @@ def build(world) -> Swept:
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
+        "macro_id": macros, "macro": macros,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -155,6 +161,7 @@ def build(world) -> Swept:
         "phone": ["+52 55 1234 5678", "5215512345678"], "direction": ["inbound", "outbound"],
         "outcome": ["answered", "missed"], "duration_seconds": [0, 95], "call_id": ["pbx-1"],
         "started_at": ["2026-12-04T10:15:00-06:00"],
+        "reply": [{"es-mx": "Hola {{ customer.first_name }}", "en": "Hi"}, {}],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
@@ -168,6 +175,7 @@ def build(world) -> Swept:
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
+        "macro_id": [*macros, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
