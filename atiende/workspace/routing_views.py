@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atiende.accounts.models import Team, User
-from atiende.core.exceptions import DomainError
+from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
 from atiende.routing import selectors as routing_selectors
 from atiende.routing import services as routing_services
@@ -66,7 +66,10 @@ def _promise_text(promise_at) -> str:
 @agent_required
 @require_http_methods(["GET", "POST"])
 def ticket_tier_view(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_selectors.ticket_get_for_agent(user=request.user, number=number)
+    try:
+        ticket = ticket_selectors.ticket_get_for_agent(user=request.user, number=number)
+    except NotFound:  # another team's ticket, or no such number
+        raise Http404() from None
     escalate_form, consult_form = EscalateForm(), ConsultForm(user=request.user)
     promise_form, status = None, 200
     try:

@@ -166,7 +166,7 @@ def test_inbox_bulk_applies_a_macros_actions(world, tags, client):
     assert Ticket.objects.get(pk=world.ticket_a.pk).priority == "high"
     refused = client.post("/bandeja/acciones/", {"ticket": [str(world.ticket_a.pk)], "action": "macro",
                                                  "macro": "999999", "query": ""})
-    assert refused.status_code == 400 and "Choose a macro." in refused.content.decode()
+    assert refused.status_code == 400 and "Elige una macro." in refused.content.decode()
 
 
 def test_composer_picker_preview_and_apply(world, tags, client):
@@ -186,7 +186,7 @@ def test_composer_picker_preview_and_apply(world, tags, client):
     assert Ticket.objects.get(pk=world.ticket_a.pk).status == "pending_customer"
     ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"status": "closed"})
     refused = client.post(f"/bandeja/macros/{macro.pk}/aplicar/{number}/", {"body": "Otra"}, HTTP_HX_REQUEST="true")
-    assert refused.status_code == 409 and "Nothing was applied." in refused.content.decode()
+    assert refused.status_code == 409 and "No se aplicó nada." in refused.content.decode()
     client.force_login(world.agent2, backend="atiende.accounts.backends.EmailBackend")
     assert client.get(f"/bandeja/macros/{macro.pk}/vista-previa/{world.ticket_b.number}/").status_code == 404
     assert client.post(f"/bandeja/macros/{macro.pk}/aplicar/{world.ticket_b.number}/", {"body": "x"}).status_code == 404

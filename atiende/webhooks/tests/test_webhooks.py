@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from atiende.core import clock
 from atiende.tickets.services import ticket_create, ticket_update
@@ -28,6 +29,13 @@ from atiende.webhooks.services import (
 pytestmark = pytest.mark.django_db
 SECRET = "whsec_prueba_0123456789"
 
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are asserted in English (msgids); es-MX is the default language."""
+    with translation.override("en"):
+        yield
 
 def verify(secret: str, body: bytes, header: str, *, now: float, tolerance: int = 300) -> bool:
     """The receiver of docs/api.md ("Checking a delivery"), as a customer would copy it."""
