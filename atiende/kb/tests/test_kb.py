@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 
 from atiende.core.exceptions import Forbidden, Invalid
 from atiende.customers.models import SupportPlan
@@ -117,7 +118,7 @@ def test_every_edit_is_a_revision_and_restore_keeps_history(world, kb):
     restored = services.revision_restore(actor=world.admin, article=article, revision=first)
     assert restored.body == "Texto de Cómo apuntar tu dominio"
     latest = restored.revisions.first()
-    assert (latest.number, latest.editor, latest.note) == (3, world.admin, "Restored revision 1")
+    assert (latest.number, latest.editor, latest.note) == (3, world.admin, gettext("Restored revision %(number)s") % {"number": 1})  # stored in the language in use
     response = page(world.agent1).get(f"/bandeja/base/{article.pk}/revisiones/")
     assert response.status_code == 200 and "Segunda versión" in response.content.decode()
     page(world.agent1).post(f"/bandeja/base/{article.pk}/revisiones/2/restaurar/")
