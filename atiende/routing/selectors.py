@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 
-from atiende.accounts.models import User
+from atiende.accounts.models import Team, User, UserKind
 from atiende.accounts.permissions import is_staff_agent
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.tickets.models import Ticket
@@ -22,6 +22,12 @@ def consultation_list_for_ticket(*, user: User, ticket: Ticket) -> QuerySet[Cons
     if not is_staff_agent(user):
         raise NotFound()
     return Consultation.objects.filter(ticket=ticket).select_related("asked_by", "asked_agent", "asked_team", "answered_by")
+
+
+def consultation_targets(*, user: User) -> tuple[QuerySet[Team], QuerySet[User]]:
+    """Whom `user` may ask: every team, and every other active agent (by name)."""
+    return (Team.objects.order_by("name"),
+            User.objects.filter(kind=UserKind.AGENT, is_active=True).exclude(pk=user.pk).order_by("name"))
 
 
 def consultation_get(*, user: User, consultation_id: int) -> Consultation:

@@ -148,8 +148,12 @@ def kb_restore_view(request: HttpRequest, article_id: int, number: int) -> HttpR
         revision = kb.revision_get(viewer=request.user, article=article, number=number)
     except NotFound:
         raise Http404() from None
-    kb_services.revision_restore(actor=request.user, article=article, revision=revision)
-    messages.success(request, _("Revision %(number)s restored.") % {"number": number})
+    try:
+        kb_services.revision_restore(actor=request.user, article=article, revision=revision)
+    except DomainError as exc:  # e.g. the old text's translation slot is taken by now
+        messages.error(request, str(exc.message or exc.code))
+    else:
+        messages.success(request, _("Revision %(number)s restored.") % {"number": number})
     return redirect("workspace:kb-edit", article_id=article.pk)
 
 

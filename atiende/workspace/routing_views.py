@@ -19,7 +19,6 @@ from atiende.routing import selectors as routing_selectors
 from atiende.routing import services as routing_services
 from atiende.routing.models import Availability
 from atiende.tickets import selectors as ticket_selectors
-from atiende.tickets.models import Channel
 from atiende.tickets.services import message_create
 
 from .views import agent_required, error_text
@@ -37,9 +36,9 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        teams = [(f"team:{t.pk}", _("Team %(name)s") % {"name": t.name}) for t in Team.objects.all()]
-        people = [(f"agent:{a.pk}", a.name) for a in User.objects.filter(kind="agent", is_active=True).exclude(pk=user.pk)]
-        self.fields["asked"].choices = teams + people
+        teams, agents = routing_selectors.consultation_targets(user=user)
+        self.fields["asked"].choices = ([(f"team:{t.pk}", _("Team %(name)s") % {"name": t.name}) for t in teams]
+                                        + [(f"agent:{a.pk}", a.name) for a in agents])
 
     def asked_objects(self) -> tuple[User | None, Team | None]:
         kind, _sep, pk = self.cleaned_data["asked"].partition(":")
@@ -95,8 +94,7 @@ def ticket_tier_view(request: HttpRequest, number: int) -> HttpResponse:
         elif request.method == "POST" and request.POST.get("action") == "promise":
             promise_form = PromiseForm(request.POST)
             if promise_form.is_valid():
-                message_create(actor=request.user, ticket=ticket, body=promise_form.cleaned_data["body"],
-                               channel=Channel.API)
+                message_create(actor=request.user, ticket=ticket, body=promise_form.cleaned_data["body"])
                 return redirect("tickets:detail", ticket.number)
             status = 400
     except DomainError as exc:
