@@ -39,8 +39,9 @@ def count(key: str, *, window: int) -> int:
     """Add one to the counter `key` and return it; the counter lives `window` seconds from its
     first hit. On Redis one round trip (INCR and EXPIRE NX in a pipeline, Redis 7); elsewhere
     (the embedded default's memory cache) Django's add and incr."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["default"]  # the backend itself: `django.core.cache.cache` is a proxy to it
     if isinstance(cache, SharedPoolRedisCache):
         full_key = cache.make_and_validate_key(key)
         pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)

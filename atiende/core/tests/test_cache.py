@@ -44,3 +44,23 @@ def test_count_adds_one_and_expires_with_its_window(redis_cache):
 
 def test_count_on_the_memory_cache(settings):
     assert [shared.count("hits", window=60) for _ in range(2)] == [1, 2]
+
+
+def test_count_on_redis_sends_only_incrby_and_expire(redis_cache, redis_url):
+    """Through `django.core.cache.cache` (a proxy) the backend is found all the same: the
+    counter is INCR and EXPIRE NX, not Django's SET NX, EXISTS and INCR."""
+    import redis
+
+    seen = []
+    watcher = redis.Redis.from_url(redis_url, socket_timeout=2)
+    with watcher.monitor() as monitor:
+        shared.count("hits", window=60)
+        try:
+            for command in monitor.listen():
+                if redis_cache.key_prefix in command["command"]:
+                    seen.append(command["command"].split()[0].upper())
+                    if seen[-1] == "EXPIRE":
+                        break
+        except redis.TimeoutError:
+            pass
+    assert seen == ["INCRBY", "EXPIRE"]
