@@ -84,9 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "atiende.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, and sync only: Django then runs the whole chain in one worker thread. Below a
+    # sync middleware, Django's own middleware would run in async mode and hop threads for each of
+    # their methods (three more hops per request; docs/performance.md, WhatsApp webhook).
+    "atiende.core.middleware.UserLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "atiende.urls"

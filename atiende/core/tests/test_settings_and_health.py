@@ -89,3 +89,15 @@ def test_outbox_backend_keeps_mail(db, settings):
     kept = OutboxMessage.objects.get()
     assert (kept.subject, kept.to, kept.body) == ("Asunto", ["cliente@example.mx"], "Cuerpo")
     assert "Subject: Asunto" in kept.raw
+
+
+def test_the_innermost_middleware_is_sync_only():
+    """Under ASGI, Django runs each middleware in the mode of the one below it; with a sync-only
+    middleware innermost the whole chain runs in one thread, instead of Django's own middleware
+    hopping threads for each of their methods (settings.MIDDLEWARE)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    innermost = import_string(settings.MIDDLEWARE[-1])
+    assert getattr(innermost, "async_capable", False) is False
+    assert getattr(innermost, "sync_capable", True) is True
