@@ -103,5 +103,8 @@ def _fresh_cache():
     """Throttle counters live in the cache: each test starts from zero."""
     from django.core.cache import cache
 
+    from atiende.whatsapp.selectors import webhook_numbers_forget
+
     cache.clear()
+    webhook_numbers_forget()  # kept per process for a few seconds, and ids come again after a rollback
     yield

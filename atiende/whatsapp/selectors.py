@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.db.models import Max, QuerySet
@@ -31,18 +32,36 @@ def number_get(*, user: User, number_id: int) -> WhatsAppNumber:
     return number
 
 
+# Meta's busiest path reads the same number for every post. Each process keeps it this long: an
+# admin's change (a rotated secret, a number turned off) reaches the webhook within seconds, and
+# at once in the process that made it (`webhook_numbers_forget`).
+WEBHOOK_NUMBER_SECONDS = 5.0
+_webhook_numbers: dict[int, tuple[float, WhatsAppNumber]] = {}
+
+
 def number_for_webhook(number_id: int, *, notification: bool = False) -> WhatsAppNumber:
     """The active number a webhook URL names (404 otherwise, as if the URL did not exist).
 
     `notification`: only the app secret is read (every secret is decrypted on load, and Meta's
-    busiest path needs just the one that checks the signature)."""
+    busiest path needs just the one that checks the signature), and kept a few seconds."""
+    if notification:
+        kept = _webhook_numbers.get(number_id)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
     numbers = WhatsAppNumber.objects.filter(pk=number_id, active=True)
     if notification:
         numbers = numbers.defer("verify_token", "access_token")
     try:
-        return numbers.get()
+        number = numbers.get()
     except WhatsAppNumber.DoesNotExist:
         raise NotFound() from None
+    if notification:
+        _webhook_numbers[number_id] = (time.monotonic() + WEBHOOK_NUMBER_SECONDS, number)
+    return number
+
+
+def webhook_numbers_forget() -> None:
+    _webhook_numbers.clear()
 
 
 def template_list(*, user: User, number: WhatsAppNumber) -> QuerySet[WhatsAppTemplate]:

@@ -87,6 +87,7 @@ def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
             number.save()
     except IntegrityError:
         raise Invalid(fields={"phone_number_id": _("This number is connected already.")}) from None
+    selectors.webhook_numbers_forget()
     return number
 
 

@@ -64,6 +64,21 @@ def test_an_inactive_or_unknown_number_has_no_webhook(number):
     assert Client().get("/api/v1/channels/whatsapp/999999/webhook/").status_code == 404
 
 
+def test_a_change_by_an_admin_reaches_the_webhook_at_once(number, world, django_capture_on_commit_callbacks):
+    """The webhook keeps its number a few seconds per process; a change through the services is
+    seen at once (the rotated secret refuses the old signature, a number turned off is gone)."""
+    from atiende.whatsapp.services import number_update
+
+    body = json.dumps(envelope(messages=[text_message("wamid.K", WA_ID, "hola")])).encode()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post(Client(), number, None, raw=body).status_code == 200  # the number is kept now
+    number_update(actor=world.admin, number=number, app_secret="secreto nuevo")
+    assert post(Client(), number, None, raw=body).status_code == 401
+    assert post(Client(), number, None, raw=body, signature=sign(body, "secreto nuevo")).status_code == 200
+    number_update(actor=world.admin, number=number, active=False)
+    assert post(Client(), number, None, raw=body, signature=sign(body, "secreto nuevo")).status_code == 404
+
+
 # --- messages -------------------------------------------------------------------------------------
 
 def test_a_text_message_opens_a_ticket_for_the_number_and_is_acknowledged(number, graph, django_capture_on_commit_callbacks):
