@@ -188,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll": {"task": "atiende.mail.tasks.poll_mailboxes", "schedule": float(env_int("MAIL_POLL_SECONDS", 60))},
     # Old processed WhatsApp webhook events and never-matched statuses (WHATSAPP_EVENT_RETENTION_DAYS).
     "whatsapp-prune": {"task": "whatsapp.prune", "schedule": 6 * 3600.0},
+    # WhatsApp events whose drain job was lost (a broker restart) or left for later (a passing error).
+    "whatsapp-drain": {"task": "whatsapp.drain", "schedule": 60.0},
     # Waiting tickets to agents who became available (shifts opening), consultation reminders and breaches.
     "routing-pass": {"task": "atiende.routing.tasks.routing_pass", "schedule": float(env_int("ROUTING_PASS_SECONDS", 60))},
     # Webhook retries come due from 15 s after a failure: this scan queues them (decision 0023).

@@ -40,6 +40,7 @@ class WhatsAppNumber(models.Model):
 
 class EventState(models.TextChoices):
     RECEIVED = "received", _("Received")
+    WAITING = "waiting", _("Waiting to fetch a file")
     PROCESSED = "processed", _("Processed")
     FAILED = "failed", _("Failed")
 
@@ -55,11 +56,16 @@ class WebhookEvent(models.Model):
     error = models.TextField(_("error"), blank=True)
     received_at = models.DateTimeField(_("received at"), default=clock.now)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)  # while waiting for a file
 
     class Meta:
         verbose_name = _("webhook event")
         verbose_name_plural = _("webhook events")
         constraints = [models.UniqueConstraint(fields=["number", "body_sha256"], name="whatsapp_event_unique_body")]
+        # What a drain reads: the few events not taken in yet, among the days of processed ones kept.
+        indexes = [models.Index(fields=["id"], condition=models.Q(state__in=["received", "waiting"]),
+                                name="whatsapp_event_to_drain")]
 
     def __str__(self) -> str:
         return f"{self.number_id}:{self.body_sha256[:12]}"
