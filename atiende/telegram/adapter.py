@@ -1,17 +1,19 @@
 """Telegram as a channel adapter (`atiende.tickets.channels`), registered by `TelegramConfig.ready()`.
 
 It answers tickets opened on Telegram with `sendMessage`, by the bot the conversation came in on,
-to its chat (the thread key `<bot id>:<chat id>` of the ticket's `ChannelThread`). Text only."""
+to its chat (the thread key `<bot id>:<chat id>` of the ticket's `ChannelThread`): the text,
+then each file the agent attached (`sendPhoto` for pictures, `sendDocument` for the rest)."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.utils.translation import gettext as _
 
 from atiende.core.params import is_id_text
 from atiende.customers.models import IdentityKind
-from atiende.tickets.channels import DeliveryFailed, MessagingAdapter, Notice
+from atiende.tickets.channels import DeliveryFailed, MessagingAdapter, Notice, deliver_in_steps
 from atiende.tickets.models import Channel, ChannelThread, Delivery, Ticket
 
 from . import botapi
@@ -66,16 +68,7 @@ class TelegramAdapter(MessagingAdapter):
 
 
 def _send_in_parts(delivery: Delivery, bot, chat_id: str) -> str:
-    """A reply longer than Telegram's 4,096 characters goes as several messages, in order. The
-    parts sent are recorded on the delivery as they go, so a retry after a failure part-way sends
-    only the rest (the customer never reads a part twice). The first part's id is the delivery's."""
-    progress = delivery.payload if isinstance(delivery.payload, dict) else {}
-    parts = botapi.split_text(delivery.message.body_text)
-    first_id = progress.get("telegram_first_id", "")
-    for index in range(int(progress.get("telegram_parts_sent", 0)), len(parts)):
-        message_id = botapi.send_message(bot, chat_id, parts[index])
-        first_id = first_id or message_id
-        progress = {**progress, "telegram_parts_sent": index + 1, "telegram_first_id": first_id}
-        delivery.payload = progress
-        Delivery.objects.filter(pk=delivery.pk).update(payload=progress)
-    return first_id
+    """Text longer than Telegram's 4,096 characters goes as several messages, then each file."""
+    parts = [partial(botapi.send_message, bot, chat_id, part) for part in botapi.split_text(delivery.message.body_text, botapi.MAX_TEXT)]
+    files = [partial(botapi.send_file, bot, chat_id, attachment) for attachment in delivery.message.attachments.all()]
+    return deliver_in_steps(delivery, [*parts, *files])

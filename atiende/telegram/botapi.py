@@ -1,6 +1,7 @@
-"""Telegram's Bot API: setWebhook, getFile and the file download, sendMessage.
+"""Telegram's Bot API: setWebhook, getFile and the file download, sendMessage, sendPhoto and
+sendDocument.
 
-Every call is `{api_base}/bot<token>/<method>`, a POST of JSON answered `{"ok": true, "result":
+Every call is `{api_base}/bot<token>/<method>`, a POST of JSON (a multipart form with a file) answered `{"ok": true, "result":
 …}` or `{"ok": false, "error_code": …, "description": …, "parameters": {"retry_after": …}}`
 (core.telegram.org/bots/api). SSRF: the only host ever called is the bot's configured
 `api_base` (`core.apibase`, checked again here); the token must look like one (digits, ":",
@@ -18,6 +19,7 @@ import httpx
 from django.utils.translation import gettext as _
 
 from atiende.core.apibase import api_base_problem
+from atiende.core.textparts import split_text, within  # noqa: F401 - split_text: the adapter's
 from atiende.tickets.channels import DeliveryFailed
 
 from .models import TelegramBot
@@ -69,11 +71,12 @@ def _base(bot: TelegramBot) -> str:
     return bot.api_base.rstrip("/")
 
 
-def call(bot: TelegramBot, method: str, payload: dict[str, Any]) -> Any:
-    """One Bot API method; its `result`, or BotApiError."""
+def call(bot: TelegramBot, method: str, payload: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
+    """One Bot API method; its `result`, or BotApiError. With `files`, a multipart form."""
     url = f"{_base(bot)}/bot{bot.bot_token}/{method}"
+    body = {"data": payload, "files": files} if files else {"json": payload}
     try:
-        response = httpx.post(url, json=payload, timeout=TIMEOUT, follow_redirects=False)
+        response = httpx.post(url, **body, timeout=TIMEOUT, follow_redirects=False)
     except httpx.HTTPError as exc:
         raise BotApiError(_("Telegram could not be reached: %(error)s") % {"error": type(exc).__name__}) from None
     try:
@@ -100,38 +103,33 @@ def set_webhook(bot: TelegramBot, url: str) -> str:
     return _("Webhook set.")
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """`text` in parts Telegram takes whole: each at most `limit` UTF-16 units (its measure: an
-    emoji counts two), cut at the last paragraph break, else line break, else space in the part,
-    and inside a word only when one word alone is longer than that. Nothing is dropped but the
-    whitespace at a cut."""
-    parts, rest = [], text.strip()
-    while rest:
-        head = _within(rest, limit)
-        if len(head) == len(rest):
-            parts.append(rest)
-            break
-        cut = next((at for sep in ("\n\n", "\n", " ") if (at := head.rfind(sep)) > 0), len(head))
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return parts
-
-
-def _within(text: str, limit: int) -> str:
-    """The longest start of `text` of at most `limit` UTF-16 units."""
-    units = 0
-    for at, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:at]
-    return text
-
-
 def send_message(bot: TelegramBot, chat_id: str, text: str) -> str:
     """Send `text` to the chat; the new message's id, or DeliveryFailed: permanent for a 4xx
     other than 429 (403: the user blocked the bot; 400: chat not found), else transient."""
+    return _sent_id(lambda: call(bot, "sendMessage", {"chat_id": chat_id, "text": within(text, MAX_TEXT)}))
+
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto's limit; larger pictures go as documents
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # what a bot may upload at all
+
+
+def send_file(bot: TelegramBot, chat_id: str, attachment: Any) -> str:
+    """Send one of a reply's attachments (a `tickets.Attachment`): a picture with sendPhoto, any
+    other file with sendDocument under its own name."""
+    if attachment.size > UPLOAD_MAX_BYTES:
+        raise DeliveryFailed(_("%(name)s is larger than the 50 MB Telegram takes from a bot.")
+                             % {"name": attachment.filename}, permanent=True)
+    photo = attachment.content_type in PHOTO_TYPES and attachment.size <= PHOTO_MAX_BYTES
+    method, field = ("sendPhoto", "photo") if photo else ("sendDocument", "document")
+    with attachment.file.open("rb") as content:
+        return _sent_id(lambda: call(bot, method, {"chat_id": chat_id},
+                                     files={field: (attachment.filename, content, attachment.content_type)}))
+
+
+def _sent_id(send) -> str:
     try:
-        result = call(bot, "sendMessage", {"chat_id": chat_id, "text": _within(text, MAX_TEXT)})
+        result = send()
     except BotApiError as exc:
         reason = exc.reason
         if exc.retry_after is not None:

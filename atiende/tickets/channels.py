@@ -18,6 +18,7 @@ See docs/decisions/0015-channel-port.md ("Outbound").
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -125,6 +126,24 @@ class MessagingAdapter:
 
     def original(self, message: Message) -> FieldFile | None:
         return None
+
+
+def deliver_in_steps(delivery: Delivery, steps: Sequence[Callable[[], str]]) -> str:
+    """Send a reply that goes as several channel messages (text in parts, then each file), in
+    order. The steps done are recorded on the delivery as they go, so a retry after a failure
+    part-way sends only the rest: the customer never gets a part twice. The first step's id is the
+    delivery's."""
+    from .models import Delivery
+
+    progress = delivery.payload if isinstance(delivery.payload, dict) else {}
+    first_id = str(progress.get("first_id", ""))
+    for index in range(int(progress.get("steps_sent", 0)), len(steps)):
+        sent_id = steps[index]()
+        first_id = first_id or sent_id
+        progress = {**progress, "steps_sent": index + 1, "first_id": first_id}
+        delivery.payload = progress
+        Delivery.objects.filter(pk=delivery.pk).update(payload=progress)
+    return first_id
 
 
 @dataclass(frozen=True)

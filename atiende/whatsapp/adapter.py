@@ -3,14 +3,17 @@
 It answers tickets opened on WhatsApp, by the number the conversation came in on (the thread key
 `<phone_number_id>:<wa_id>` of the ticket's `ChannelThread`), to the WhatsApp id the customer
 wrote from: text within the 24 hours after the customer's last message, an approved template
-(the delivery's payload) at any time. Agents' attachments are not sent yet."""
+(the delivery's payload) at any time. A text longer than 4,096 characters goes in parts; the
+files the agent attached follow, each as its own message (`graph.send_file`)."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.utils.translation import gettext as _
 
+from atiende.core.textparts import split_text
 from atiende.customers.models import IdentityKind
 from atiende.tickets.channels import (
     DeliveryFailed,
@@ -18,6 +21,7 @@ from atiende.tickets.channels import (
     Notice,
     ReplyWindow,
     TemplateReply,
+    deliver_in_steps,
 )
 from atiende.tickets.models import Channel, Delivery, Ticket
 
@@ -47,7 +51,10 @@ class WhatsAppAdapter(MessagingAdapter):
         if template:
             return graph.send_template(number, wa_id, name=template["name"], language=template["language"],
                                        parameters=list(template["parameters"]))
-        return graph.send_text(number, wa_id, delivery.message.body_text)
+        files = [partial(graph.send_file, number, wa_id, attachment) for attachment in delivery.message.attachments.all()]
+        parts = [partial(graph.send_text, number, wa_id, part)
+                 for part in split_text(delivery.message.body_text, graph.MAX_TEXT)]
+        return deliver_in_steps(delivery, [*parts, *files])
 
     def reply_window(self, ticket: Ticket) -> ReplyWindow | None:
         return selectors.reply_window(ticket)

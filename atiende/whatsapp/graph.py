@@ -1,8 +1,9 @@
-"""Meta's Graph API: send a text or template message, fetch a received message's media.
+"""Meta's Graph API: send a text, template or file message, fetch a received message's media.
 
 SSRF: the only host ever called is the one of the number's configured `api_base` (checked when it
 is configured: https, or http to this machine only, no credentials, query or fragment). Sending
-goes to `api_base` + the number's own `phone_number_id` (digits) + `/messages`; a media id from a
+goes to `api_base` + the number's own `phone_number_id` (digits) + `/messages` (files first to
+`/media`); a media id from a
 webhook is used only when it is digits. The download address Meta answers with is followed only
 when it has the same scheme, host and port as `api_base` (a media URL naming another host, a
 private address or this machine is refused), redirects are never followed, and a download stops
@@ -14,7 +15,7 @@ import hashlib
 import mimetypes
 import tempfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,10 +32,7 @@ MAX_TEXT = 4096  # Meta's limit for a text message's body
 
 
 def messages_url(number: WhatsAppNumber) -> str:
-    problem = api_base_problem(number.api_base)
-    if problem or not (number.phone_number_id.isascii() and number.phone_number_id.isdigit()):
-        raise DeliveryFailed(_("The WhatsApp number is not configured correctly."), permanent=True)
-    return f"{number.api_base.rstrip('/')}/{number.phone_number_id}/messages"
+    return _number_url(number, "messages")
 
 
 def send_text(number: WhatsAppNumber, to: str, body: str) -> str:
@@ -54,11 +52,69 @@ def send_template(number: WhatsAppNumber, to: str, *, name: str, language: str, 
                           "type": "template", "template": template})
 
 
+def send_file(number: WhatsAppNumber, to: str, attachment: Any) -> str:
+    """Send one of a reply's attachments (a `tickets.Attachment`): uploaded to the number's media,
+    then sent by its id as an image, audio, video or (any other file, under its name) document."""
+    kind = outbound_kind(attachment.content_type, attachment.size)
+    if attachment.size > OUTBOUND_MAX_BYTES["document"]:
+        raise DeliveryFailed(_("%(name)s is larger than the 100 MB WhatsApp takes.") % {"name": attachment.filename},
+                             permanent=True)
+    with attachment.file.open("rb") as content:
+        uploaded = _answer(lambda: httpx.post(
+            _number_url(number, "media"), data={"messaging_product": "whatsapp", "type": attachment.content_type},
+            files={"file": (attachment.filename, content, attachment.content_type)},
+            timeout=UPLOAD_TIMEOUT, follow_redirects=False, headers={"Authorization": f"Bearer {number.access_token}"}))
+    media_id = uploaded.get("id")
+    if not isinstance(media_id, str) or not media_id:
+        raise DeliveryFailed(_("WhatsApp answered without a media id."), permanent=True)
+    media: dict[str, str] = {"id": media_id}
+    if kind == "document":
+        media["filename"] = attachment.filename
+    return _send(number, {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+                          "type": kind, kind: media})
+
+
+# What Meta takes as each kind (developers.facebook.com/docs/whatsapp/cloud-api/reference/media);
+# any other file, or one too large for its kind, goes as a document.
+OUTBOUND_TYPES = {
+    "image": frozenset({"image/jpeg", "image/png"}),
+    "audio": frozenset({"audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"}),
+    "video": frozenset({"video/mp4", "video/3gpp"}),
+}
+OUTBOUND_MAX_BYTES = {"image": 5 * 1024 * 1024, "audio": 16 * 1024 * 1024, "video": 16 * 1024 * 1024,
+                      "document": 100 * 1024 * 1024}
+UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+
+
+def outbound_kind(content_type: str, size: int) -> str:
+    for kind, types in OUTBOUND_TYPES.items():
+        if content_type in types and size <= OUTBOUND_MAX_BYTES[kind]:
+            return kind
+    return "document"
+
+
+def _number_url(number: WhatsAppNumber, edge: str) -> str:
+    problem = api_base_problem(number.api_base)
+    if problem or not (number.phone_number_id.isascii() and number.phone_number_id.isdigit()):
+        raise DeliveryFailed(_("The WhatsApp number is not configured correctly."), permanent=True)
+    return f"{number.api_base.rstrip('/')}/{number.phone_number_id}/{edge}"
+
+
 def _send(number: WhatsAppNumber, payload: dict) -> str:
     url = messages_url(number)
+    data = _answer(lambda: httpx.post(url, json=payload, timeout=TIMEOUT, follow_redirects=False,
+                                      headers={"Authorization": f"Bearer {number.access_token}"}))
     try:
-        response = httpx.post(url, json=payload, timeout=TIMEOUT, follow_redirects=False,
-                              headers={"Authorization": f"Bearer {number.access_token}"})
+        return str(data["messages"][0]["id"])
+    except (KeyError, IndexError, TypeError):
+        raise DeliveryFailed(_("WhatsApp answered without a message id."), permanent=True) from None
+
+
+def _answer(request) -> dict:
+    """Make one call; its JSON object, or DeliveryFailed (permanent for a 4xx answer other than
+    429: sending it again would be refused again)."""
+    try:
+        response = request()
     except httpx.HTTPError as exc:
         raise DeliveryFailed(_("WhatsApp could not be reached: %(error)s") % {"error": type(exc).__name__}) from exc
     try:
@@ -73,10 +129,7 @@ def _send(number: WhatsAppNumber, payload: dict) -> str:
             "status": response.status_code, "message": f"{message} {details}" if details else message}
         permanent = 400 <= response.status_code < 500 and response.status_code != 429
         raise DeliveryFailed(reason[:2000], permanent=permanent)
-    try:
-        return str(data["messages"][0]["id"])
-    except (KeyError, IndexError, TypeError):
-        raise DeliveryFailed(_("WhatsApp answered without a message id."), permanent=True) from None
+    return data if isinstance(data, dict) else {}
 
 
 # --- media ----------------------------------------------------------------------------------------

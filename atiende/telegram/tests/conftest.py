@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from atiende.telegram.services import bot_create
+from tests.multipart import form_or_json
 
 BOT_TOKEN = "7712345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw4"
 SECRET = "secreto-del-webhook_2026"
@@ -58,6 +59,13 @@ class FakeBotApi:
             return 200, {"ok": True, "result": {"message_id": self.counter, "date": 1765000100,
                                                "chat": {"id": payload["chat_id"], "type": "private"},
                                                "text": payload["text"]}}
+        if method in ("sendPhoto", "sendDocument"):  # a multipart form: chat_id is a string field
+            self.counter += 1
+            sent = ({"photo": [{"file_id": f"p{self.counter}", "file_unique_id": f"up{self.counter}", "width": 1,
+                                "height": 1}]} if method == "sendPhoto" else
+                    {"document": {"file_id": f"d{self.counter}", "file_unique_id": f"ud{self.counter}"}})
+            return 200, {"ok": True, "result": {"message_id": self.counter, "date": 1765000100,
+                                               "chat": {"id": int(payload["chat_id"]), "type": "private"}, **sent}}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
@@ -68,9 +76,9 @@ def botapi():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            payload = json.loads(body or b"{}")
+            payload, files = form_or_json(self.headers.get("Content-Type", ""), body)
             fake.requests.append({"path": self.path, "method": self.path.rsplit("/", 1)[-1],
-                                  "headers": dict(self.headers), "json": payload})
+                                  "headers": dict(self.headers), "json": payload, "files": files})
             status, data = fake.answer(self.path, payload)
             self._send(status, json.dumps(data).encode(), "application/json")
 

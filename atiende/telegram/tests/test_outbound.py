@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
@@ -112,7 +113,7 @@ def test_a_long_reply_goes_in_parts_and_a_retry_sends_only_the_rest(ticket, bota
         (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
     ]
     delivery = _reply(world, ticket, django_capture_on_commit_callbacks, body=body)
-    assert (delivery.status, delivery.payload["telegram_parts_sent"]) == (DeliveryStatus.QUEUED, 1)
+    assert (delivery.status, delivery.payload["steps_sent"]) == (DeliveryStatus.QUEUED, 1)
     delivery_attempt(delivery.pk)  # the port's retry
     delivery.refresh_from_db()
     sent = [request["json"]["text"] for request in botapi.calls("sendMessage")]
@@ -129,3 +130,28 @@ def test_split_text_keeps_every_word_within_the_limit(text, limit):
     parts = split_text(text, limit)
     assert all(part and len(part.encode("utf-16-le")) // 2 <= limit for part in parts)
     assert "".join("".join(part.split()) for part in parts) == "".join(text.split())
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_attached_files_follow_the_text_and_a_retry_sends_only_the_rest(ticket, botapi, world,
+                                                                        django_capture_on_commit_callbacks):
+    botapi.answers["sendDocument"] = [(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=ticket, body="Te mando la foto y la factura.",
+                               uploads=[SimpleUploadedFile("pantalla.png", PNG, "image/png"),
+                                        SimpleUploadedFile("Factura 4521.pdf", PDF, "application/pdf")])
+    delivery = Delivery.objects.get(message=reply)
+    assert (delivery.status, delivery.payload["steps_sent"]) == (DeliveryStatus.QUEUED, 2)
+    delivery_attempt(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert [r["method"] for r in botapi.requests] == ["sendMessage", "sendPhoto", "sendDocument", "sendDocument"]
+    photo, document = botapi.requests[1], botapi.requests[3]
+    assert photo["json"] == {"chat_id": str(USER_ID)} and document["json"] == {"chat_id": str(USER_ID)}
+    assert photo["files"]["photo"]["content"] == PNG
+    assert (document["files"]["document"]["filename"], document["files"]["document"]["content"]) == (
+        "Factura 4521.pdf", PDF)
+

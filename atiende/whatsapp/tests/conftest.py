@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from atiende.whatsapp.services import number_create
+from tests.multipart import form_or_json
 
 APP_SECRET = "s3cr3t-de-la-app"
 VERIFY_TOKEN = "token-de-verificación"
@@ -45,9 +46,14 @@ def graph():
         def do_POST(self):  # noqa: N802 - http.server's name
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
+            payload, files = form_or_json(self.headers.get("Content-Type", ""), body)
+            fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": payload, "files": files})
             if fake.answers:
                 status, data, *extra = fake.answers.pop(0)
+            elif self.path.endswith("/media"):  # an upload: Meta answers the media id
+                extra = []
+                fake.counter += 1
+                status, data = 200, {"id": f"{9000 + fake.counter}"}
             else:
                 extra = []
                 fake.counter += 1

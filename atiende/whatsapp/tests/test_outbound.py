@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from atiende.tickets.models import Channel, Delivery, DeliveryStatus, Ticket
@@ -114,3 +115,56 @@ def test_a_new_conversation_is_acknowledged_once_on_whatsapp_and_its_next_messag
     with django_capture_on_commit_callbacks(execute=True):
         post(Client(), number, envelope(messages=[text_message("wamid.A2", WA_ID, "¿Y a Cancún?")]))
     assert len(graph.requests) == 1 and ticket.messages.count() == 2
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_attached_files_are_uploaded_and_sent_after_the_text(ticket, graph, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=ticket, body="Te mando la foto y la factura.",
+                               uploads=[SimpleUploadedFile("pantalla.png", PNG, "image/png"),
+                                        SimpleUploadedFile("Factura 4521.pdf", PDF, "application/pdf")])
+    delivery = Delivery.objects.get(message=reply)
+    assert (delivery.status, delivery.payload["steps_sent"]) == (DeliveryStatus.SENT, 3)
+    paths = [r["path"].rsplit("/", 1)[-1] for r in graph.requests]
+    assert paths == ["messages", "media", "messages", "media", "messages"]
+    image_upload, image, pdf_upload, pdf = graph.requests[1:]
+    assert image_upload["json"] == {"messaging_product": "whatsapp", "type": "image/png"}
+    assert image_upload["files"]["file"]["content"] == PNG
+    assert image_upload["headers"]["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+    image_id = image["json"]["image"]["id"]
+    assert image["json"]["type"] == "image" and image_id.isdigit()
+    assert pdf_upload["files"]["file"]["filename"] == "Factura 4521.pdf"
+    assert pdf["json"]["type"] == "document"
+    assert pdf["json"]["document"]["filename"] == "Factura 4521.pdf" and pdf["json"]["document"]["id"] != image_id
+
+
+def test_a_refused_upload_fails_the_delivery_after_the_text_and_a_retry_sends_only_the_file(
+        ticket, graph, world, django_capture_on_commit_callbacks):
+    from atiende.tickets.services.deliveries import delivery_attempt
+
+    graph.answers.extend([
+        (200, {"messaging_product": "whatsapp", "messages": [{"id": "wamid.TEXTO"}]}),
+        (500, {"error": {"message": "Temporarily unavailable"}}),
+    ])
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_create(actor=world.agent1, ticket=ticket, body="La factura:",
+                               uploads=[SimpleUploadedFile("Factura.pdf", PDF, "application/pdf")])
+    delivery = Delivery.objects.get(message=reply)
+    assert (delivery.status, delivery.payload["steps_sent"]) == (DeliveryStatus.QUEUED, 1)
+    delivery_attempt(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.external_id) == (DeliveryStatus.SENT, "wamid.TEXTO")
+    texts = [r for r in graph.requests if r["json"].get("type") == "text"]
+    assert len(texts) == 1  # the text was not sent again
+
+
+def test_a_long_reply_goes_in_parts_of_at_most_4096_characters(ticket, graph, world, django_capture_on_commit_callbacks):
+    body = "\n\n".join(f"Paso {n}: " + "revisa los registros DNS del dominio " * 30 for n in range(1, 6))
+    with django_capture_on_commit_callbacks(execute=True):
+        message_create(actor=world.agent1, ticket=ticket, body=body)
+    parts = [r["json"]["text"]["body"] for r in graph.requests]
+    assert len(parts) == 2 and all(len(part) <= 4096 for part in parts)
+    assert "".join("".join(part.split()) for part in parts) == "".join(body.split())
