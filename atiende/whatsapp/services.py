@@ -1,8 +1,9 @@
 """WhatsApp: configuring numbers, taking in webhook deliveries, applying receipts.
 
 A webhook delivery is checked (signature over the raw body, JSON shape, numbers it names) and
-stored raw before anything else; processing runs after the response (`tasks.drain`, one job per burst), where each
-message goes to `tickets.services.inbound_receive` and each status to `delivery_status_record`.
+stored raw before anything else; processing runs after the response (`tasks.drain`, one job per
+burst), where each message goes to `tickets.services.inbound_receive` and each status to
+`delivery_status_record`.
 A status for an id no delivery has yet is kept (`PendingStatus`) and applied when the delivery
 gets its id (`WhatsAppAdapter.after_sent`)."""
 
