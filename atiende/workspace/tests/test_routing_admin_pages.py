@@ -4,7 +4,14 @@ with their refusals (agents, customers, anonymous visitors) and bad input."""
 from __future__ import annotations
 
 from atiende.accounts.models import Team
-from atiende.routing.models import AgentProfile, AgentSkill, AssignmentMode, RoutingRule, Skill, TeamRouting
+from atiende.routing.models import (
+    AgentProfile,
+    AgentSkill,
+    AssignmentMode,
+    RoutingRule,
+    Skill,
+    TeamRouting,
+)
 from atiende.sla.models import Calendar
 from atiende.tickets.models import Ticket
 from atiende.tickets.services import ticket_create
