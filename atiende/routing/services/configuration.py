@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Team, User
@@ -120,7 +119,9 @@ def rule_create(*, actor: User, values: Mapping[str, Any]) -> RoutingRule:
     _check(actor)
     clean = _clean_rule(values)
     with transaction.atomic():
-        last = RoutingRule.objects.select_for_update().aggregate(last=Max("position"))["last"] or 0
+        # Locks every rule (PostgreSQL refuses FOR UPDATE with an aggregate): two rules created
+        # at once get different positions.
+        last = max(RoutingRule.objects.select_for_update().values_list("position", flat=True), default=0)
         return _save_rule(RoutingRule(position=last + POSITION_STEP), clean)
 
 

@@ -153,3 +153,41 @@ def test_skills_are_added_renamed_and_deleted_and_a_duplicate_is_refused(world, 
     assert page.post(f"{skills}{skill.pk}/borrar/").status_code == 302
     assert not Skill.objects.exists()
     assert page.get(f"{skills}{skill.pk}/").status_code == 404
+
+
+def test_the_list_pages_cost_the_same_queries_for_one_row_or_many(world, page_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atiende.accounts.models import Role
+    from atiende.accounts.services import agent_create, team_create
+    from atiende.macros.services import macro_create
+
+    page = page_client(world.admin)
+    skill = Skill.objects.create(kind="language", name="Inglés")
+    urls = [RULES, f"{RULES}equipos/", f"{RULES}agentes/", f"{RULES}habilidades/", "/bandeja/macros/"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert page.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    def add(n: int) -> None:
+        team = team_create(actor=world.admin, name=f"Equipo {n}")
+        agent = agent_create(email=f"a{n}@example.mx", name=f"Agente {n}", role=Role.AGENT, password="x" * 12,
+                             teams=[team])
+        AgentSkill.objects.create(agent=agent, skill=skill, level=2)
+        RoutingRule.objects.create(name=f"Regla {n}", team=team, skill=skill)
+        Skill.objects.create(kind="other", name=f"Habilidad {n}")
+        macro_create(actor=world.admin, name=f"Macro {n}", team=team, note="Nota")
+        macro_create(actor=agent, name=f"Mía {n}", note="Nota")
+
+    add(0)
+    counts()  # the first request warms per-process caches (branding)
+    one = counts()
+    for n in range(1, 4):
+        add(n)
+    assert counts() == one
