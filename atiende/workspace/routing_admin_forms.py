@@ -33,7 +33,7 @@ def words(text: str) -> list[str]:
 
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=_("Rule is active"), required=False, initial=True)
     team = IdChoiceField(label=_("Send to team"), queryset=Team.objects.order_by("name"))
     languages = forms.MultipleChoiceField(label=_("Customer's language"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
