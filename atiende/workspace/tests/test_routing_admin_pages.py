@@ -191,3 +191,25 @@ def test_the_list_pages_cost_the_same_queries_for_one_row_or_many(world, page_cl
     for n in range(1, 4):
         add(n)
     assert counts() == one
+
+
+def test_the_configuration_forms_refuse_a_post_without_the_csrf_token(world):
+    from django.test import Client
+
+    from atiende.macros.services import macro_create
+    from atiende.webhooks.models import Subscription
+    from atiende.webhooks.services import subscription_create
+
+    rule = RoutingRule.objects.create(name="Regla", team=world.team1)
+    macro = macro_create(actor=world.admin, name="Macro", note="Nota")
+    hook = subscription_create(actor=world.admin, url="https://hooks.example.mx/", events=["ticket.created"],
+                               secret="s" * 20)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.admin)
+    form = browser.get(f"{RULES}reglas/{rule.pk}/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' in form
+    for url in (f"{RULES}reglas/{rule.pk}/borrar/", f"/bandeja/macros/{macro.pk}/borrar/",
+                f"/bandeja/webhooks/{hook.pk}/borrar/", f"{RULES}habilidades/"):
+        assert browser.post(url, {"kind": "other", "name": "x"}).status_code == 403, url
+    assert RoutingRule.objects.filter(pk=rule.pk).exists() and Subscription.objects.filter(pk=hook.pk).exists()
+    assert not Skill.objects.exists() and macro.__class__.objects.filter(pk=macro.pk).exists()
