@@ -13,7 +13,7 @@ from atiende.core.exceptions import NotFound
 from atiende.tickets.models import Ticket
 
 from .models import Macro
-from .permissions import macro_scope
+from .permissions import can_edit_macro, macro_scope
 
 
 def macro_list(*, user: User) -> QuerySet[Macro]:
@@ -36,3 +36,16 @@ def macro_choices(*, user: User, ticket: Ticket | None = None) -> QuerySet[Macro
     if ticket is not None and ticket.team_id is not None:
         teams.add(ticket.team_id)
     return macro_list(user=user).filter(Q(owner_id=user.pk) | Q(team_id__in=teams)).order_by("name", "id")
+
+
+def macro_rows(*, user: User) -> list[tuple[Macro, bool]]:
+    """The macros page: every macro `user` may see, and whether they may change it."""
+    return [(macro, can_edit_macro(user, macro)) for macro in macro_list(user=user)]
+
+
+def macro_get_for_edit(*, user: User, macro_id: Any) -> Macro:
+    """A macro `user` may change; one they may only use (or not see) is NotFound."""
+    macro = macro_get(user=user, macro_id=macro_id)
+    if not can_edit_macro(user, macro):
+        raise NotFound()
+    return macro

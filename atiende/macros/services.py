@@ -227,6 +227,33 @@ class MacroPlan:
 
 
 @dataclass(frozen=True)
+class DraftPreview:
+    """A macro's texts as they would read on `ticket`, before it is saved."""
+
+    ticket: Ticket | None  # None: the agent sees no ticket to show them on
+    replies: dict[str, str]  # rendered, by language code
+    note: str
+
+
+def macro_draft_preview(*, actor: User, reply: Any, note: Any, ticket_number: int | None = None) -> DraftPreview:
+    """Render unsaved macro texts on a ticket the actor sees: the one numbered, else the one they
+    touched last. Writes nothing; unknown variables are the same Invalid saving raises."""
+    if not can_have_macros(actor):
+        raise Forbidden()
+    replies, note_text = clean_replies(reply), _clean_text(note, "note")
+    tickets = ticket_list(user=actor)
+    ticket = tickets.filter(number=ticket_number).first() if ticket_number is not None else tickets.first()
+    if ticket is None:
+        if ticket_number is not None:
+            raise Invalid(fields={"ticket": _("You see no ticket with this number.")})
+        return DraftPreview(ticket=None, replies=replies, note=note_text)
+    rendered = {code: variables.render(text, ticket=ticket, language=code, agent=actor) for code, text in replies.items()}
+    note_language = getattr(actor, "language", "") or settings.LANGUAGE_CODE
+    return DraftPreview(ticket=ticket, replies=rendered,
+                        note=variables.render(note_text, ticket=ticket, language=note_language, agent=actor))
+
+
+@dataclass(frozen=True)
 class MacroResult:
     plan: MacroPlan
     reply: Message | None

@@ -8,12 +8,12 @@ from datetime import datetime
 from django.db.models import Count, F, Q, QuerySet
 
 from atiende.accounts.models import Team, User, UserKind
-from atiende.accounts.permissions import is_staff_agent
+from atiende.accounts.permissions import STAFF_ROLES, is_staff_agent
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.tickets.models import Ticket
 from atiende.tickets.status import UNRESOLVED_STATUSES
 
-from .models import AgentProfile, Consultation, RoutingRule, TeamRouting
+from .models import AgentProfile, AgentSkill, Consultation, RoutingRule, Skill, TeamRouting
 from .permissions import can_manage_routing, can_view_consultation
 
 
@@ -93,3 +93,79 @@ def team_settings() -> dict[int, TeamRouting]:
 
 def profiles_by_agent() -> dict[int, AgentProfile]:
     return {row.agent_id: row for row in AgentProfile.objects.select_related("shift")}
+
+
+# --- the configuration pages ------------------------------------------------------------------------
+
+def _managers_only(user: User) -> None:
+    if not can_manage_routing(user):
+        raise Forbidden()
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team: Team
+    config: TeamRouting | None  # None: never set (manual, tier 1)
+    waiting: int  # unassigned unresolved tickets
+
+
+def team_routing_rows(*, user: User) -> list[TeamRow]:
+    _managers_only(user)
+    configs, waiting = team_settings(), waiting_counts()
+    return [TeamRow(team=team, config=configs.get(team.pk), waiting=waiting.get(team.pk, 0))
+            for team in Team.objects.select_related("escalation_team").order_by("name")]
+
+
+def routed_team_get(*, user: User, team_id: int) -> tuple[Team, TeamRouting | None]:
+    _managers_only(user)
+    team = Team.objects.select_related("escalation_team").filter(pk=team_id).first()
+    if team is None:
+        raise NotFound()
+    return team, TeamRouting.objects.filter(team=team).first()
+
+
+def _routed_agents() -> QuerySet[User]:
+    return User.objects.filter(kind=UserKind.AGENT, is_active=True, role__in=STAFF_ROLES)
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    agent: User
+    profile: AgentProfile | None  # None: never set (off shift, capacity 10)
+    skills: list[AgentSkill]
+    load: int  # open tickets assigned to them
+
+
+def agent_routing_rows(*, user: User) -> list[AgentRow]:
+    _managers_only(user)
+    agents = list(_routed_agents().order_by("name", "id"))
+    profiles = profiles_by_agent()
+    skills: dict[int, list[AgentSkill]] = {}
+    for row in AgentSkill.objects.filter(agent__in=agents).select_related("skill").order_by("skill__kind", "skill__name"):
+        skills.setdefault(row.agent_id, []).append(row)
+    loads = dict(Ticket.objects.filter(assignee__in=agents, status__in=UNRESOLVED_STATUSES)
+                 .values_list("assignee_id").annotate(n=Count("id")).values_list("assignee_id", "n"))
+    return [AgentRow(agent=a, profile=profiles.get(a.pk), skills=skills.get(a.pk, []), load=loads.get(a.pk, 0))
+            for a in agents]
+
+
+def routed_agent_get(*, user: User, agent_id: int) -> tuple[User, AgentProfile | None, dict[int, int]]:
+    """An agent routing may give tickets to, their profile and {skill id: level}."""
+    _managers_only(user)
+    agent = _routed_agents().filter(pk=agent_id).first()
+    if agent is None:
+        raise NotFound()
+    levels = dict(AgentSkill.objects.filter(agent=agent).values_list("skill_id", "level"))
+    return agent, AgentProfile.objects.select_related("shift").filter(agent=agent).first(), levels
+
+
+def skill_list(*, user: User) -> QuerySet[Skill]:
+    _managers_only(user)
+    return Skill.objects.annotate(agent_count=Count("agents")).order_by("kind", "name")
+
+
+def skill_get(*, user: User, skill_id: int) -> Skill:
+    skill = skill_list(user=user).filter(pk=skill_id).first()
+    if skill is None:
+        raise NotFound()
+    return skill

@@ -14,6 +14,8 @@ to A's organization (with a file), an internal one and a draft; its categories; 
 team-1 agent; a consultation on A's ticket asked of team 2.
 team-1 agent; an outbound webhook subscription and one of its deliveries.
 team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
+Configuration pages in the workspace: a routing rule, team 1's routing, the team-1 agent's
+capacity and skills, a skill; the macros and webhooks pages follow the macro and webhook rows.
 """
 
 ACTORS = [
@@ -126,6 +128,15 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("macro", "apply"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("personal_macro", "view"):         [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
     ("personal_macro", "update"):       [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
+    # Every agent who works tickets keeps personal macros (the macros page and its editor).
+    ("personal_macro", "create"):       [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    # Routing's configuration pages (rules and their order, team modes and tiers, agents'
+    # capacity and skill levels, skills): supervisors run teams, administrators everything.
+    ("routing_rule", "view"):           [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("routing_rule", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("team_routing", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("agent_routing", "update"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("skill", "update"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
 }
 
 CELLS = [

@@ -112,6 +112,13 @@ def build(world) -> Swept:
     macros = [macro_create(actor=world.admin, name="Pedir captura", team=world.team1,
                            reply={"es-mx": "Hola {{ customer.first_name }}"}, actions={"priority": "high"}).pk,
               macro_create(actor=world.agent1, name="Mía", note="{{ ticket.number }}", actions={"add_tags": ["vip"]}).pk]
+    # Routing's configuration pages: a rule needing a skill, and an agent with it.
+    from atiende.routing.models import AgentSkill, RoutingRule, Skill
+
+    skill = Skill.objects.create(kind="language", name="Inglés")
+    AgentSkill.objects.create(agent=world.agent1, skill=skill, level=3)
+    rules = [RoutingRule.objects.create(name="Inglés", languages=["en"], team=world.team2, skill=skill, position=10).pk,
+             RoutingRule.objects.create(name="Resto", team=world.team1, position=20, active=False).pk]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -176,6 +183,11 @@ def build(world) -> Swept:
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
         "macro_id": [*macros, 999_999_999],
+        "rule_id": [*rules, 999_999_999], "skill_id": [skill.pk, 999_999_999],
+        "workspace.team_id": [world.team1.pk, world.team2.pk, 999_999_999],
+        "workspace.agent_id": [world.agent1.pk, world.collaborator.pk, world.customer_a.user.pk, 999_999_999],
+        "webhook_id": [webhook.pk, 999_999_999],
+        "delivery_uuid": [str(webhook_delivery.public_id), "00000000-0000-0000-0000-000000000000"],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
