@@ -9,6 +9,7 @@ from . import (
     kb_views,
     macro_views,
     routing_views,
+    selfservice_views,
     views,
 )
 
@@ -43,6 +44,8 @@ urlpatterns = [
     path("tickets/<int:number>/nivel/", routing_views.ticket_tier_view, name="ticket-tier"),
     path("consultas/", routing_views.consultations_view, name="consultations"),
     path("disponibilidad/", routing_views.availability_view, name="availability"),
+    path("tickets/<int:number>/articulos/", selfservice_views.ticket_articles_view, name="ticket-articles"),
+    path("autoservicio/", selfservice_views.deflection_report_view, name="selfservice-report"),
     path("macros/elegir/<int:number>/", macro_views.macro_picker_view, name="macro-picker"),
     path("macros/<int:macro_id>/vista-previa/<int:number>/", macro_views.macro_preview_view, name="macro-preview"),
     path("macros/<int:macro_id>/aplicar/<int:number>/", macro_views.macro_apply_view, name="macro-apply"),
