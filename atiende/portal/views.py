@@ -132,14 +132,8 @@ def _signup_allowed() -> None:
 def signup_view(request: HttpRequest) -> HttpResponse:
     _signup_allowed()
     form = SignupForm(request.POST or None)
-    status, suggestions = 200, None
-    if request.method == "POST" and "search_help" in request.POST:
-        # "Search help" without JavaScript: the same suggestions the page fetches as one types.
-        suggestions = selfservice.suggestions_for_request(
-            viewer=request.user, subject=request.POST.get("subject", ""),
-            description=request.POST.get("description", ""), language=translation.get_language() or "")
-        form = NewRequestForm(initial=request.POST.dict(), categories=selectors.category_choices())
-    elif request.method == "POST":
+    status = 200
+    if request.method == "POST":
         status = 400
         if form.is_valid():
             try:

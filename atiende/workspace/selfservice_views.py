@@ -19,9 +19,9 @@ from .views import agent_required
 def ticket_articles_view(request: HttpRequest, number: int) -> HttpResponse:
     try:
         ticket = ticket_get_for_agent(user=request.user, number=number)
+        articles = articles_for_ticket(viewer=request.user, ticket=ticket)
     except NotFound:
         raise Http404() from None
-    articles = articles_for_ticket(ticket=ticket)
     return render(request, "workspace/_ticket_articles.html", {
         "ticket": ticket, "articles": [(a, request.build_absolute_uri(a.path)) for a in articles]})
 

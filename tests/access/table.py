@@ -14,6 +14,7 @@ to A's organization (with a file), an internal one and a draft; its categories; 
 team-1 agent; a consultation on A's ticket asked of team 2.
 team-1 agent; an outbound webhook subscription and one of its deliveries.
 team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
+Self-service: article suggestions, deflections, the articles offered on A's ticket, the report.
 """
 
 ACTORS = [
@@ -104,6 +105,15 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("kb_article", "vote"):             [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
     ("kb_org_article", "vote"):         [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
     ("kb_category", "update"):          [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Self-service: suggestions beside the portal's new-request form and "Sí, esto lo resolvió"
+    # are the customers' (an article each may read); the articles offered on A's ticket's reply
+    # are for staff agents who see the ticket (never the collaborator: they may be the
+    # customer's own articles); the deflection report is the supervisors' and admins'.
+    ("kb_org_article", "suggest"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
+    ("kb_article", "deflect"):          [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
+    ("kb_org_article", "deflect"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
+    ("ticket", "suggest_articles"):     [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("selfservice_report", "view"):     [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     # Routing: escalating to the next tier and asking a consultation are for staff who may change
     # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
     # by team 2's agents (or a supervisor or admin), never by the asker's side.

@@ -31,6 +31,7 @@ from atiende.kb.models import Vote as KbVote
 from atiende.macros.models import Macro
 from atiende.macros.services import macro_create
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
+from atiende.selfservice.models import Deflection
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
 from atiende.sla.selectors import customer_hours
@@ -301,6 +302,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_phone_cell(scene, user, obj, action, allowed)
     elif obj.startswith("chat_"):
         run_chat_cell(scene, user, obj, action, allowed)
+    elif action in ("suggest", "deflect", "suggest_articles") or obj == "selfservice_report":
+        run_selfservice_cell(w, user, obj, action, allowed)
     elif obj.startswith("kb_"):
         run_kb_cell(w, user, obj, action, allowed)
     elif (obj, action) == ("ticket", "escalate") or obj == "consultation":
@@ -539,6 +542,31 @@ def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         assert (article.title == "Desde la página") is allowed
         listed = page.get("/bandeja/base/")
         assert (listed.status_code == 200) is allowed
+def run_selfservice_cell(w, user, obj: str, action: str, allowed: bool) -> None:
+    page = page_client(user)
+    if obj == "selfservice_report":
+        response = page.get("/bandeja/autoservicio/")
+        assert (response.status_code == 200) is allowed, response.status_code
+        return
+    restricted = {"visibility": "customers", "organizations": [w.org_a]} if obj == "kb_org_article" else {}
+    article = kb_services.article_create(actor=w.admin, title="Mi dominio no resuelve: qué revisar",
+                                         body="Texto secreto", status="published", **restricted)
+    if action == "suggest":
+        response = page.get("/soporte/nueva/sugerencias/", {"subject": "dominio no resuelve"})
+        assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
+    elif action == "deflect":
+        before = Ticket.objects.count()
+        response = page.post("/soporte/nueva/resuelta/", {"article": article.pk, "subject": "dominio"})
+        assert response.status_code in ((302,) if allowed else (302, 403, 404)), response.status_code
+        assert Deflection.objects.filter(article=article).count() == (1 if allowed else 0)
+        assert Ticket.objects.count() == before
+    else:
+        response = page.get(f"/bandeja/tickets/{w.ticket_a.number}/articulos/")
+        assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
+        if not allowed:
+            assert b"Texto secreto" not in response.content
+
+
 def run_routing_cell(w, api, obj: str, action: str, allowed: bool) -> None:
     from atiende.routing.models import Consultation
     from atiende.routing.services import consultation_open
