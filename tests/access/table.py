@@ -114,6 +114,10 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("kb_org_article", "deflect"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
     ("ticket", "suggest_articles"):     [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("selfservice_report", "view"):     [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Guided troubleshooting: customers walk published guides (and end them: solved, or a request
+    # with the path); supervisors and admins author them.
+    ("guide", "walk"):                  [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
+    ("guide", "author"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     # Routing: escalating to the next tier and asking a consultation are for staff who may change
     # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
     # by team 2's agents (or a supervisor or admin), never by the asker's side.

@@ -302,7 +302,7 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_phone_cell(scene, user, obj, action, allowed)
     elif obj.startswith("chat_"):
         run_chat_cell(scene, user, obj, action, allowed)
-    elif action in ("suggest", "deflect", "suggest_articles") or obj == "selfservice_report":
+    elif action in ("suggest", "deflect", "suggest_articles") or obj in ("selfservice_report", "guide"):
         run_selfservice_cell(w, user, obj, action, allowed)
     elif obj.startswith("kb_"):
         run_kb_cell(w, user, obj, action, allowed)
@@ -548,6 +548,9 @@ def run_selfservice_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         response = page.get("/bandeja/autoservicio/")
         assert (response.status_code == 200) is allowed, response.status_code
         return
+    if obj == "guide":
+        run_guide_cell(w, page, action, allowed)
+        return
     restricted = {"visibility": "customers", "organizations": [w.org_a]} if obj == "kb_org_article" else {}
     article = kb_services.article_create(actor=w.admin, title="Mi dominio no resuelve: qué revisar",
                                          body="Texto secreto", status="published", **restricted)
@@ -565,6 +568,28 @@ def run_selfservice_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
         if not allowed:
             assert b"Texto secreto" not in response.content
+
+
+def run_guide_cell(w, page, action: str, allowed: bool) -> None:
+    from atiende.selfservice import services as guides
+    from atiende.selfservice.models import Troubleshooter
+
+    guide = guides.troubleshooter_create(actor=w.admin, title="Guía secreta")
+    step = guides.step_add(actor=w.admin, troubleshooter=guide, question="¿Pregunta secreta?")
+    answer = guides.answer_add(actor=w.admin, troubleshooter=guide, step=step.pk, label="Sí", outcome="solved")
+    guides.troubleshooter_update(actor=w.admin, troubleshooter=guide, title=guide.title, language="es", published=True)
+    if action == "walk":
+        response = page.get(f"/soporte/guias/{guide.pk}/")
+        assert (response.status_code == 200 and "¿Pregunta secreta?".encode() in response.content) is allowed
+        page.post(f"/soporte/guias/{guide.pk}/fin/", {"camino": str(answer.pk)})
+        assert Deflection.objects.filter(troubleshooter=guide).exists() is allowed
+        return
+    response = page.get(f"/bandeja/guias/{guide.pk}/")
+    assert (response.status_code == 200) is allowed, response.status_code
+    page.post("/bandeja/guias/", {"title": "Guía nueva", "language": "es"})
+    assert Troubleshooter.objects.filter(title="Guía nueva").exists() is allowed
+    page.post(f"/bandeja/guias/{guide.pk}/", {"action": "update", "title": "Renombrada", "language": "es"})
+    assert Troubleshooter.objects.filter(title="Renombrada").exists() is allowed
 
 
 def run_routing_cell(w, api, obj: str, action: str, allowed: bool) -> None:
