@@ -24,6 +24,8 @@ from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_response
 from atiende.customers.services import customer_get_or_create_by_email
+from atiende.selfservice.selectors import Walk, suggestions_for_request, walk_transcript
+from atiende.selfservice.services import suggestion_missed
 from atiende.tickets.models import Channel, Message, Ticket
 from atiende.tickets.services import message_create, ticket_create, ticket_update
 from atiende.tickets.status import TicketStatus
@@ -176,11 +178,22 @@ def signup_confirm(*, token: str) -> User:
 
 
 def request_create(*, actor: User, subject: str, description: str, category: str = "",
-                   uploads: Sequence[UploadedFile] = ()) -> Ticket:
-    """A new request from the portal, as the signed-in customer."""
+                   uploads: Sequence[UploadedFile] = (), language: str = "") -> Ticket:
+    """A new request from the portal, as the signed-in customer. When no article would have
+    answered its subject, the subject is logged as a search without results (what to write next)."""
     custom_fields = {CATEGORY_FIELD: category} if category else None
-    return ticket_create(actor=actor, subject=subject, body=description, channel=Channel.PORTAL,
-                         custom_fields=custom_fields, uploads=uploads)
+    ticket = ticket_create(actor=actor, subject=subject, body=description, channel=Channel.PORTAL,
+                           custom_fields=custom_fields, uploads=uploads)
+    if language and not suggestions_for_request(viewer=actor, subject=subject, language=language, limit=1):
+        suggestion_missed(text=subject)
+    return ticket
+
+
+def guided_request_create(*, actor: User, walk: Walk, description: str = "") -> Ticket:
+    """A request from a troubleshooter the customer walked to its end: its first message carries
+    the path they took (every question and their answer), so nobody asks again."""
+    text = "\n\n".join(part for part in (description.strip(), walk_transcript(walk)) if part)
+    return ticket_create(actor=actor, subject=walk.troubleshooter.title, body=text, channel=Channel.PORTAL)
 
 
 def request_reply(*, actor: User, ticket: Ticket, body: str, uploads: Sequence[UploadedFile] = ()) -> Message:

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from atiende.api.ids import IdConverter
 
-from . import call_views, views
+from . import call_views, deflection_views, guide_views, views
 
 app_name = "portal"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("registro/", views.signup_view, name="signup"),
     path("registro/confirmar/<str:token>/", views.signup_confirm_view, name="signup-confirm"),
     path("nueva/", views.new_view, name="new"),
+    path("nueva/sugerencias/", deflection_views.request_suggestions_view, name="suggestions"),
+    path("nueva/resuelta/", deflection_views.deflection_view, name="deflect"),
+    path("guias/", guide_views.guide_list_view, name="guides"),
+    path("guias/<portal_number:guide_id>/", guide_views.guide_view, name="guide"),
+    path("guias/<portal_number:guide_id>/fin/", guide_views.guide_end_view, name="guide-end"),
     path("llamada/", call_views.callback_view, name="callback"),
     path("solicitudes/<portal_number:number>/llamada/", call_views.callback_requested_view, name="callback-requested"),
     path("solicitudes/<portal_number:number>/", views.request_view, name="request"),

@@ -18,6 +18,7 @@ from atiende.accounts.services import LoginThrottled, sign_in
 from atiende.branding.selectors import branding_get
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, Invalid, NotFound
+from atiende.selfservice import selectors as selfservice
 from atiende.sla.selectors import customer_promise
 
 from . import selectors, services
@@ -181,20 +182,27 @@ def new_view(request: HttpRequest) -> HttpResponse:
     initial = {"subject": " ".join(request.GET.get("asunto", "").split())[:200]}
     form = NewRequestForm(request.POST or None, request.FILES or None, categories=selectors.category_choices(),
                           initial=initial)
-    status = 200
-    if request.method == "POST":
+    status, suggestions = 200, None
+    if request.method == "POST" and "search_help" in request.POST:
+        # "Search help" without JavaScript: the same suggestions the page fetches as one types.
+        suggestions = selfservice.suggestions_for_request(
+            viewer=request.user, subject=request.POST.get("subject", ""),
+            description=request.POST.get("description", ""), language=translation.get_language() or "")
+        form = NewRequestForm(initial=request.POST.dict(), categories=selectors.category_choices())
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
                 ticket = services.request_create(actor=request.user, subject=data["subject"],
                                                  description=data["description"], category=data.get("category", ""),
-                                                 uploads=data["attachments"])
+                                                 uploads=data["attachments"], language=translation.get_language() or "")
             except DomainError as exc:
                 status = apply_domain_error(form, exc, aliases={"body": "description", "custom_fields": "category"})
             else:
                 return redirect("portal:created", number=ticket.number)
-    return render(request, "portal/new.html", {"form": form, "nav": "new"}, status=status)
+    return render(request, "portal/new.html", {"form": form, "nav": "new", "suggestions": suggestions,
+                                               "searched": suggestions is not None}, status=status)
 
 
 def _request_or_404(request: HttpRequest, number: int):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "atiende.routing",
     "atiende.webhooks",
     "atiende.search",
+    "atiende.selfservice",
     "atiende.macros",
     "atiende.branding",
     "atiende.workspace",

@@ -16,6 +16,7 @@ team-1 agent; an outbound webhook subscription and one of its deliveries.
 team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
 Configuration pages in the workspace: a routing rule, team 1's routing, the team-1 agent's
 capacity and skills, a skill; the macros and webhooks pages follow the macro and webhook rows.
+Self-service: article suggestions, deflections, the articles offered on A's ticket, the report.
 """
 
 ACTORS = [
@@ -106,6 +107,19 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("kb_article", "vote"):             [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
     ("kb_org_article", "vote"):         [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
     ("kb_category", "update"):          [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Self-service: suggestions beside the portal's new-request form and "Sí, esto lo resolvió"
+    # are the customers' (an article each may read); the articles offered on A's ticket's reply
+    # are for staff agents who see the ticket (never the collaborator: they may be the
+    # customer's own articles); the deflection report is the supervisors' and admins'.
+    ("kb_org_article", "suggest"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
+    ("kb_article", "deflect"):          [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
+    ("kb_org_article", "deflect"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
+    ("ticket", "suggest_articles"):     [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("selfservice_report", "view"):     [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Guided troubleshooting: customers walk published guides (and end them: solved, or a request
+    # with the path); supervisors and admins author them.
+    ("guide", "walk"):                  [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
+    ("guide", "author"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     # Routing: escalating to the next tier and asking a consultation are for staff who may change
     # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
     # by team 2's agents (or a supervisor or admin), never by the asker's side.

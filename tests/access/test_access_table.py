@@ -32,6 +32,7 @@ from atiende.macros.models import Macro
 from atiende.macros.services import macro_create
 from atiende.mail.models import DeliveryStatus, InboundMessage, OutboundEmail
 from atiende.routing.models import AgentProfile, AgentSkill, RoutingRule, Skill, TeamRouting
+from atiende.selfservice.models import Deflection
 from atiende.sla.models import Calendar
 from atiende.sla.models import Policy as SlaPolicy
 from atiende.sla.selectors import customer_hours
@@ -302,6 +303,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_phone_cell(scene, user, obj, action, allowed)
     elif obj.startswith("chat_"):
         run_chat_cell(scene, user, obj, action, allowed)
+    elif action in ("suggest", "deflect", "suggest_articles") or obj in ("selfservice_report", "guide"):
+        run_selfservice_cell(w, user, obj, action, allowed)
     elif obj.startswith("kb_"):
         run_kb_cell(w, user, obj, action, allowed)
     elif (obj, action) == ("ticket", "escalate") or obj == "consultation":
@@ -546,6 +549,56 @@ def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         assert (article.title == "Desde la página") is allowed
         listed = page.get("/bandeja/base/")
         assert (listed.status_code == 200) is allowed
+def run_selfservice_cell(w, user, obj: str, action: str, allowed: bool) -> None:
+    page = page_client(user)
+    if obj == "selfservice_report":
+        response = page.get("/bandeja/autoservicio/")
+        assert (response.status_code == 200) is allowed, response.status_code
+        return
+    if obj == "guide":
+        run_guide_cell(w, page, action, allowed)
+        return
+    restricted = {"visibility": "customers", "organizations": [w.org_a]} if obj == "kb_org_article" else {}
+    article = kb_services.article_create(actor=w.admin, title="Mi dominio no resuelve: qué revisar",
+                                         body="Texto secreto", status="published", **restricted)
+    if action == "suggest":
+        response = page.get("/soporte/nueva/sugerencias/", {"subject": "dominio no resuelve"})
+        assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
+    elif action == "deflect":
+        before = Ticket.objects.count()
+        response = page.post("/soporte/nueva/resuelta/", {"article": article.pk, "subject": "dominio"})
+        assert response.status_code in ((302,) if allowed else (302, 403, 404)), response.status_code
+        assert Deflection.objects.filter(article=article).count() == (1 if allowed else 0)
+        assert Ticket.objects.count() == before
+    else:
+        response = page.get(f"/bandeja/tickets/{w.ticket_a.number}/articulos/")
+        assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
+        if not allowed:
+            assert b"Texto secreto" not in response.content
+
+
+def run_guide_cell(w, page, action: str, allowed: bool) -> None:
+    from atiende.selfservice import services as guides
+    from atiende.selfservice.models import Troubleshooter
+
+    guide = guides.troubleshooter_create(actor=w.admin, title="Guía secreta")
+    step = guides.step_add(actor=w.admin, troubleshooter=guide, question="¿Pregunta secreta?")
+    answer = guides.answer_add(actor=w.admin, troubleshooter=guide, step=step.pk, label="Sí", outcome="solved")
+    guides.troubleshooter_update(actor=w.admin, troubleshooter=guide, title=guide.title, language="es", published=True)
+    if action == "walk":
+        response = page.get(f"/soporte/guias/{guide.pk}/")
+        assert (response.status_code == 200 and "¿Pregunta secreta?".encode() in response.content) is allowed
+        page.post(f"/soporte/guias/{guide.pk}/fin/", {"camino": str(answer.pk)})
+        assert Deflection.objects.filter(troubleshooter=guide).exists() is allowed
+        return
+    response = page.get(f"/bandeja/guias/{guide.pk}/")
+    assert (response.status_code == 200) is allowed, response.status_code
+    page.post("/bandeja/guias/", {"title": "Guía nueva", "language": "es"})
+    assert Troubleshooter.objects.filter(title="Guía nueva").exists() is allowed
+    page.post(f"/bandeja/guias/{guide.pk}/", {"action": "update", "title": "Renombrada", "language": "es"})
+    assert Troubleshooter.objects.filter(title="Renombrada").exists() is allowed
+
+
 def run_routing_cell(w, api, obj: str, action: str, allowed: bool) -> None:
     from atiende.routing.models import Consultation
     from atiende.routing.services import consultation_open

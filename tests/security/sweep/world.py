@@ -119,6 +119,15 @@ def build(world) -> Swept:
     AgentSkill.objects.create(agent=world.agent1, skill=skill, level=3)
     rules = [RoutingRule.objects.create(name="Inglés", languages=["en"], team=world.team2, skill=skill, position=10).pk,
              RoutingRule.objects.create(name="Resto", team=world.team1, position=20, active=False).pk]
+    # A published troubleshooter with two steps (for /soporte/guias/{id}/ and its editor).
+    from atiende.selfservice import services as guides
+
+    guide = guides.troubleshooter_create(actor=world.admin, title="Mi sitio no abre")
+    first = guides.step_add(actor=world.admin, troubleshooter=guide, question="¿Error 500?", article=articles[0])
+    second = guides.step_add(actor=world.admin, troubleshooter=guide, question="¿Revisaste el registro?")
+    guides.answer_add(actor=world.admin, troubleshooter=guide, step=first.pk, label="Sí", outcome="next", next_step=second.pk)
+    guides.answer_add(actor=world.admin, troubleshooter=guide, step=second.pk, label="No", outcome="contact")
+    guides.troubleshooter_update(actor=world.admin, troubleshooter=guide, title=guide.title, language="es", published=True)
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -193,6 +202,7 @@ def build(world) -> Swept:
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
         "article_id": [*articles, 999_999_999], "workspace.number": [1, 2, 999_999_999],
+        "guide_id": [guide.pk, 999_999_999],
         "help.slug": [*Article.objects.order_by("pk").values_list("slug", flat=True), "renovar-dominio", "no-existe",
                       "a" * 300, "-"],
         "help.public_id": [*(str(a.public_id) for a in ArticleAttachment.objects.all()), "nope", "%00", "x" * 300],
