@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "atiende.search",
     "atiende.macros",
     "atiende.branding",
+    "atiende.automation",
     "atiende.workspace",
     "atiende.portal",
     "atiende.live",
@@ -262,6 +263,8 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
+    # Then the admins' triggers see the ticket as routing left it (their changes re-enter the hooks).
+    "atiende.automation.hooks.AutomationHooks",
     # Last: the events it sends describe the ticket as the subscribers before it left it.
     "atiende.webhooks.hooks.WebhookHooks",
 ]
