@@ -19,13 +19,14 @@ def _key(value: Any) -> Any:
 
 
 def business_hours_now(ticket: Ticket, now: datetime) -> bool:
-    """Open by the ticket's SLA calendar; always open when it has none."""
-    policy = ticket.sla_policy
-    if policy is None:
+    """Open by the calendar of the ticket's SLA policy (its first target's); always open without one."""
+    if ticket.sla_policy_id is None:
         return True
+    from atiende.sla.models import Target
     from atiende.sla.selectors import arithmetic_for
 
-    return arithmetic_for(policy.calendar).is_open(now)
+    target = Target.objects.filter(policy_id=ticket.sla_policy_id).select_related("calendar").order_by("id").first()
+    return True if target is None else arithmetic_for(target.calendar).is_open(now)
 
 
 def ticket_snapshot(ticket: Ticket, *, changes: dict[str, tuple[Any, Any]] | None = None) -> dict[str, Any]:

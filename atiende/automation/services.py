@@ -24,7 +24,7 @@ from atiende.tickets.status import TicketStatus
 
 from . import actions as rule_actions
 from .conditions import holds
-from .models import Outcome, RuleRun, Since, TimeRule, Trigger
+from .models import Event, Outcome, RuleRun, Since, TimeRule, Trigger
 from .selectors import active_triggers, ticket_snapshot
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("automation_depth", default=0)
@@ -176,3 +176,100 @@ def _fire_once(rule: TimeRule, ticket: Ticket) -> bool:
     except IntegrityError:
         return False  # another pass fired it first
     return True
+
+
+# --- managing rules (admins) --------------------------------------------------------------------
+
+COMMON_FIELDS = ("name", "active", "position", "conditions", "actions")
+RULE_FIELDS = {Trigger: COMMON_FIELDS + ("event", "stop_processing"),
+               TimeRule: COMMON_FIELDS + ("status", "since", "after_minutes", "calendar")}
+
+
+def _check_admin(actor: Any) -> None:
+    from atiende.accounts.permissions import is_admin
+    from atiende.core.exceptions import Forbidden
+
+    if not is_admin(actor):
+        raise Forbidden()
+
+
+def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Checked values for a rule; a 400 whose `fields` name each bad spot ("conditions.all[0].op")."""
+    from django.utils.translation import gettext as _
+
+    from atiende.core.exceptions import Invalid
+
+    from . import conditions as rule_conditions
+
+    errors: dict[str, str] = {}
+    if not partial or "name" in values:
+        name = " ".join(str(values.get("name") or "").split())
+        if not name or len(name) > 100:
+            errors["name"] = "Write a name of at most 100 characters."
+        values["name"] = name
+    if "conditions" in values:
+        errors.update(rule_conditions.validate(values["conditions"]))
+        values["conditions"] = values["conditions"] or {}
+    if not partial or "actions" in values:
+        errors.update(rule_actions.validate(values.get("actions")))
+    if model is TimeRule and (not partial or "after_minutes" in values):
+        minutes = values.get("after_minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 366 * 24 * 60:
+            errors["after_minutes"] = "Give a whole number of minutes, at most a year."
+    if model is Trigger and (not partial or "event" in values) and values.get("event") not in Event.values:
+        errors["event"] = "Unknown event."
+    if model is TimeRule and values.get("since", Since.UPDATED) not in Since.values:
+        errors["since"] = "Unknown starting point."
+    if model is TimeRule and values.get("status") not in (None, "", *TicketStatus.values):
+        errors["status"] = "Unknown status."
+    if errors:
+        raise Invalid(fields={key: _(message) for key, message in errors.items()})
+    return values
+
+
+def rule_create(*, actor: Any, model: type[Trigger] | type[TimeRule], values: dict[str, Any]) -> Trigger | TimeRule:
+    _check_admin(actor)
+    values = rule_clean(model, {k: v for k, v in values.items() if k in RULE_FIELDS[model]}, partial=False)
+    return model.objects.create(**values)
+
+
+def rule_update(*, actor: Any, rule: Trigger | TimeRule, changes: dict[str, Any]) -> Trigger | TimeRule:
+    _check_admin(actor)
+    changes = rule_clean(type(rule), {k: v for k, v in changes.items() if k in RULE_FIELDS[type(rule)]}, partial=True)
+    for key, value in changes.items():
+        setattr(rule, key, value)
+    rule.updated_at = clock.now()
+    if "actions" in changes:
+        rule.problem = ""  # a fixed rule starts with a clean slate
+    rule.save()
+    return rule
+
+
+def rule_delete(*, actor: Any, rule: Trigger | TimeRule) -> None:
+    _check_admin(actor)
+    rule.delete()
+
+
+DRY_RUN_SCAN = 500
+DRY_RUN_SHOW = 50
+
+
+def rule_dry_run(*, actor: Any, rule: Trigger | TimeRule) -> list[dict[str, Any]]:
+    """Which existing tickets the rule would match now, and what it would do to each. Writes nothing.
+
+    A trigger is tried on the newest open tickets (its event is taken as having happened); a time
+    rule on the tickets its next pass would consider."""
+    _check_admin(actor)
+    if isinstance(rule, TimeRule):
+        tickets = time_rule_candidates(rule, clock.now()).order_by("pk")[:DRY_RUN_SCAN]
+    else:
+        tickets = Ticket.objects.exclude(status__in=[TicketStatus.CLOSED, TicketStatus.MERGED]).order_by(
+            "-updated_at", "-id")[:DRY_RUN_SCAN]
+    plan = [rule_actions.describe(a) for a in rule.actions]
+    matches = []
+    for ticket in tickets.select_related("requester", "organization", "sla_policy"):
+        if holds(rule.conditions, ticket_snapshot(ticket)):
+            matches.append({"ticket": ticket.number, "id": ticket.pk, "subject": ticket.subject, "changes": plan})
+            if len(matches) >= DRY_RUN_SHOW:
+                break
+    return matches

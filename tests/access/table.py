@@ -14,6 +14,7 @@ to A's organization (with a file), an internal one and a draft; its categories; 
 team-1 agent; a consultation on A's ticket asked of team 2.
 team-1 agent; an outbound webhook subscription and one of its deliveries.
 team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
+A trigger and a time rule.
 """
 
 ACTORS = [
@@ -82,6 +83,11 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("caller_notice", "view"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("callback", "request"):            [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
     ("callback", "view"):               [_,    Y,    _,    Y,    _,    _,    _,    _,    _,    _],
+    # Automation: triggers and time rules act as the system on every ticket: administrators only.
+    ("trigger", "view"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("trigger", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("time_rule", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("time_rule", "update"):            [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     # Live chat. The queue shows a site's waiting chats to its team's agents (supervisors: all);
     # accepting is theirs too; transferring is for the agent holding the chat or a supervisor.
     # The visitor's conversation (HTTP and websocket) is reached by its token only: no signed-in
