@@ -58,6 +58,20 @@ class Trigger(Rule):
         verbose_name_plural = _("triggers")
         indexes = [models.Index(fields=["event", "active", "position"], name="trigger_event_active")]
 
+    # Every process keeps its active triggers until the cached version changes (selectors).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .selectors import triggers_changed
+
+        triggers_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .selectors import triggers_changed
+
+        triggers_changed()
+        return result
+
 
 class TimeRule(Rule):
     """Fires once per ticket when, counted in business time, `after_minutes` have passed since `since`.

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from atiende.accounts.services import system_actor
 from atiende.core import clock
@@ -25,7 +26,7 @@ from atiende.tickets.status import TicketStatus
 from . import actions as rule_actions
 from .conditions import holds
 from .models import Event, Outcome, RuleRun, Since, TimeRule, Trigger
-from .selectors import active_triggers, ticket_snapshot
+from .selectors import active_triggers, fields_of, ticket_snapshot
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("automation_depth", default=0)
 # Tickets whose chain of runs hit the loop guard: the outer runs of the same chain stop too, so
@@ -59,18 +60,22 @@ def run_triggers(event: str, ticket: Ticket, *, changes: dict[str, tuple[Any, An
         assert stopped is not None
         if ticket.pk in stopped:
             return
-        if depth > _setting("AUTOMATION_MAX_DEPTH", 3) or _too_many_runs(ticket):
-            stopped.add(ticket.pk)
-            _record_stop(triggers[0], ticket, depth)
-            return
-        snapshot = ticket_snapshot(ticket, changes=changes)
+        needed = fields_of(*(t.conditions for t in triggers))
+        snapshot = ticket_snapshot(ticket, changes=changes, needed=needed)
+        checked = False
         for trigger in triggers:
             if not holds(trigger.conditions, snapshot):
                 continue
+            if not checked:  # the guard's queries only when something would run
+                checked = True
+                if depth > _setting("AUTOMATION_MAX_DEPTH", 3) or _too_many_runs(ticket):
+                    stopped.add(ticket.pk)
+                    _record_stop(trigger, ticket, depth)
+                    return
             _run(trigger, ticket)
             if trigger.stop_processing or ticket.pk in stopped:
                 break
-            snapshot = ticket_snapshot(ticket, changes=changes)  # later rules see earlier changes
+            snapshot = ticket_snapshot(ticket, changes=changes, needed=needed)  # later rules see earlier changes
 
 
 def _too_many_runs(ticket: Ticket) -> bool:
@@ -146,7 +151,7 @@ def time_rule_candidates(rule: TimeRule, now: datetime):
     )
     if rule.status:
         tickets = tickets.filter(status=rule.status)
-    return tickets.exclude(pk__in=RuleRun.objects.filter(time_rule=rule).values("ticket_id"))
+    return tickets.exclude(Exists(RuleRun.objects.filter(time_rule=rule, ticket_id=OuterRef("pk"))))
 
 
 def time_rules_run(*, now: datetime | None = None, limit: int = 10_000) -> int:
@@ -155,12 +160,18 @@ def time_rules_run(*, now: datetime | None = None, limit: int = 10_000) -> int:
     now = now or clock.now()
     fired = 0
     for rule in TimeRule.objects.filter(active=True).select_related("calendar").order_by("position", "id"):
-        last_pk = 0
+        # Newest due first, by keyset over the (status, -updated_at, -id) / (-created_at, -id)
+        # indexes; the rule's own runs are skipped by an anti-join on (time_rule, ticket).
+        column = "created_at" if rule.since == Since.CREATED else "updated_at"
+        candidates = time_rule_candidates(rule, now).order_by(f"-{column}", "-id")
+        last: tuple[datetime, int] | None = None
         while fired < limit:
-            batch = list(time_rule_candidates(rule, now).filter(pk__gt=last_pk).order_by("pk")[:BATCH])
+            page = candidates if last is None else candidates.filter(
+                Q(**{f"{column}__lt": last[0]}) | Q(**{column: last[0], "id__lt": last[1]}))
+            batch = list(page[:BATCH])
             if not batch:
                 break
-            last_pk = batch[-1].pk
+            last = (getattr(batch[-1], column), batch[-1].pk)
             for ticket in batch:
                 if holds(rule.conditions, ticket_snapshot(ticket)) and _fire_once(rule, ticket):
                     fired += 1

@@ -260,6 +260,10 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Ticket hooks ------------------------------------------------------------------------------
 # Subscribers to what happens to tickets, called in this order inside the change's transaction
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
+# Automation's loop guard (docs/decisions/0024).
+AUTOMATION_MAX_DEPTH = env_int("AUTOMATION_MAX_DEPTH", 3)
+AUTOMATION_RUNS_PER_TICKET = env_int("AUTOMATION_RUNS_PER_TICKET", 20)
+AUTOMATION_RATE_WINDOW = env_int("AUTOMATION_RATE_WINDOW", 600)
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
