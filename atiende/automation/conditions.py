@@ -22,9 +22,12 @@ Operators (the vocabulary, also in docs/api.md):
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
+
+from django.utils.translation import gettext_noop
 
 # Fields a rule may name; the snapshot selector fills exactly these (plus "cf.<key>" for custom
 # fields). Kept here so validation needs no database.
@@ -52,7 +55,14 @@ MAX_ITEMS = 50
 
 def fold(value: Any) -> str:
     """Text compared the way a person reads it: case and accents ignored ("CAÍDO" ~ "caido")."""
-    text = unicodedata.normalize("NFKD", str(value))
+    return _fold(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    # Memoized: fifty triggers read the same subject, and each rule's values are the same on every
+    # ticket; folding is the evaluator's main cost.
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
@@ -155,18 +165,18 @@ def validate(conditions: Any, *, prefix: str = "conditions") -> dict[str, str]:
     if conditions in (None, {}):
         return errors
     if not isinstance(conditions, dict):
-        return {prefix: "Must be an object with \"all\" and \"any\" lists."}
+        return {prefix: gettext_noop("Must be an object with \"all\" and \"any\" lists.")}
     for key in conditions:
         if key not in ("all", "any"):
-            errors[f"{prefix}.{key}"] = "Unknown key; use \"all\" and \"any\"."
+            errors[f"{prefix}.{key}"] = gettext_noop("Unknown key; use \"all\" and \"any\".")
     for group in ("all", "any"):
         items = conditions.get(group, [])
         path = f"{prefix}.{group}"
         if not isinstance(items, list):
-            errors[path] = "Must be a list of conditions."
+            errors[path] = gettext_noop("Must be a list of conditions.")
             continue
         if len(items) > MAX_ITEMS:
-            errors[path] = "Too many conditions."
+            errors[path] = gettext_noop("Too many conditions.")
             continue
         for n, item in enumerate(items):
             errors.update(_validate_item(item, f"{path}[{n}]"))
@@ -175,24 +185,24 @@ def validate(conditions: Any, *, prefix: str = "conditions") -> dict[str, str]:
 
 def _validate_item(item: Any, path: str) -> dict[str, str]:
     if not isinstance(item, dict):
-        return {path: "Must be an object with \"field\", \"op\" and \"value\"."}
+        return {path: gettext_noop("Must be an object with \"field\", \"op\" and \"value\".")}
     errors: dict[str, str] = {}
     field, op = item.get("field"), item.get("op")
     if not isinstance(field, str) or not (field in FIELDS or (field.startswith(CUSTOM_PREFIX) and len(field) > 3)):
-        errors[f"{path}.field"] = "Unknown field."
+        errors[f"{path}.field"] = gettext_noop("Unknown field.")
     if op not in OPS:
-        errors[f"{path}.op"] = "Unknown operator."
+        errors[f"{path}.op"] = gettext_noop("Unknown operator.")
         return errors
     value = item.get("value")
     if op in OPS_NO_VALUE:
         return errors
     if op in OPS_LIST_VALUE:
         if not isinstance(value, list) or not value or not all(_is_scalar(v) for v in value):
-            errors[f"{path}.value"] = "Must be a non-empty list of values."
+            errors[f"{path}.value"] = gettext_noop("Must be a non-empty list of values.")
     elif not _is_scalar(value) and not (op in ("is", "is_not") and isinstance(value, list)):
-        errors[f"{path}.value"] = "A value is required."
+        errors[f"{path}.value"] = gettext_noop("A value is required.")
     elif op in ("greater_than", "less_than") and value is None:
-        errors[f"{path}.value"] = "A value is required."
+        errors[f"{path}.value"] = gettext_noop("A value is required.")
     return errors
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,67 +33,88 @@ def business_hours_now(ticket: Ticket, now: datetime) -> bool:
     return True if target is None else arithmetic_for(target.calendar).is_open(now)
 
 
-# Fields whose value costs a query; the others come from the ticket row itself.
-COSTLY = {"requester_email", "requester_name", "organization", "segment", "sector", "plan", "language",
-          "business_hours", "last_message", "last_message_author", "tags"}
+class Snapshot(Mapping):
+    """What a condition may read (see conditions.FIELDS), as plain values, read lazily: the ticket
+    row's own fields at once, each costly group (requester, organization, last message, tags,
+    business hours) only when a condition reaches it, and then once. Fifty triggers whose first
+    condition fails on the subject cost no query at all."""
+
+    def __init__(self, ticket: Ticket, *, changes: dict[str, tuple[Any, Any]] | None = None,
+                 now: datetime | None = None) -> None:
+        self._ticket = ticket
+        self._now = now or clock.now()
+        self._values: dict[str, Any] = {
+            "subject": ticket.subject, "status": ticket.status, "priority": ticket.priority, "type": ticket.type,
+            "channel": ticket.channel, "number": ticket.number, "team": ticket.team_id, "assignee": ticket.assignee_id,
+            "age_minutes": int((self._now - ticket.created_at).total_seconds() // 60),
+            "custom_fields": ticket.custom_fields or {},
+            "changes": {field: (_key(old), _key(new)) for field, (old, new) in (changes or {}).items()},
+        }
+
+    def __getitem__(self, field: str) -> Any:
+        if field not in self._values:
+            loader = _LOADERS.get(field)
+            if loader is None:
+                raise KeyError(field)
+            self._values.update(loader(self._ticket, self._now))
+        return self._values[field]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._values, *(f for f in _LOADERS if f not in self._values)])
+
+    def __len__(self) -> int:
+        return len(set(self._values) | set(_LOADERS))
 
 
-def fields_of(*condition_groups: dict | None) -> set[str]:
-    """The snapshot fields some condition of these groups reads."""
-    return {item["field"] for group in condition_groups if group for key in ("all", "any") for item in group.get(key) or ()}
+def _requester(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    requester = ticket.requester if ticket.requester_id else None
+    return {"requester_email": requester_email(ticket), "requester_name": requester.name if requester else "",
+            "language": (requester.language if requester else "") or ""}
 
 
-def ticket_snapshot(ticket: Ticket, *, changes: dict[str, tuple[Any, Any]] | None = None,
-                    needed: set[str] | None = None) -> dict[str, Any]:
-    """What a condition may read, as plain values (see conditions.FIELDS). With `needed`, only the
-    costly fields named there are read (a ticket's 50 triggers usually need one or two queries)."""
-    now = clock.now()
-    want = COSTLY if needed is None else COSTLY & needed
-    snapshot: dict[str, Any] = {
-        "subject": ticket.subject, "status": ticket.status, "priority": ticket.priority, "type": ticket.type,
-        "channel": ticket.channel, "number": ticket.number, "team": ticket.team_id, "assignee": ticket.assignee_id,
-        "age_minutes": int((now - ticket.created_at).total_seconds() // 60),
-        "custom_fields": dict(ticket.custom_fields or {}),
-        "changes": {field: (_key(old), _key(new)) for field, (old, new) in (changes or {}).items()},
-    }
-    if not want:
-        return snapshot
-    requester = ticket.requester if want & {"requester_email", "requester_name", "language", "organization",
-                                            "segment", "sector", "plan"} else None
-    if want & {"organization", "segment", "sector", "plan"}:
-        org = ticket.organization or (requester.organization if requester else None)
-        snapshot.update({
-            "organization": org.name if org else "",
-            "segment": org.segment if org else "",
+def _organization(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    org = ticket.organization if ticket.organization_id else None
+    if org is None and ticket.requester_id:
+        org = ticket.requester.organization
+    return {"organization": org.name if org else "", "segment": org.segment if org else "",
             "sector": org.sector.name if org and org.sector_id else "",
-            "plan": org.support_plan.name if org and org.support_plan_id else "",
-        })
-    if requester is not None or want & {"requester_email", "requester_name", "language"}:
-        snapshot.update({
-            "requester_email": _email(requester) if "requester_email" in want else "",
-            "requester_name": requester.name if requester else "",
-            "language": (requester.language if requester else "") or "",
-        })
-    if "business_hours" in want:
-        snapshot["business_hours"] = business_hours_now(ticket, now)
-    if want & {"last_message", "last_message_author"}:
-        last = (
-            Message.objects.filter(ticket=ticket).exclude(kind=MessageKind.INTERNAL)
-            .order_by("-created_at", "-id").only("body_text", "author_kind").first()
-        )
-        snapshot["last_message"] = last.body_text if last else ""
-        snapshot["last_message_author"] = last.author_kind if last else ""
-    if "tags" in want:
-        snapshot["tags"] = sorted(ticket.tags.values_list("name", flat=True))
-    return snapshot
+            "plan": org.support_plan.name if org and org.support_plan_id else ""}
 
 
-def _email(requester: Any) -> str:
-    if requester is None:
+def _last_message(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    last = (Message.objects.filter(ticket=ticket).exclude(kind=MessageKind.INTERNAL)
+            .order_by("-created_at", "-id").only("body_text", "author_kind").first())
+    return {"last_message": last.body_text if last else "", "last_message_author": last.author_kind if last else ""}
+
+
+def _tags(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    return {"tags": sorted(ticket.tags.values_list("name", flat=True))}
+
+
+def _business_hours(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    return {"business_hours": business_hours_now(ticket, now)}
+
+
+_LOADERS: dict[str, Callable[[Ticket, datetime], dict[str, Any]]] = {
+    **dict.fromkeys(("requester_email", "requester_name", "language"), _requester),
+    **dict.fromkeys(("organization", "segment", "sector", "plan"), _organization),
+    **dict.fromkeys(("last_message", "last_message_author"), _last_message),
+    "tags": _tags,
+    "business_hours": _business_hours,
+}
+
+
+def ticket_snapshot(ticket: Ticket, *, changes: dict[str, tuple[Any, Any]] | None = None) -> Snapshot:
+    return Snapshot(ticket, changes=changes)
+
+
+def requester_email(ticket: Ticket) -> str:
+    """The requester's email address (primary first), or "" when they have none."""
+    if not ticket.requester_id:
         return ""
     from atiende.customers.models import IdentityKind
 
-    found = requester.identities.filter(kind=IdentityKind.EMAIL).order_by("-is_primary", "id").first()
+    found = ticket.requester.identities.filter(kind=IdentityKind.EMAIL).order_by("-is_primary", "id").first()
     return found.value if found else ""
 
 

@@ -26,7 +26,7 @@ from atiende.tickets.status import TicketStatus
 from . import actions as rule_actions
 from .conditions import holds
 from .models import Event, Outcome, RuleRun, Since, TimeRule, Trigger
-from .selectors import active_triggers, fields_of, ticket_snapshot
+from .selectors import active_triggers, ticket_snapshot
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("automation_depth", default=0)
 # Tickets whose chain of runs hit the loop guard: the outer runs of the same chain stop too, so
@@ -60,8 +60,7 @@ def run_triggers(event: str, ticket: Ticket, *, changes: dict[str, tuple[Any, An
         assert stopped is not None
         if ticket.pk in stopped:
             return
-        needed = fields_of(*(t.conditions for t in triggers))
-        snapshot = ticket_snapshot(ticket, changes=changes, needed=needed)
+        snapshot = ticket_snapshot(ticket, changes=changes)
         checked = False
         for trigger in triggers:
             if not holds(trigger.conditions, snapshot):
@@ -75,7 +74,7 @@ def run_triggers(event: str, ticket: Ticket, *, changes: dict[str, tuple[Any, An
             _run(trigger, ticket)
             if trigger.stop_processing or ticket.pk in stopped:
                 break
-            snapshot = ticket_snapshot(ticket, changes=changes, needed=needed)  # later rules see earlier changes
+            snapshot = ticket_snapshot(ticket, changes=changes)  # later rules see earlier changes
 
 
 def _too_many_runs(ticket: Ticket) -> bool:
@@ -97,7 +96,7 @@ def _run(rule: Trigger | TimeRule, ticket: Ticket, *, run: RuleRun | None = None
         if ticket.status in (TicketStatus.CLOSED, TicketStatus.MERGED):
             problems.append(f"{rule_actions.describe(action)}: closed")
             continue
-        problem = rule_actions.apply(action, ticket, actor=actor)
+        problem = rule_actions.apply(action, ticket, actor=actor, rule_name=rule.name)
         (problems if problem else done).append(problem or rule_actions.describe(action))
     detail = "; ".join(done)[:500]
     record_changes(ticket, actor, [("rule", rule.name, detail or "—")])
@@ -207,6 +206,7 @@ def _check_admin(actor: Any) -> None:
 def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Checked values for a rule; a 400 whose `fields` name each bad spot ("conditions.all[0].op")."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_noop
 
     from atiende.core.exceptions import Invalid
 
@@ -216,7 +216,7 @@ def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *,
     if not partial or "name" in values:
         name = " ".join(str(values.get("name") or "").split())
         if not name or len(name) > 100:
-            errors["name"] = "Write a name of at most 100 characters."
+            errors["name"] = gettext_noop("Write a name of at most 100 characters.")
         values["name"] = name
     if "conditions" in values:
         errors.update(rule_conditions.validate(values["conditions"]))
@@ -226,13 +226,13 @@ def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *,
     if model is TimeRule and (not partial or "after_minutes" in values):
         minutes = values.get("after_minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 366 * 24 * 60:
-            errors["after_minutes"] = "Give a whole number of minutes, at most a year."
+            errors["after_minutes"] = gettext_noop("Give a whole number of minutes, at most a year.")
     if model is Trigger and (not partial or "event" in values) and values.get("event") not in Event.values:
-        errors["event"] = "Unknown event."
+        errors["event"] = gettext_noop("Unknown event.")
     if model is TimeRule and values.get("since", Since.UPDATED) not in Since.values:
-        errors["since"] = "Unknown starting point."
+        errors["since"] = gettext_noop("Unknown starting point.")
     if model is TimeRule and values.get("status") not in (None, "", *TicketStatus.values):
-        errors["status"] = "Unknown status."
+        errors["status"] = gettext_noop("Unknown status.")
     if errors:
         raise Invalid(fields={key: _(message) for key, message in errors.items()})
     return values

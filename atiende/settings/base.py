@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook retries come due from 15 s after a failure: this scan queues them (decision 0023).
     "webhooks-retry": {"task": "webhooks.retry_due", "schedule": float(env_int("WEBHOOK_RETRY_SECONDS", 10))},
     "webhooks-prune": {"task": "webhooks.prune", "schedule": 6 * 3600.0},
+    # Time rules (decision 0024): each pass fires what came due since; a rule fires once per ticket.
+    "automation-time-rules": {"task": "automation.time_rules",
+                              "schedule": float(env_int("AUTOMATION_TIME_RULES_SECONDS", 60))},
 }
 # --- Routing ----------------------------------------------------------------------------------
 # A consultation's default deadline, in business minutes of the asked team's calendar; the
