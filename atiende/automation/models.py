@@ -86,6 +86,10 @@ class TimeRule(Rule):
         "sla.Calendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("calendar"),
         help_text=_("Empty: count every hour."),
     )
+    # The last complete pass: every ticket due by `swept_until` was considered then (at `swept_at`);
+    # the next pass reads only what became due or changed since. Reset when the rule is edited.
+    swept_until = models.DateTimeField(null=True, blank=True, editable=False)
+    swept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(Rule.Meta):
         verbose_name = _("time rule")

@@ -141,8 +141,15 @@ def business_cutoff(rule: TimeRule, now: datetime) -> datetime:
     return low
 
 
-def time_rule_candidates(rule: TimeRule, now: datetime):
-    """Tickets past the rule's business cutoff that it has not fired on (index-backed)."""
+def time_rule_candidates(rule: TimeRule, now: datetime, *, since_last_pass: bool = False):
+    """Tickets past the rule's business cutoff that it has not fired on.
+
+    With `since_last_pass` (the scheduled pass), only those that can have become due since the
+    rule's last complete pass: counted from `updated_at`, the ones whose instant is past the last
+    cutoff (`swept_until`); counted from `created_at`, those plus any ticket updated since that
+    pass (its status or fields may match now). Both are range scans of the tickets' indexes
+    (status, -updated_at) / (-updated_at) / (-created_at), so a pass reads what became due, not
+    the hundreds of thousands of tickets the rule already fired on (decision 0024)."""
     cutoff = business_cutoff(rule, now)
     column = "created_at" if rule.since == Since.CREATED else "updated_at"
     tickets = Ticket.objects.filter(**{f"{column}__lte": cutoff}).exclude(
@@ -150,31 +157,54 @@ def time_rule_candidates(rule: TimeRule, now: datetime):
     )
     if rule.status:
         tickets = tickets.filter(status=rule.status)
+    if since_last_pass and rule.swept_until is not None:
+        recent = Q(**{f"{column}__gt": rule.swept_until})
+        if rule.since == Since.CREATED:
+            recent |= Q(updated_at__gt=rule.swept_at)
+        tickets = tickets.filter(recent)
     return tickets.exclude(Exists(RuleRun.objects.filter(time_rule=rule, ticket_id=OuterRef("pk"))))
 
 
 def time_rules_run(*, now: datetime | None = None, limit: int = 10_000) -> int:
-    """One pass of every active time rule; returns how many rule runs it made. Safe to run twice:
-    a run is recorded once per (rule, ticket) by a unique constraint, claimed before acting."""
+    """One pass of every active time rule; returns how many rule runs it made. Safe to run twice,
+    even at once: a run is recorded once per (rule, ticket) by a unique constraint, claimed before
+    acting. A rule whose pass ends (not cut by `limit`) remembers its cutoff: the next pass starts
+    from there."""
     now = now or clock.now()
     fired = 0
     for rule in TimeRule.objects.filter(active=True).select_related("calendar").order_by("position", "id"):
-        # Newest due first, by keyset over the (status, -updated_at, -id) / (-created_at, -id)
-        # indexes; the rule's own runs are skipped by an anti-join on (time_rule, ticket).
-        column = "created_at" if rule.since == Since.CREATED else "updated_at"
-        candidates = time_rule_candidates(rule, now).order_by(f"-{column}", "-id")
-        last: tuple[datetime, int] | None = None
-        while fired < limit:
-            page = candidates if last is None else candidates.filter(
-                Q(**{f"{column}__lt": last[0]}) | Q(**{column: last[0], "id__lt": last[1]}))
-            batch = list(page[:BATCH])
-            if not batch:
-                break
-            last = (getattr(batch[-1], column), batch[-1].pk)
-            for ticket in batch:
-                if holds(rule.conditions, ticket_snapshot(ticket)) and _fire_once(rule, ticket):
-                    fired += 1
+        cutoff = business_cutoff(rule, now)
+        done, count = _time_rule_pass(rule, now, limit - fired)
+        fired += count
+        if done:
+            # Never move a watermark back (a slower concurrent pass finishing after a newer one).
+            TimeRule.objects.filter(pk=rule.pk).filter(Q(swept_until__isnull=True) | Q(swept_until__lt=cutoff)).update(
+                swept_until=cutoff, swept_at=now)
+        if fired >= limit:
+            break
     return fired
+
+
+def _time_rule_pass(rule: TimeRule, now: datetime, budget: int) -> tuple[bool, int]:
+    """Fire `rule` on its new candidates, newest first, in batches of ids (keyset over the
+    indexes), each batch's tickets then read in one query. (whether it finished, how many fired)"""
+    column = "created_at" if rule.since == Since.CREATED else "updated_at"
+    candidates = time_rule_candidates(rule, now, since_last_pass=True).order_by(f"-{column}", "-id")
+    fired, last = 0, None
+    while True:
+        page = candidates if last is None else candidates.filter(
+            Q(**{f"{column}__lt": last[0]}) | Q(**{column: last[0], "id__lt": last[1]}))
+        keys = list(page.values_list(column, "id")[:BATCH])
+        if not keys:
+            return True, fired
+        last = keys[-1]
+        tickets = Ticket.objects.filter(pk__in=[pk for _at, pk in keys]).select_related("requester").order_by(
+            f"-{column}", "-id")
+        for ticket in tickets:
+            if fired >= budget:
+                return False, fired
+            if holds(rule.conditions, ticket_snapshot(ticket)) and _fire_once(rule, ticket):
+                fired += 1
 
 
 def _fire_once(rule: TimeRule, ticket: Ticket) -> bool:
@@ -252,6 +282,9 @@ def rule_update(*, actor: Any, rule: Trigger | TimeRule, changes: dict[str, Any]
     rule.updated_at = clock.now()
     if "actions" in changes:
         rule.problem = ""  # a fixed rule starts with a clean slate
+    if isinstance(rule, TimeRule) and changes.keys() & {"conditions", "status", "since", "after_minutes", "calendar",
+                                                        "active"}:
+        rule.swept_until = rule.swept_at = None  # what it matches changed: the next pass looks at every ticket again
     rule.save()
     return rule
 

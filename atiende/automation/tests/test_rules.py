@@ -121,3 +121,28 @@ def test_time_rule_conditions_and_solve_with_note(world):
     assert time_rules_run(now=later) == 1
     assert Ticket.objects.get(pk=world.ticket_b.pk).status == "solved"
     assert not RuleRun.objects.filter(time_rule=rule, ticket=world.ticket_a).exists()
+
+
+def test_later_passes_read_only_what_became_due_yet_miss_nothing(world):
+    from datetime import timedelta
+
+    from atiende.automation.services import rule_update
+
+    start = clock.now()
+    rule = TimeRule.objects.create(name="Espera", status="pending_customer", since=Since.CREATED, after_minutes=60,
+                                   actions=[{"type": "add_tags", "value": ["espera"]}])
+    assert time_rules_run(now=start + timedelta(hours=2)) == 0  # nothing pending yet: the pass sweeps
+    rule.refresh_from_db()
+    assert rule.swept_until is not None
+    # Created long before the last cutoff, pending only now: found because it changed since the pass.
+    with clock.frozen_at(start + timedelta(hours=3)):
+        ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"status": "pending_customer"})
+    assert time_rules_run(now=start + timedelta(hours=3, minutes=1)) == 1
+    assert time_rules_run(now=start + timedelta(hours=3, minutes=2)) == 0
+    # Editing what a rule matches makes the next pass look at every ticket again.
+    with clock.frozen_at(start + timedelta(hours=4)):
+        ticket_update(actor=world.admin, ticket=world.ticket_b, changes={"status": "pending_customer"})
+    Ticket.objects.filter(pk=world.ticket_b.pk).update(updated_at=start)  # as if changed before the last pass
+    assert time_rules_run(now=start + timedelta(hours=4, minutes=1)) == 0
+    rule_update(actor=world.admin, rule=rule, changes={"after_minutes": 30})
+    assert time_rules_run(now=start + timedelta(hours=4, minutes=2)) == 1
