@@ -9,6 +9,7 @@ from . import (
     kb_views,
     macro_views,
     routing_views,
+    rule_views,
     views,
 )
 
@@ -46,6 +47,16 @@ urlpatterns = [
     path("macros/elegir/<int:number>/", macro_views.macro_picker_view, name="macro-picker"),
     path("macros/<int:macro_id>/vista-previa/<int:number>/", macro_views.macro_preview_view, name="macro-preview"),
     path("macros/<int:macro_id>/aplicar/<int:number>/", macro_views.macro_apply_view, name="macro-apply"),
+    path("reglas/", rule_views.rules_view, name="rules"),
+    *[route for kind, slug in (("trigger", "disparadores"), ("time_rule", "temporales")) for route in (
+        path(f"reglas/{slug}/nueva/", rule_views.rule_new_view, {"kind": kind}, name=f"{kind.replace('_', '-')}-new"),
+        path(f"reglas/{slug}/<kb_id:rule_id>/", rule_views.rule_edit_view, {"kind": kind},
+             name=f"{kind.replace('_', '-')}-edit"),
+        path(f"reglas/{slug}/<kb_id:rule_id>/activar/", rule_views.rule_toggle_view, {"kind": kind},
+             name=f"{kind.replace('_', '-')}-toggle"),
+        path(f"reglas/{slug}/<kb_id:rule_id>/probar/", rule_views.rule_dry_run_view, {"kind": kind},
+             name=f"{kind.replace('_', '-')}-dry-run"),
+    )],
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

@@ -162,7 +162,7 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
     messages_before = Message.objects.filter(ticket=ticket).count()
 
     if obj in ("trigger", "time_rule"):
-        run_rule_cell(w, api, obj, action, allowed)
+        run_rule_cell(w, user, api, obj, action, allowed)
         return
     if (obj, action) == ("ticket", "view"):
         check(api.get(f"/api/v1/tickets/{ticket.pk}/"), allowed, secret=ticket.subject)
@@ -422,19 +422,28 @@ def run_phone_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> 
             assert scene.callback.subject.encode() not in response.content
 
 
-def run_rule_cell(w, api, obj: str, action: str, allowed: bool) -> None:
+def run_rule_cell(w, user, api, obj: str, action: str, allowed: bool) -> None:
     base = "/api/v1/triggers/" if obj == "trigger" else "/api/v1/time-rules/"
     model = Trigger if obj == "trigger" else TimeRule
     extra = {"event": "ticket.created"} if obj == "trigger" else {"after_minutes": 30}
     rule = model.objects.create(name="Regla secreta", actions=[{"type": "add_tags", "value": ["x"]}], **extra)
+    page = f"/bandeja/reglas/{'disparadores' if obj == 'trigger' else 'temporales'}/{rule.pk}/"
     if action == "view":
         check(api.get(base), allowed, secret="Regla secreta")
         check(api.get(f"{base}{rule.pk}/"), allowed, secret="Regla secreta")
         check(api.post(f"{base}{rule.pk}/dry-run/"), allowed, secret=w.ticket_a.subject)
+        browser = page_client(user)  # the workspace pages: admins; everyone else a 404 or the sign-in
+        for url in ("/bandeja/reglas/", page):
+            response = browser.get(url)
+            assert (response.status_code == 200) is allowed, (url, response.status_code)
+            assert (b"Regla secreta" in response.content) is allowed
     else:
         check(api.patch(f"{base}{rule.pk}/", {"active": False}, format="json"), allowed)
         rule.refresh_from_db()
         assert (rule.active is False) is allowed
+        page_client(user).post(f"{page}activar/")
+        rule.refresh_from_db()
+        assert (rule.active is True) is allowed  # toggled back on by the page
         created = api.post(base, {"name": "Nueva", "actions": [{"type": "note", "value": "hola"}], **extra}, format="json")
         check(created, allowed)
         assert model.objects.filter(name="Nueva").exists() is allowed

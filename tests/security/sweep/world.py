@@ -112,6 +112,13 @@ def build(world) -> Swept:
     macros = [macro_create(actor=world.admin, name="Pedir captura", team=world.team1,
                            reply={"es-mx": "Hola {{ customer.first_name }}"}, actions={"priority": "high"}).pk,
               macro_create(actor=world.agent1, name="Mía", note="{{ ticket.number }}", actions={"add_tags": ["vip"]}).pk]
+    # A trigger and a time rule (for /triggers/{id}/, /time-rules/{id}/, their dry runs and pages).
+    from atiende.automation.models import Event, TimeRule, Trigger
+
+    rule_ids = [Trigger.objects.create(name="Caídas", event=Event.CREATED, actions=[{"type": "add_tags", "value": ["caida"]}],
+                                       conditions={"all": [{"field": "subject", "op": "contains", "value": "caído"}]}).pk,
+                TimeRule.objects.create(name="Espera", status="pending_customer", after_minutes=60,
+                                        actions=[{"type": "note", "value": "Sigue en espera"}]).pk]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -135,7 +142,7 @@ def build(world) -> Swept:
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
-        "macro_id": macros, "macro": macros,
+        "macro_id": macros, "macro": macros, "rule_id": rule_ids,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -175,7 +182,7 @@ def build(world) -> Swept:
         "customer_id": [world.customer_a.pk, planted.customer.pk, 999_999_999],
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
-        "macro_id": [*macros, 999_999_999],
+        "macro_id": [*macros, 999_999_999], "rule_id": [*rule_ids, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
