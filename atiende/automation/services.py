@@ -8,6 +8,7 @@ seconds. Past either limit the run stops, and the stop is recorded on the rule a
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -263,6 +264,10 @@ def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *,
         errors["since"] = gettext_noop("Unknown starting point.")
     if model is TimeRule and values.get("status") not in (None, "", *TicketStatus.values):
         errors["status"] = gettext_noop("Unknown status.")
+    for field in ("name", "conditions", "actions"):
+        # PostgreSQL stores no NUL character (text or jsonb): refused here, not a database error.
+        if field in values and field not in errors and "\\u0000" in json.dumps(values[field]):
+            errors[field] = gettext_noop("Remove the NUL characters.")
     if errors:
         raise Invalid(fields={key: _(message) for key, message in errors.items()})
     return values

@@ -1,5 +1,7 @@
 """The rule endpoints: shape from the issue, field-named 400s, dry runs that write nothing."""
 
+import json
+
 import pytest
 
 from atiende.automation.models import Trigger
@@ -62,3 +64,24 @@ def test_dry_run_lists_matches_and_writes_nothing(world):
                                                  "actions": [{"type": "note", "value": "x"}]}, format="json")
     assert time_rule.status_code == 201, time_rule.content
     assert api.post(f"/api/v1/time-rules/{time_rule.json()['id']}/dry-run/").json() == {"matches": []}
+
+
+
+def test_a_nul_anywhere_in_a_rule_is_a_400_on_the_api_and_on_the_page(world):
+    from django.test import Client
+
+    from atiende.automation.models import Trigger
+
+    api = world.client_for(world.admin)
+    page = Client()
+    page.force_login(world.admin)
+    for body, field in ((dict(name="a\x00b"), "name"),
+                        (dict(conditions={"all": [{"field": "subject", "op": "contains", "value": "x\x00"}]}), "conditions"),
+                        (dict(actions=[{"type": "note", "value": "hola\x00"}]), "actions")):
+        rule = {"name": "Regla", "event": "ticket.created", "actions": [{"type": "note", "value": "hola"}], **body}
+        assert api.post("/api/v1/triggers/", rule, format="json").status_code == 400
+        form = {key: json.dumps(value) if key in ("conditions", "actions") else value for key, value in rule.items()}
+        response = page.post("/bandeja/reglas/disparadores/nueva/", form)
+        assert response.status_code == 400
+        assert f"<code>{field}</code>".encode() in response.content
+    assert not Trigger.objects.exists()
