@@ -5,6 +5,7 @@ named here)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.http import QueryDict
@@ -21,9 +22,9 @@ def rule_values(model: type[Trigger] | type[TimeRule], data: QueryDict) -> tuple
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"name": data.get("name", ""), "active": data.get("active") == "on"}
     position = data.get("position", "0").strip() or "0"
-    try:
+    if re.fullmatch(r"-?[0-9]{1,7}", position):
         values["position"] = max(-1_000_000, min(1_000_000, int(position)))
-    except ValueError:
+    else:
         errors["position"] = _("Give a whole number.")
     for field in JSON_FIELDS:
         text = data.get(field, "").strip() or ("{}" if field == "conditions" else "[]")
@@ -38,7 +39,8 @@ def rule_values(model: type[Trigger] | type[TimeRule], data: QueryDict) -> tuple
     else:
         values.update(status=data.get("status", ""), since=data.get("since", "updated"))
         minutes = data.get("after_minutes", "").strip()
-        values["after_minutes"] = int(minutes) if minutes.isdigit() and len(minutes) < 10 else None
+        # ASCII digits only: "²".isdigit() is true and int("²") raises.
+        values["after_minutes"] = int(minutes) if re.fullmatch(r"[0-9]{1,9}", minutes) else None
         values["calendar"] = _calendar(data.get("calendar", ""), errors)
     return values, errors
 

@@ -67,3 +67,14 @@ def test_dry_run_lists_matches_and_history_lists_runs(world):
     assert RuleRun.objects.count() == before
     page = admin.get(f"/bandeja/reglas/disparadores/{rule.pk}/")
     assert page.status_code == 200 and f"/tickets/{ticket.number}/".encode() in page.content
+
+
+def test_odd_numbers_in_the_form_are_field_errors_not_500s(world):
+    admin = _client(world.admin)
+    rule = TimeRule.objects.create(name="Espera", after_minutes=60, actions=[{"type": "note", "value": "hola"}])
+    for minutes, position in (("²", "1"), ("60", "٣"), ("9" * 40, "1"), ("60", "1" * 40)):
+        response = admin.post(f"/bandeja/reglas/temporales/{rule.pk}/", {
+            "name": "Espera", "after_minutes": minutes, "position": position, "since": "updated",
+            "actions": json.dumps([{"type": "note", "value": "hola"}])})
+        assert response.status_code == 400
+    assert TimeRule.objects.get(pk=rule.pk).after_minutes == 60
