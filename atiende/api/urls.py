@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.automation import api as automation_api
 from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
 from atiende.customers import api as customers_api
@@ -64,6 +65,12 @@ urlpatterns = [
     path("organizations/", customers_api.OrganizationListView.as_view(), name="organizations"),
     path("organizations/<id:organization_id>/", customers_api.OrganizationDetailView.as_view(), name="organization"),
     path("teams/", accounts_api.TeamListView.as_view(), name="teams"),
+    path("triggers/", automation_api.TriggerListView.as_view(), name="triggers"),
+    path("triggers/<id:rule_id>/", automation_api.TriggerDetailView.as_view(), name="trigger"),
+    path("triggers/<id:rule_id>/dry-run/", automation_api.TriggerDryRunView.as_view(), name="trigger-dry-run"),
+    path("time-rules/", automation_api.TimeRuleListView.as_view(), name="time-rules"),
+    path("time-rules/<id:rule_id>/", automation_api.TimeRuleDetailView.as_view(), name="time-rule"),
+    path("time-rules/<id:rule_id>/dry-run/", automation_api.TimeRuleDryRunView.as_view(), name="time-rule-dry-run"),
     path("teams/<id:team_id>/", accounts_api.TeamDetailView.as_view(), name="team"),
     path("agents/", accounts_api.AgentListView.as_view(), name="agents"),
     path("agents/<id:agent_id>/", accounts_api.AgentDetailView.as_view(), name="agent"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "atiende.selfservice",
     "atiende.macros",
     "atiende.branding",
+    "atiende.automation",
     "atiende.workspace",
     "atiende.portal",
     "atiende.live",
@@ -196,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook retries come due from 15 s after a failure: this scan queues them (decision 0023).
     "webhooks-retry": {"task": "webhooks.retry_due", "schedule": float(env_int("WEBHOOK_RETRY_SECONDS", 10))},
     "webhooks-prune": {"task": "webhooks.prune", "schedule": 6 * 3600.0},
+    # Time rules (decision 0024): each pass fires what came due since; a rule fires once per ticket.
+    "automation-time-rules": {"task": "automation.time_rules",
+                              "schedule": float(env_int("AUTOMATION_TIME_RULES_SECONDS", 60))},
 }
 # --- Routing ----------------------------------------------------------------------------------
 # A consultation's default deadline, in business minutes of the asked team's calendar; the
@@ -265,9 +269,15 @@ WHATSAPP_WEBHOOK_PER_MINUTE = env_int("WHATSAPP_WEBHOOK_PER_MINUTE", 60000)
 # --- Ticket hooks ------------------------------------------------------------------------------
 # Subscribers to what happens to tickets, called in this order inside the change's transaction
 # (atiende/tickets/hooks.py). Each feature app adds its own here; the order is the product's.
+# Automation's loop guard (docs/decisions/0024).
+AUTOMATION_MAX_DEPTH = env_int("AUTOMATION_MAX_DEPTH", 3)
+AUTOMATION_RUNS_PER_TICKET = env_int("AUTOMATION_RUNS_PER_TICKET", 20)
+AUTOMATION_RATE_WINDOW = env_int("AUTOMATION_RATE_WINDOW", 600)
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
+    # Then the admins' triggers see the ticket as routing left it (their changes re-enter the hooks).
+    "atiende.automation.hooks.AutomationHooks",
     # Last: the events it sends describe the ticket as the subscribers before it left it.
     "atiende.webhooks.hooks.WebhookHooks",
 ]

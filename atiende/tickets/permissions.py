@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from atiende.accounts.permissions import is_agent, is_staff_agent, sees_all_tickets
+from atiende.accounts.permissions import is_agent, is_staff_agent, is_system, sees_all_tickets
 from atiende.accounts.selectors import team_ids_of
 from atiende.customers.permissions import customer_of
 
@@ -82,13 +82,13 @@ def may_share_conversation(first: Ticket, second: Ticket) -> bool:
 def can_reply_publicly(user: Any, ticket: Ticket) -> bool:
     if behaviour(ticket.status).is_terminal:
         return False
-    if is_agent(user):
+    if is_agent(user) or is_system(user):  # the system replies as staff (automation's rules)
         return is_staff_agent(user) and can_view_ticket(user, ticket)
     return customer_of(user) is not None and can_view_ticket(user, ticket)
 
 
 def can_add_internal_note(user: Any, ticket: Ticket) -> bool:
-    return is_agent(user) and can_view_ticket(user, ticket)
+    return (is_agent(user) or is_system(user)) and can_view_ticket(user, ticket)
 
 
 def sees_internal(user: Any) -> bool:

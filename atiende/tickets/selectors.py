@@ -403,6 +403,9 @@ EVENT_SENTENCES = {
     "sla_warning": _("The %(new)s target is close to its deadline."),
     "sla_breach": _("The %(new)s target was missed."),
     "message_edited": _("The customer edited a message on their channel. It said: “%(old)s”"),
+    # Rules (an automation feature records these through record_changes): old = rule name.
+    "rule": _("%(actor)s: rule «%(old)s» did %(new)s."),
+    "rule_stopped": _("%(actor)s: rule «%(old)s» was stopped (%(new)s)."),
     "other": _("%(actor)s changed %(field)s from %(old)s to %(new)s."),
 }
 EVENT_REASONS = {

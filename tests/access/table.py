@@ -17,6 +17,7 @@ team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
 Configuration pages in the workspace: a routing rule, team 1's routing, the team-1 agent's
 capacity and skills, a skill; the macros and webhooks pages follow the macro and webhook rows.
 Self-service: article suggestions, deflections, the articles offered on A's ticket, the report.
+A trigger and a time rule.
 """
 
 ACTORS = [
@@ -85,6 +86,11 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("caller_notice", "view"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("callback", "request"):            [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
     ("callback", "view"):               [_,    Y,    _,    Y,    _,    _,    _,    _,    _,    _],
+    # Automation: triggers and time rules act as the system on every ticket: administrators only.
+    ("trigger", "view"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("trigger", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("time_rule", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("time_rule", "update"):            [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     # Live chat. The queue shows a site's waiting chats to its team's agents (supervisors: all);
     # accepting is theirs too; transferring is for the agent holding the chat or a supervisor.
     # The visitor's conversation (HTTP and websocket) is reached by its token only: no signed-in

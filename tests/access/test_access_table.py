@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from atiende.automation.models import TimeRule, Trigger
 from atiende.calls.models import Call
 from atiende.calls.services import (
     call_event_receive,
@@ -162,6 +163,9 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
     before = Ticket.objects.get(pk=ticket.pk)
     messages_before = Message.objects.filter(ticket=ticket).count()
 
+    if obj in ("trigger", "time_rule"):
+        run_rule_cell(w, user, api, obj, action, allowed)
+        return
     if (obj, action) == ("ticket", "view"):
         check(api.get(f"/api/v1/tickets/{ticket.pk}/"), allowed, secret=ticket.subject)
         listed = api.get("/api/v1/tickets/")
@@ -426,6 +430,34 @@ def run_phone_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> 
         else:
             _page_denied(response, user)
             assert scene.callback.subject.encode() not in response.content
+
+
+def run_rule_cell(w, user, api, obj: str, action: str, allowed: bool) -> None:
+    base = "/api/v1/triggers/" if obj == "trigger" else "/api/v1/time-rules/"
+    model = Trigger if obj == "trigger" else TimeRule
+    extra = {"event": "ticket.created"} if obj == "trigger" else {"after_minutes": 30}
+    rule = model.objects.create(name="Regla secreta", actions=[{"type": "add_tags", "value": ["x"]}], **extra)
+    page = f"/bandeja/reglas/{'disparadores' if obj == 'trigger' else 'temporales'}/{rule.pk}/"
+    if action == "view":
+        check(api.get(base), allowed, secret="Regla secreta")
+        check(api.get(f"{base}{rule.pk}/"), allowed, secret="Regla secreta")
+        check(api.post(f"{base}{rule.pk}/dry-run/"), allowed, secret=w.ticket_a.subject)
+        browser = page_client(user)  # the workspace pages: admins; everyone else a 404 or the sign-in
+        for url in ("/bandeja/reglas/", page):
+            response = browser.get(url)
+            assert (response.status_code == 200) is allowed, (url, response.status_code)
+            assert (b"Regla secreta" in response.content) is allowed
+    else:
+        check(api.patch(f"{base}{rule.pk}/", {"active": False}, format="json"), allowed)
+        rule.refresh_from_db()
+        assert (rule.active is False) is allowed
+        model.objects.filter(pk=rule.pk).update(active=False)
+        page_client(user).post(f"{page}activar/")
+        rule.refresh_from_db()
+        assert (rule.active is True) is allowed  # turned on by the page's one-click toggle
+        created = api.post(base, {"name": "Nueva", "actions": [{"type": "note", "value": "hola"}], **extra}, format="json")
+        check(created, allowed)
+        assert model.objects.filter(name="Nueva").exists() is allowed
 
 
 def run_merge_cell(w, user, obj: str, action: str, allowed: bool) -> None:

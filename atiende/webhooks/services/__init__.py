@@ -7,6 +7,7 @@ from .deliveries import (
     deliveries_queue,
     deliveries_retry_due,
     delivery_attempt,
+    delivery_queue_to,
     delivery_redeliver,
     forget_subscriptions,
     subscribers_of,
@@ -14,7 +15,7 @@ from .deliveries import (
 from .subscriptions import subscription_create, subscription_delete, subscription_update
 
 __all__ = [
-    "Outcome", "deliveries_prune", "deliveries_queue", "deliveries_retry_due", "delivery_attempt",
+    "Outcome", "deliveries_prune", "deliveries_queue", "deliveries_retry_due", "delivery_attempt", "delivery_queue_to",
     "delivery_redeliver", "forget_subscriptions", "subscribers_of", "subscription_create", "subscription_delete",
     "subscription_update",
 ]

@@ -107,6 +107,26 @@ def deliveries_queue(*, event: str, ticket_id: int | None, build: Callable[[], d
     return ids
 
 
+def delivery_queue_to(*, subscription_id: int, event: str, ticket_id: int | None,
+                      build: Callable[[], dict[str, Any]]) -> int:
+    """Inside the caller's transaction: one delivery of `event` to one subscription, whatever
+    events it listens to (an automation rule's "call a webhook" action names its subscription).
+    Signed, retried and logged like any other. NotFound when it no longer exists, Conflict when
+    it is off: the caller reports the stale reference instead of sending."""
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        raise NotFound(_("The webhook subscription no longer exists."))
+    if not subscription.active:
+        raise Conflict(_("The webhook subscription is turned off."), code="webhook_inactive")
+    now = clock.now()
+    public_id = uuid.uuid4()
+    body = payloads.body(delivery_id=str(public_id), event=event, created_at=now, data=build())
+    delivery = Delivery.objects.create(public_id=public_id, subscription=subscription, event=event, ticket_id=ticket_id,
+                                       body=body, created_at=now, next_attempt_at=now, leased_until=now + LEASE)
+    _send_later([delivery.pk])
+    return delivery.pk
+
+
 def _send_later(ids: list[int], *, manual: bool = False) -> None:
     from ..tasks import deliver  # tasks import services; queued after commit
 

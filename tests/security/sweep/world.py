@@ -128,6 +128,13 @@ def build(world) -> Swept:
     guides.answer_add(actor=world.admin, troubleshooter=guide, step=first.pk, label="Sí", outcome="next", next_step=second.pk)
     guides.answer_add(actor=world.admin, troubleshooter=guide, step=second.pk, label="No", outcome="contact")
     guides.troubleshooter_update(actor=world.admin, troubleshooter=guide, title=guide.title, language="es", published=True)
+    # A trigger and a time rule (for /triggers/{id}/, /time-rules/{id}/, their dry runs and pages).
+    from atiende.automation.models import Event, TimeRule, Trigger
+
+    rule_ids = [Trigger.objects.create(name="Caídas", event=Event.CREATED, actions=[{"type": "add_tags", "value": ["caida"]}],
+                                       conditions={"all": [{"field": "subject", "op": "contains", "value": "caído"}]}).pk,
+                TimeRule.objects.create(name="Espera", status="pending_customer", after_minutes=60,
+                                        actions=[{"type": "note", "value": "Sigue en espera"}]).pk]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -151,7 +158,7 @@ def build(world) -> Swept:
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
-        "macro_id": macros, "macro": macros,
+        "macro_id": macros, "macro": macros, "rule_id": rule_ids,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -192,7 +199,7 @@ def build(world) -> Swept:
         "copied_id": [*copied, 999_999_999],
         "merge_id": [*ids.by_name["merge"], 999_999_999],
         "macro_id": [*macros, 999_999_999],
-        "rule_id": [*rules, 999_999_999], "skill_id": [skill.pk, 999_999_999],
+        "rule_id": [*rules, *rule_ids, 999_999_999], "skill_id": [skill.pk, 999_999_999],
         "workspace.team_id": [world.team1.pk, world.team2.pk, 999_999_999],
         "workspace.agent_id": [world.agent1.pk, world.collaborator.pk, world.customer_a.user.pk, 999_999_999],
         "webhook_id": [webhook.pk, 999_999_999],
