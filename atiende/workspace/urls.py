@@ -12,8 +12,8 @@ from . import (
     macro_views,
     routing_admin_views,
     routing_views,
-    selfservice_views,
     rule_views,
+    selfservice_views,
     views,
     webhook_views,
 )
