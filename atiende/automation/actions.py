@@ -6,6 +6,7 @@
     {"type": "email", "subject": "…", "value": "body"}  to the requester, variables in both
     {"type": "apply_macro", "value": <macro id>}        through macros.services.macro_apply
     {"type": "webhook", "value": <subscription id>}      one signed delivery of "rule.action"
+    {"type": "escalate", "value": "reason"}              to the team's next tier (routing's escalation)
 
 Each action runs in its own savepoint: one that refers to a deleted team/agent, or that the
 ticket refuses (a closed ticket, an agent outside the team), is reported and skipped; the others
@@ -26,8 +27,8 @@ from atiende.tickets.services import message_create, ticket_update
 from atiende.tickets.status import TicketStatus
 
 SET_FIELDS = {"status", "priority", "type", "team", "assignee"}
-TYPES = {"set", "add_tags", "remove_tags", "note", "reply", "email", "apply_macro", "webhook"}
-TEXT_TYPES = {"note", "reply", "email"}
+TYPES = {"set", "add_tags", "remove_tags", "note", "reply", "email", "apply_macro", "webhook", "escalate"}
+TEXT_TYPES = {"note", "reply", "email", "escalate"}
 REFERENCE_TYPES = {"apply_macro", "webhook"}
 MAX_ACTIONS = 20
 MAX_TEXT = 5000
@@ -147,6 +148,8 @@ def _apply(action: dict[str, Any], ticket: Ticket, *, actor: Any, rule_name: str
         _call_webhook(value, ticket, rule_name=rule_name)
     elif kind == "email":
         _email(action, ticket)
+    elif kind == "escalate":
+        _escalate(value, ticket, actor=actor)
     else:
         text = _render(value, ticket)
         message_create(actor=actor, ticket=ticket, body=text, internal=kind == "note")
@@ -173,6 +176,13 @@ def _apply_macro(macro_id: int, ticket: Ticket, *, actor: Any) -> None:
     if macro is None:
         raise NotFound(gettext_noop("The macro no longer exists."))
     macro_apply(actor=actor, ticket=ticket, macro=macro)
+
+
+def _escalate(reason: str, ticket: Ticket, *, actor: Any) -> None:
+    """The same hand-over as an agent's escalation: next tier, no assignee, the reason noted."""
+    from atiende.routing.services import ticket_escalate
+
+    ticket_escalate(actor=actor, ticket=ticket, reason=_render(reason, ticket))
 
 
 def _call_webhook(subscription_id: int, ticket: Ticket, *, rule_name: str) -> None:

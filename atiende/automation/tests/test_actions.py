@@ -129,3 +129,30 @@ def test_new_action_validation_names_the_field(world):
     errors = validate([{"type": "email", "value": "Hola {{ ticket.__class__ }}"}, {"type": "apply_macro", "value": "x"},
                        {"type": "webhook", "value": True}])
     assert set(errors) == {"actions[0].value", "actions[0].subject", "actions[1].value", "actions[2].value"}
+
+
+def test_a_time_rule_escalates_to_the_next_tier_as_an_agent_would(world):
+    """Escalation by time rules: unanswered for a day → the team's next tier, the reason noted."""
+    from datetime import timedelta
+
+    world.team1.escalation_team = world.team2
+    world.team1.save()
+    from atiende.tickets.services import ticket_update
+
+    ticket = ticket_update(actor=world.admin, ticket=_new(world), changes={"team": world.team1})
+    TimeRule.objects.create(name="Sin respuesta", after_minutes=24 * 60,
+                            actions=[{"type": "escalate", "value": "Sin respuesta en un día ({{ ticket.number }})"}])
+    with clock.frozen_at(clock.now() + timedelta(days=2)):
+        time_rules.apply()
+    ticket.refresh_from_db()
+    assert (ticket.team_id, ticket.assignee_id) == (world.team2.pk, None)
+    assert ticket.messages.filter(kind="internal", body_text__contains=f"Sin respuesta en un día ({ticket.number})").exists()
+
+
+def test_escalate_without_a_next_tier_is_reported_and_skipped(world):
+    Trigger.objects.create(name="Escalar", event=Event.CREATED, actions=[{"type": "escalate", "value": "VIP"},
+                                                                        {"type": "add_tags", "value": ["vip"]}])
+    ticket = _new(world)
+    run = RuleRun.objects.get(ticket=ticket)
+    assert run.outcome == Outcome.PARTIAL and "escalate" in run.detail
+    assert list(ticket.tags.values_list("name", flat=True)) == ["vip"]
