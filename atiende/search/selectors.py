@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from .models import Synonym
+from dataclasses import dataclass, replace
+
+from django.db.models import QuerySet
+
+from . import backends
+from .models import Synonym, Word
 from .query import Query, Synonyms, parse
-from .text import words
+from .text import snippet, stem, words
+from .vocabulary import VOCABULARY_KINDS
 
 
 def synonym_map(*, language: str = "es") -> Synonyms:
@@ -21,3 +27,69 @@ def synonym_map(*, language: str = "es") -> Synonyms:
 def query_parse(text: str, *, language: str = "es", prefix: bool = False) -> Query:
     """`text` as a query, with the admin's synonyms."""
     return parse(text, synonyms=synonym_map(language=language), language=language, prefix=prefix)
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+TYPO_MIN_LENGTH = 4  # shorter words have too few trigrams to correct safely
+TYPO_SIMILARITY = 0.45
+MAX_HITS = 100
+
+
+@dataclass(frozen=True)
+class Hit:
+    object_id: int
+    score: float
+    title: str
+    snippet: str  # safe HTML: escaped text, matches in <mark>
+
+
+def with_typo_alternatives(query: Query, *, kind: str) -> Query:
+    """`query` where each typed word the documents never use also accepts the closest known
+    words ("contrasenia" -> "contrasena"); known words are left alone."""
+    if kind not in VOCABULARY_KINDS:
+        return query
+    typed = {group[0][0] for group in query.groups if len(group[0]) == 1 and len(group[0][0]) >= TYPO_MIN_LENGTH
+             and not group[0][0].isdigit()}
+    if not typed:
+        return query
+    known = set(Word.objects.filter(kind=kind, word__in=typed).values_list("word", flat=True))
+    groups = []
+    for group in query.groups:
+        word = group[0][0] if len(group[0]) == 1 else ""
+        if word in typed and word not in known and not any(len(alt) == 1 and alt[0] in known for alt in group[1:]):
+            extra = [(w,) for w in backends.closest_words(kind, word, threshold=TYPO_SIMILARITY)]
+            group = tuple(dict.fromkeys([*group, *extra]))
+        groups.append(group)
+    return replace(query, groups=tuple(groups))
+
+
+def _snippet(query: Query, title: str, body: str, private_body: str, *, private: bool) -> str:
+    terms = query.terms
+    for candidate in (body, private_body if private else ""):
+        if candidate and any(w in terms or stem(w, query.language) in terms for w in words(candidate)[:5000]):
+            return snippet(candidate, terms, language=query.language)
+    return snippet(body or title, terms, language=query.language)
+
+
+def search(kind: str, text: str, *, language: str = "", private: bool = False, within: QuerySet | None = None,
+           limit: int = 20, prefix: bool = False) -> list[Hit]:
+    """Documents of `kind` matching `text`, best first.
+
+    `private`: match and show agents' text too (internal notes). `within`: a queryset of the
+    object ids the viewer may see (the owning app's permission scope), applied in the same SQL.
+    `language`: "es" or "en" to search one language's documents; anything else searches all with
+    Spanish rules. Nothing searchable in `text` -> no hits (never an error)."""
+    rules = language if language in ("es", "en") else "es"
+    query = query_parse(text, language=rules, prefix=prefix)
+    if not query:
+        return []
+    query = with_typo_alternatives(query, kind=kind)
+    scope = None
+    if within is not None:
+        sql, params = within.query.sql_with_params()
+        scope = (sql, list(params))
+    rows = backends.ranked(kind, query, private=private, language=language if language in ("es", "en") else "",
+                           within=scope, limit=max(1, min(limit, MAX_HITS)))
+    return [Hit(object_id, score, title, _snippet(query, title, body, private_body, private=private))
+            for object_id, score, title, body, private_body in rows]
