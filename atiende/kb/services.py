@@ -112,6 +112,17 @@ def article_index(article: Article) -> None:
                    language=article.language)
 
 
+def articles_reindex(*, batch: int = 500, progress: Any = None) -> int:
+    """Every article into the search index (`atiende search reindex article`)."""
+    done = 0
+    for article in Article.objects.only("id", "title", "body", "language").order_by("pk").iterator(chunk_size=batch):
+        article_index(article)
+        done += 1
+        if progress is not None and done % batch == 0:
+            progress(done)
+    return done
+
+
 def _revise(article: Article, actor: Any, note: str = "") -> Revision:
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return Revision.objects.create(article=article, number=number, title=article.title, body=article.body,

@@ -8,7 +8,8 @@ SQL to embed in a larger query), and the best matches with a score.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -89,6 +90,35 @@ def write(items: Sequence[Indexable]) -> None:
     _sqlite_write(items)
 
 
+GIN_INDEXES = {
+    "search_document_vector": "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)",
+    "search_document_public_vector": "CREATE INDEX IF NOT EXISTS search_document_public_vector ON search_document "
+                                     "USING gin (COALESCE(public_vector, vector))",
+}
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """A full rebuild on PostgreSQL: the GIN indexes are dropped for the load and built once
+    after it (about five times faster than keeping them current row by row). Searches stay
+    correct meanwhile, only slower; an interrupted rebuild leaves them to the next run or to
+    `migrate`'s definitions (CREATE INDEX IF NOT EXISTS here)."""
+    if not is_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name in GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for sql in GIN_INDEXES.values():
+                cursor.execute(sql)
+            cursor.execute("ANALYZE search_document")
+
+
 def _sqlite_write(items: Sequence[Indexable]) -> None:
     from .models import Document
 
@@ -97,10 +127,8 @@ def _sqlite_write(items: Sequence[Indexable]) -> None:
                      private_body=i.private_body, updated_at=clock.now()) for i in items]
     Document.objects.bulk_create(rows, update_conflicts=True, unique_fields=["kind", "object_id"],
                                  update_fields=["language", "title", "body", "private_body", "updated_at"])
-    ids = dict(Document.objects.filter(kind=kind, object_id__in=[i.object_id for i in items])
-               .values_list("object_id", "id"))
-    params = [(ids[i.object_id], term_text(i.title, i.language), term_text(i.body, i.language),
-               term_text(i.private_body, i.language)) for i in items]
+    params = [(row.pk, term_text(i.title, i.language), term_text(i.body, i.language),
+               term_text(i.private_body, i.language)) for row, i in zip(rows, items, strict=True)]
     with connection.cursor() as cursor:
         cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(p[0],) for p in params])
         cursor.executemany("INSERT INTO search_fts (rowid, title, body, private) VALUES (%s, %s, %s, %s)", params)
@@ -128,26 +156,12 @@ def _fts_expression(query: Query, private: bool) -> str:
     return expression if private else "{title body} : (" + expression + ")"
 
 
-def matching_ids_sql(kind: str, query: Query, *, private: bool) -> tuple[str, list]:
-    """SQL selecting the object ids of `kind` whose documents match (to embed as `IN (...)`)."""
+def match_where(query: Query, *, private: bool) -> tuple[str, list]:
+    """A condition on an unaliased search_document row (columns unqualified, so it holds in any
+    subquery Django builds): true when the document matches `query`."""
     if is_postgres():
-        return (f"SELECT object_id FROM search_document WHERE kind = %s AND {_pg_vector(private)} "
-                "@@ to_tsquery(%s::regconfig, %s)", [kind, config(query.language), to_tsquery(query)])
-    return ("SELECT d.object_id FROM search_document d JOIN search_fts f ON f.rowid = d.id "
-            "WHERE d.kind = %s AND search_fts MATCH %s", [kind, _fts_expression(query, private)])
-
-
-def matches_object_sql(kind: str, query: Query, *, private: bool, outer_id: str) -> tuple[str, list]:
-    """SQL that is true when the document of the object `outer_id` (a column of the outer query)
-    matches: an index probe per outer row, so a list walked in its own order stops at a page."""
-    if is_postgres():
-        return (f"EXISTS (SELECT 1 FROM search_document sd WHERE sd.kind = %s AND sd.object_id = {outer_id} "
-                f"AND sd.{_pg_vector(private)} @@ to_tsquery(%s::regconfig, %s))"
-                .replace("sd.COALESCE(public_vector, vector)", "COALESCE(sd.public_vector, sd.vector)"),
-                [kind, config(query.language), to_tsquery(query)])
-    return (f"EXISTS (SELECT 1 FROM search_document sd WHERE sd.kind = %s AND sd.object_id = {outer_id} "
-            "AND sd.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))",
-            [kind, _fts_expression(query, private)])
+        return f"{_pg_vector(private)} @@ to_tsquery(%s::regconfig, %s)", [config(query.language), to_tsquery(query)]
+    return "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [_fts_expression(query, private)]
 
 
 def ranked(kind: str, query: Query, *, private: bool, language: str, within: tuple[str, list] | None,

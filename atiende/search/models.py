@@ -24,6 +24,21 @@ class Synonym(models.Model):
     def __str__(self) -> str:
         return f"{self.phrase} → {self.meanings}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _forget_synonyms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_synonyms()
+        return result
+
+
+def _forget_synonyms() -> None:
+    from .selectors import synonyms_forget  # the cache lives with the reads
+
+    synonyms_forget()
+
 
 class MissedQuery(models.Model):
     """A search that found nothing, counted per folded text: what to write about next."""

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 
 from . import backends
-from .models import Synonym, Word
+from .models import Document, Synonym, Word
 from .query import Query, Synonyms, parse
 from .text import snippet, stem, words
 from .vocabulary import VOCABULARY_KINDS
 
+SYNONYMS_SECONDS = 60  # another process sees an admin's edit within this (this one at once)
+_synonyms: dict[str, tuple[float, Synonyms]] = {}
+
+
+def synonyms_forget() -> None:
+    """Drop this process's copy of the synonyms (an edit was saved)."""
+    _synonyms.clear()
+
 
 def synonym_map(*, language: str = "es") -> Synonyms:
-    """The admin's synonyms, folded: ("no", "me", "jala") -> [("no", "funciona"), ...]."""
+    """The admin's synonyms, folded: ("no", "me", "jala") -> [("no", "funciona"), ...]; read
+    once a minute per process, not on every search."""
+    cached = _synonyms.get(language)
+    if cached is not None and time.monotonic() - cached[0] < SYNONYMS_SECONDS:
+        return cached[1]
     found: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for phrase, meanings in Synonym.objects.filter(language=language).values_list("phrase", "meanings"):
         key = tuple(words(phrase))
         alternatives = [tuple(words(m)) for m in meanings.split(",")]
         if key:
             found.setdefault(key, []).extend(a for a in alternatives if a and a != key)
+    _synonyms[language] = (time.monotonic(), found)
     return found
 
 
@@ -93,3 +107,13 @@ def search(kind: str, text: str, *, language: str = "", private: bool = False, w
                            within=scope, limit=max(1, min(limit, MAX_HITS)))
     return [Hit(object_id, score, title, _snippet(query, title, body, private_body, private=private))
             for object_id, score, title, body, private_body in rows]
+
+
+def document_snippets(kind: str, object_ids: list[int], text: str, *, private: bool, language: str = "es") -> dict[int, str]:
+    """Safe HTML per object id: where `text` matched its document, matches in <mark>."""
+    query = query_parse(text, language=language)
+    if not query or not object_ids:
+        return {}
+    rows = Document.objects.filter(kind=kind, object_id__in=object_ids).values_list(
+        "object_id", "title", "body", "private_body")
+    return {oid: _snippet(query, title, body, private_body, private=private) for oid, title, body, private_body in rows}

@@ -283,10 +283,10 @@ def test_search_page_and_suggestions(world, page_client, django_assert_num_queri
     client.get(INBOX)
     number = world.ticket_a.number
 
-    with django_assert_num_queries(6):  # session, user, teams, the number, the rest, tag names
+    with django_assert_num_queries(7):  # session, user, teams, the number, the rest, tag names, snippets
         page = client.get(f"/bandeja/buscar/?q=%23{number}", **ENGLISH)
     assert f'href="/tickets/{number}/"' in text(page) and "1 ticket found." in text(page)
-    with django_assert_num_queries(4):  # session, user, teams, matches (no number: one query)
+    with django_assert_num_queries(5):  # session, user, teams, matches (no number: one query), snippets
         suggestions = client.get("/bandeja/buscar/sugerencias/?q=dominio", **ENGLISH)
     assert f'<a href="/tickets/{number}/">' in text(suggestions)
     assert "See all results" in text(suggestions)
