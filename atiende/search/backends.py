@@ -151,8 +151,8 @@ def _pg_vector(private: bool) -> str:
     return "vector" if private else "COALESCE(public_vector, vector)"
 
 
-def _fts_expression(query: Query, private: bool) -> str:
-    expression = to_fts5(query)
+def _fts_expression(query: Query, private: bool, match_all: bool = True) -> str:
+    expression = to_fts5(query, match_all=match_all)
     return expression if private else "{title body} : (" + expression + ")"
 
 
@@ -165,8 +165,9 @@ def match_where(query: Query, *, private: bool) -> tuple[str, list]:
 
 
 def ranked(kind: str, query: Query, *, private: bool, language: str, within: tuple[str, list] | None,
-           limit: int) -> list[tuple[int, float, str, str, str]]:
-    """Best matches first: (object_id, score, title, body, private_body); higher score is better."""
+           limit: int, match_all: bool = True) -> list[tuple[int, float, str, str, str]]:
+    """Best matches first: (object_id, score, title, body, private_body); higher score is better.
+    `match_all=False`: documents matching any group of the query (more matches rank higher)."""
     filters, params = ["d.kind = %s"], [kind]
     if language:
         filters.append("d.language = %s")
@@ -180,13 +181,13 @@ def ranked(kind: str, query: Query, *, private: bool, language: str, within: tup
         sql = (f"SELECT d.object_id, ts_rank_cd('{PG_WEIGHTS}'::float4[], {vector}, q) AS score, d.title, d.body, "
                f"d.private_body FROM search_document d, to_tsquery(%s::regconfig, %s) q "
                f"WHERE {vector} @@ q AND {where} ORDER BY score DESC, d.object_id LIMIT %s")
-        params = [config(query.language), to_tsquery(query), *params, limit]
+        params = [config(query.language), to_tsquery(query, match_all=match_all), *params, limit]
     else:
         weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
         sql = (f"SELECT d.object_id, -bm25(search_fts, {weights}) AS score, d.title, d.body, d.private_body "
                f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
                f"WHERE search_fts MATCH %s AND {where} ORDER BY score DESC, d.object_id LIMIT %s")
-        params = [_fts_expression(query, private), *params, limit]
+        params = [_fts_expression(query, private, match_all), *params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1]), row[2], row[3], row[4]) for row in cursor.fetchall()]

@@ -103,8 +103,16 @@ def search(kind: str, text: str, *, language: str = "", private: bool = False, w
     if within is not None:
         sql, params = within.query.sql_with_params()
         scope = (sql, list(params))
-    rows = backends.ranked(kind, query, private=private, language=language if language in ("es", "en") else "",
-                           within=scope, limit=max(1, min(limit, MAX_HITS)))
+    limit = max(1, min(limit, MAX_HITS))
+    options = {"private": private, "language": language if language in ("es", "en") else "", "within": scope,
+               "limit": limit}
+    rows = backends.ranked(kind, query, **options)
+    if len(rows) < limit and len(query.groups) > 1:
+        # A question says more than an article does ("no me jala el correo en el cel"): after the
+        # documents with every word come those with some of them, the most matched first.
+        seen = {row[0] for row in rows}
+        rows += [row for row in backends.ranked(kind, query, match_all=False, **options) if row[0] not in seen]
+        rows = rows[:limit]
     return [Hit(object_id, score, title, _snippet(query, title, body, private_body, private=private))
             for object_id, score, title, body, private_body in rows]
 
