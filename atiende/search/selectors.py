@@ -78,6 +78,40 @@ def with_typo_alternatives(query: Query, *, kind: str) -> Query:
     return replace(query, groups=tuple(groups))
 
 
+RERANK_CANDIDATES = 40
+TITLE_GROUP = 3.0  # a group of the question found in the title counts this much,
+BODY_GROUP = 1.0  # in the body (or agents' private text) this much, and the backend's score adds up to 1
+
+
+def _vocabulary_of(text: str, language: str) -> set[str]:
+    found = words(text)
+    return set(found) | {stem(w, language) for w in found}
+
+
+def _group_found(query: Query, g: int, vocabulary: set[str]) -> bool:
+    for a, alternative in enumerate(query.groups[g]):
+        last = len(alternative) - 1
+        if all(w in vocabulary or stem(w, query.language) in vocabulary
+               or (query.prefix and g == len(query.groups) - 1 and a == 0 and i == last
+                   and any(term.startswith(w) for term in vocabulary))
+               for i, w in enumerate(alternative)):
+            return True
+    return False
+
+
+def _coverage(query: Query, title: str, body: str, private_body: str) -> float:
+    """How much of the question a document answers: each group found in the title or the body."""
+    in_title = _vocabulary_of(title, query.language)
+    in_body = _vocabulary_of(body + "\n" + private_body, query.language)
+    total = 0.0
+    for g in range(len(query.groups)):
+        if _group_found(query, g, in_title):
+            total += TITLE_GROUP
+        elif _group_found(query, g, in_body):
+            total += BODY_GROUP
+    return total
+
+
 def _snippet(query: Query, title: str, body: str, private_body: str, *, private: bool) -> str:
     terms = query.terms
     for candidate in (body, private_body if private else ""):
@@ -104,15 +138,17 @@ def search(kind: str, text: str, *, language: str = "", private: bool = False, w
         sql, params = within.query.sql_with_params()
         scope = (sql, list(params))
     limit = max(1, min(limit, MAX_HITS))
-    options = {"private": private, "language": language if language in ("es", "en") else "", "within": scope,
-               "limit": limit}
-    rows = backends.ranked(kind, query, **options)
-    if len(rows) < limit and len(query.groups) > 1:
-        # A question says more than an article does ("no me jala el correo en el cel"): after the
-        # documents with every word come those with some of them, the most matched first.
-        seen = {row[0] for row in rows}
-        rows += [row for row in backends.ranked(kind, query, match_all=False, **options) if row[0] not in seen]
-        rows = rows[:limit]
+    # Candidates: documents with any of the words, by the backend's own rank (bm25 / ts_rank_cd);
+    # then the same re-ranking in Python on both backends (`_coverage`), so the order a person
+    # sees depends on which of their words a document has, and where, more than on the backend.
+    rows = backends.ranked(kind, query, private=private, language=language if language in ("es", "en") else "",
+                           within=scope, limit=max(limit, RERANK_CANDIDATES), match_all=len(query.groups) == 1)
+    top = max((row[1] for row in rows), default=0.0) or 1.0
+    rescored = [(_coverage(query, title, body, private_body if private else "") + score / top, object_id,
+                 title, body, private_body) for object_id, score, title, body, private_body in rows]
+    rescored.sort(key=lambda row: (-row[0], row[1]))
+    rows = [(object_id, round(score, 4), title, body, private_body)
+            for score, object_id, title, body, private_body in rescored[:limit]]
     return [Hit(object_id, score, title, _snippet(query, title, body, private_body, private=private))
             for object_id, score, title, body, private_body in rows]
 

@@ -35,6 +35,7 @@ STOP_WORDS = frozenset(
     una uno unos vosotros y ya yo
     the of and to in is it for on with my i an be are this that how do does can
     no hola porfa favor gracias buenas buenos dias tardes noches ayuda ayudar
+    quiero kiero necesito ocupo puedo pasa hago hacer oigan oye
     """.split()
 )
 
