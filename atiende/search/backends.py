@@ -99,10 +99,9 @@ GIN_INDEXES = {
 
 @contextmanager
 def bulk_load() -> Iterator[None]:
-    """A full rebuild on PostgreSQL: the GIN indexes are dropped for the load and built once
-    after it (about five times faster than keeping them current row by row). Searches stay
-    correct meanwhile, only slower; an interrupted rebuild leaves them to the next run or to
-    `migrate`'s definitions (CREATE INDEX IF NOT EXISTS here)."""
+    """A first build of many documents on PostgreSQL: the GIN indexes (all kinds) are dropped
+    for the load and built once after it, instead of row by row. Searches stay correct
+    meanwhile, only slower; if the process dies before the end, the next run creates them."""
     if not is_postgres():
         yield
         return

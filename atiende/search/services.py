@@ -57,10 +57,14 @@ def reindex_kinds() -> list[str]:
     return list(getattr(settings, "SEARCH_REINDEXERS", {}))
 
 
-def reindex(kind: str, *, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
+def reindex(kind: str, *, batch: int = BATCH, progress: Callable[[int], None] | None = None,
+            drop_indexes: bool = False) -> int:
     """Rebuild every document of `kind` from its source (settings.SEARCH_REINDEXERS), in batches
     each written in one statement and committed on its own: a 1M-ticket rebuild keeps constant
-    memory and can be interrupted and run again."""
+    memory and can be interrupted and run again. `drop_indexes` (PostgreSQL): build the GIN
+    indexes once after the load instead of row by row — for a first build of many documents."""
     reindexer = import_string(settings.SEARCH_REINDEXERS[kind])
+    if not drop_indexes:
+        return reindexer(batch=batch, progress=progress)
     with backends.bulk_load():
         return reindexer(batch=batch, progress=progress)

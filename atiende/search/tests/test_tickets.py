@@ -82,4 +82,6 @@ def test_reindex_command_rebuilds_every_document(world):
     assert found(world.admin, "dominio") == []
     call_command("search", "reindex", "ticket", "article", "--batch", "1")
     assert found(world.admin, "dominio") == [world.ticket_a.number]
+    call_command("search", "reindex", "ticket", "--drop-indexes")
+    assert found(world.admin, "factura") == [world.ticket_b.number]
     assert Document.objects.filter(kind="ticket").count() == 2
