@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from . import backends
 from .models import Document, Synonym, Word
 from .query import Query, Synonyms, parse
-from .text import snippet, stem, words
+from .text import _TOKEN_RE, WORD_RE, fold, snippet, stem, words
 from .vocabulary import VOCABULARY_KINDS
 
 SYNONYMS_SECONDS = 60  # another process sees an admin's edit within this (this one at once)
@@ -112,12 +112,39 @@ def _coverage(query: Query, title: str, body: str, private_body: str) -> float:
     return total
 
 
+SNIPPET_CONTEXT = 400  # characters kept around the first match before `text.snippet` trims them
+
+
+SNIPPET_SCAN = 4_000  # characters searched for the first match (one further in: the snippet shows the start)
+
+
+def _first_match(text: str, query: Query) -> int:
+    """Where the first word of `text` that the query looks for starts, or -1."""
+    terms, language = query.terms, query.language
+    text = text[:SNIPPET_SCAN]
+    folded = fold(text)
+    if len(folded) == len(text):  # the usual case: folding kept every position (é -> e)
+        for match in WORD_RE.finditer(folded):
+            word = match.group()
+            if word in terms or stem(word, language) in terms:
+                return match.start()
+        return -1
+    for match in _TOKEN_RE.finditer(text):  # ß -> ss and the like: fold word by word
+        word = fold(match.group())
+        if word in terms or stem(word, language) in terms:
+            return match.start()
+    return -1
+
+
 def _snippet(query: Query, title: str, body: str, private_body: str, *, private: bool) -> str:
-    terms = query.terms
     for candidate in (body, private_body if private else ""):
-        if candidate and any(w in terms or stem(w, query.language) in terms for w in words(candidate)[:5000]):
-            return snippet(candidate, terms, language=query.language)
-    return snippet(body or title, terms, language=query.language)
+        at = _first_match(candidate, query) if candidate else -1
+        if at >= 0:
+            start = candidate.rfind(" ", 0, max(0, at - SNIPPET_CONTEXT // 2)) + 1
+            window = candidate[start : at + SNIPPET_CONTEXT]
+            html = snippet(window, query.terms, language=query.language)
+            return ("… " if start and not html.startswith("…") else "") + html
+    return snippet((body or title)[: SNIPPET_CONTEXT * 2], query.terms, language=query.language)
 
 
 def search(kind: str, text: str, *, language: str = "", private: bool = False, within: QuerySet | None = None,
