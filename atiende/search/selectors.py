@@ -63,7 +63,9 @@ def with_typo_alternatives(query: Query, *, kind: str) -> Query:
     words ("contrasenia" -> "contrasena"); known words are left alone."""
     if kind not in VOCABULARY_KINDS:
         return query
-    typed = {group[0][0] for group in query.groups if len(group[0]) == 1 and len(group[0][0]) >= TYPO_MIN_LENGTH
+    # The unfinished last word of a suggestion is not a typo: it is matched as a prefix.
+    groups = query.groups[:-1] if query.prefix else query.groups
+    typed = {group[0][0] for group in groups if len(group[0]) == 1 and len(group[0][0]) >= TYPO_MIN_LENGTH
              and not group[0][0].isdigit()}
     if not typed:
         return query
@@ -162,7 +164,7 @@ def search(kind: str, text: str, *, language: str = "", private: bool = False, w
     query = with_typo_alternatives(query, kind=kind)
     scope = None
     if within is not None:
-        sql, params = within.query.sql_with_params()
+        sql, params = within.order_by().query.sql_with_params()  # an IN list needs no order
         scope = (sql, list(params))
     limit = max(1, min(limit, MAX_HITS))
     # Candidates: documents with any of the words, by the backend's own rank (bm25 / ts_rank_cd);
