@@ -80,7 +80,7 @@ def with_typo_alternatives(query: Query, *, kind: str) -> Query:
     return replace(query, groups=tuple(groups))
 
 
-RERANK_CANDIDATES = 40
+RERANK_CANDIDATES = 20
 TITLE_GROUP = 3.0  # a group of the question found in the title counts this much,
 BODY_GROUP = 1.0  # in the body (or agents' private text) this much, and the backend's score adds up to 1
 
