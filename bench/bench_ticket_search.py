@@ -35,6 +35,9 @@ TARGET_MS = 100.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="timed runs of each query per user")
+    parser.add_argument("--serial", action="store_true",
+                        help="PostgreSQL without parallel workers for this session (what a fix would give)")
+    parser.add_argument("--only", default="", help="workspace or api")
     args = parser.parse_args()
     if "atiende_h_" not in os.environ.get("DATABASE_URL", "") and "bench" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to the bench database (never `atiende`).")
@@ -58,6 +61,13 @@ def main() -> None:
         return ticket_search(user=user, text=text).tickets
 
     paths = {"workspace": workspace_page, "api": api_page}
+    if args.only:
+        paths = {args.only: paths[args.only]}
+    if args.serial:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
     users = {"agent (teams 1-2)": User.objects.get(pk=1), "admin (all)": User.objects.get(pk=2)}
     print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     counted: dict[tuple[str, str], int] = {}
