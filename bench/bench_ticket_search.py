@@ -52,7 +52,8 @@ def main() -> None:
 
     def api_page(user, text):
         """What GET /api/v1/tickets/?q= reads: the list's rows and joins, the first page, snippets."""
-        rows = list(ticket_list(user=user, filters=TicketFilters(text=text)).order_by("-updated_at", "-id")[:PAGE])
+        with text_search.engine().reading():  # as the API view reads a searched page
+            rows = list(ticket_list(user=user, filters=TicketFilters(text=text)).order_by("-updated_at", "-id")[:PAGE])
         text_search.engine().snippets(rows, text=text, private=True)
         return rows
 

@@ -8,7 +8,8 @@ agents' tags (matched for agents only).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
@@ -146,3 +147,20 @@ class TicketSearch(TicketTextSearch):
 
     def snippets(self, tickets: Sequence[Ticket], *, text: str, private: bool) -> dict[int, str]:
         return document_snippets(KIND, [t.pk for t in tickets], text, private=private)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """PostgreSQL plans a searched page with parallel workers for its estimated cost, and
+        their start-up costs more than the page (p95 205-230 ms against 63-78 ms serial on the
+        bench database, docs/performance.md): the page is read without them (two statements:
+        SET, then RESET even when the read fails)."""
+        if not backends.is_postgres():
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET max_parallel_workers_per_gather")

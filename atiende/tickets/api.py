@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -109,7 +110,8 @@ class TicketListView(ApiView):
             raise Invalid(fields={"ordering": _("Unknown ordering.")})
         filters = dataclasses.replace(_filters(request), sla_running=ordering == "sla_due_at")
         qs = selectors.ticket_list(user=request.user, filters=filters)
-        rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
+        with text_search.engine().reading() if filters.text else nullcontext():
+            rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
         results = _render(request, rows)
         if filters.text:
             snippets = text_search.engine().snippets(rows, text=filters.text, private=sees_internal(request.user))

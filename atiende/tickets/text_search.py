@@ -9,7 +9,8 @@ engine configured, the subject is matched plainly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
@@ -29,6 +30,11 @@ class TicketTextSearch:
     def snippets(self, tickets: Sequence[Ticket], *, text: str, private: bool) -> dict[int, str]:
         """Safe HTML per ticket id: where the text matched, matches in <mark>."""
         return {}
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Around reading a page of a searched list (the engine may tune the database for it)."""
+        yield
 
 
 @cache

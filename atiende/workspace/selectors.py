@@ -364,7 +364,8 @@ def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchRes
         .exclude(pk__in=[t.pk for t in exact])
         .order_by("-updated_at", "-id")[: max(limit - len(exact), 0)]
     )
-    tickets = exact + list(others)
+    with text_search.engine().reading():
+        tickets = exact + list(others)
     snippets = text_search.engine().snippets(tickets, text=text, private=sees_internal(user))
     return SearchResult(text, tickets, snippets=snippets)
 
