@@ -85,6 +85,7 @@ urlpatterns = [
     path("business-calendars/<id:calendar_id>/between/", sla_api.CalendarBetweenView.as_view(), name="calendar-between"),
     path("kb/articles/", kb_api.ArticleListView.as_view(), name="kb-articles"),
     path("kb/articles/<id:article_id>/", kb_api.ArticleDetailView.as_view(), name="kb-article"),
+    path("kb/suggest/", kb_api.SuggestView.as_view(), name="kb-suggest"),
     path("kb/categories/", kb_api.CategoryListView.as_view(), name="kb-categories"),
     path("kb/categories/<id:category_id>/", kb_api.CategoryDetailView.as_view(), name="kb-category"),
     path("mail/inbound/", mail_api.InboundMailView.as_view(), name="mail-inbound"),

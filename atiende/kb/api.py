@@ -219,3 +219,32 @@ class CategoryDetailView(ReadOpenView):
         category = selectors.category_get(viewer=request.user, category_id=category_id, for_change=True)
         services.category_delete(actor=request.user, category=category)
         return Response(status=204)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    snippet = serializers.CharField(help_text="Safe HTML: escaped text, matching words in <mark>.")
+    score = serializers.FloatField()
+
+
+SUGGEST_LIMIT_MAX = 10
+
+
+class SuggestView(ReadOpenView):
+    """`GET /api/v1/kb/suggest/?q=<text>&language=es`: the best published articles the caller
+    may see for what is being typed, best first (anonymous callers: public articles only)."""
+
+    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("language", str, enum=Language.values),
+                               OpenApiParameter("limit", int, description="1 to 10 (5)")],
+                   responses=SuggestionSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        limit = id_param(request, "limit") or 5
+        if limit > SUGGEST_LIMIT_MAX:
+            raise Invalid(fields={"limit": _("At most %(max)s.") % {"max": SUGGEST_LIMIT_MAX}})
+        found = selectors.article_suggestions(request.query_params.get("q", ""), viewer=request.user,
+                                              language=_choice(request, "language", Language.values), limit=limit)
+        return Response({"results": [
+            {"id": s.article.pk, "title": s.article.title, "snippet": s.snippet, "score": s.score,
+             "url": request.build_absolute_uri(reverse("help:article", args=[s.article.slug]))} for s in found]})

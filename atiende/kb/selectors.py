@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from atiende.core.exceptions import Forbidden, NotFound
+from atiende.search.selectors import Hit, search
 
-from .markdown import fold
 from .models import Article, ArticleAttachment, ArticleSlug, Category, Language, Revision, Status
 from .permissions import article_scope, can_edit_articles, can_manage_categories, sees_drafts
+from .services import SEARCH_KIND
 
 MAX_MATCHES = 50
 
@@ -115,23 +116,34 @@ def category_get(*, viewer: Any, category_id: Any, for_change: bool = False) -> 
     return category
 
 
+def article_hits(text: str, *, viewer: Any, language: str = "", limit: int = 20, prefix: bool = False) -> list[Hit]:
+    """Ranked search hits among the published articles the viewer may see (search engine)."""
+    within = article_list(viewer=viewer, status=Status.PUBLISHED).values("pk")
+    return search(SEARCH_KIND, text, language=language if language in Language.values else "",
+                  within=within, limit=max(1, min(limit, MAX_MATCHES)), prefix=prefix)
+
+
 def articles_matching(text: str, *, viewer: Any, language: str = "", limit: int = 20) -> list[Article]:
-    """Published articles the viewer may see whose title or body contains every word of `text`,
-    case- and accent-insensitively, titles first. Deliberately simple: the search engine
-    (issue 13's search part) replaces this body with ranked full-text search."""
-    words = [w for w in fold(text).split() if any(ch.isalnum() for ch in w)][:10]
-    if not words:
-        return []
-    articles = article_list(viewer=viewer, language=language if language in Language.values else "",
-                            status=Status.PUBLISHED).only("id", "title", "slug", "body", "language", "visibility",
-                                                           "status", "category_id", "updated_at")
-    found = []
-    for article in articles.iterator(chunk_size=500):
-        title, body = fold(article.title), fold(article.body)
-        if all(w in title or w in body for w in words):
-            found.append((0 if all(w in title for w in words) else 1, article.title, article))
-    found.sort(key=lambda row: (row[0], row[1]))
-    return [row[2] for row in found[: max(1, min(limit, MAX_MATCHES))]]
+    """Published articles the viewer may see that match `text`, best first: accent-, case- and
+    plural-insensitive, with the admin's synonyms and typo correction (atiende.search)."""
+    hits = article_hits(text, viewer=viewer, language=language, limit=limit)
+    found = Article.objects.select_related("category").in_bulk([hit.object_id for hit in hits])
+    return [found[hit.object_id] for hit in hits if hit.object_id in found]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    article: Article
+    snippet: str  # safe HTML
+    score: float
+
+
+def article_suggestions(text: str, *, viewer: Any, language: str = "", limit: int = 5) -> list[Suggestion]:
+    """What `/api/v1/kb/suggest/` answers: the best articles for what is being typed (the
+    last word may be unfinished)."""
+    hits = article_hits(text, viewer=viewer, language=language, limit=limit, prefix=True)
+    found = Article.objects.only("id", "title", "slug", "language").in_bulk([hit.object_id for hit in hits])
+    return [Suggestion(found[hit.object_id], hit.snippet, round(hit.score, 4)) for hit in hits if hit.object_id in found]
 
 
 def revision_list(*, viewer: Any, article: Article) -> QuerySet[Revision]:

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from atiende.core import clock
 from atiende.core.exceptions import Forbidden, Invalid, NotFound
 from atiende.customers.models import Organization, SupportPlan
+from atiende.search.services import index_document
 from atiende.tickets.attachments import check_upload
 
+from .markdown import plain_text
 from .models import (
     Article,
     ArticleAttachment,
@@ -101,6 +103,26 @@ def _set_links(article: Article, changes: dict[str, Any]) -> None:
         article.related.set([a for a in changes["related"] or [] if a.pk != article.pk])
 
 
+SEARCH_KIND = "article"
+
+
+def article_index(article: Article) -> None:
+    """Make the article findable as it now is (every state: the selectors decide who sees it)."""
+    index_document(kind=SEARCH_KIND, object_id=article.pk, title=article.title, body=plain_text(article.body),
+                   language=article.language)
+
+
+def articles_reindex(*, batch: int = 500, progress: Any = None) -> int:
+    """Every article into the search index (`atiende search reindex article`)."""
+    done = 0
+    for article in Article.objects.only("id", "title", "body", "language").order_by("pk").iterator(chunk_size=batch):
+        article_index(article)
+        done += 1
+        if progress is not None and done % batch == 0:
+            progress(done)
+    return done
+
+
 def _revise(article: Article, actor: Any, note: str = "") -> Revision:
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return Revision.objects.create(article=article, number=number, title=article.title, body=article.body,
@@ -127,6 +149,7 @@ def article_create(*, actor: Any, title: str, body: str = "", language: str = La
         )
         _set_links(article, {"organizations": organizations, "plans": plans, "related": related})
         _revise(article, actor, note or _("Created"))
+        article_index(article)
     return article
 
 
@@ -161,6 +184,7 @@ def article_update(*, actor: Any, article: Article, changes: dict[str, Any], not
         last = article.revisions.first()
         if last is None or any(getattr(last, f) != getattr(article, f) for f in CONTENT_FIELDS):
             _revise(article, actor, note)
+        article_index(article)
     return article
 
 

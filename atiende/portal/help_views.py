@@ -25,6 +25,7 @@ from atiende.kb import selectors as kb
 from atiende.kb.markdown import plain_text, render_markdown
 from atiende.kb.models import Status, Visibility
 from atiende.kb.services import vote_record
+from atiende.search.services import missed_query_log
 
 SEARCH_LIMIT = 20
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -100,6 +101,8 @@ def help_vote_view(request: HttpRequest, slug: str) -> HttpResponse:
 def help_search_view(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:200]
     results = kb.articles_matching(query, viewer=request.user, language=help_language(), limit=SEARCH_LIMIT) if query else []
+    if query and not results:
+        missed_query_log(kind="article", text=query)  # what the admin should write about next
     contact = reverse("portal:new") + ("?" + urlencode({"asunto": query}) if query else "")
     return render(request, "help/search.html", {"query": query, "results": results, "contact_url": contact,
                                                 "snippets": {a.pk: plain_text(a.body, limit=200) for a in results}})

@@ -35,16 +35,20 @@ STOP_WORDS = frozenset(
     una uno unos vosotros y ya yo
     the of and to in is it for on with my i an be are this that how do does can
     no hola porfa favor gracias buenas buenos dias tardes noches ayuda ayudar
+    quiero kiero necesito ocupo puedo pasa hago hacer oigan oye
     """.split()
 )
 
 _stemmers: dict[str, snowballstemmer.stemmer] = {}
 
 
+# Unicode's combining marks (the blocks NFKD moves accents into), removed in one C-level pass.
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents: 'Contraseña Olvidé' -> 'contrasena olvide'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def words(text: str) -> list[str]:
@@ -83,14 +87,20 @@ _OPEN, _CLOSE = "\x02", "\x03"
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
+def _match_spans(text: str, query_terms: frozenset[str], language: str) -> list[tuple[int, int]]:
+    """Where the words of `text` that the query looks for are."""
+    folded = fold(text)
+    if len(folded) == len(text):  # the usual case: folding kept every position (é -> e), one pass
+        return [m.span() for m in WORD_RE.finditer(folded)
+                if m.group() in query_terms or stem(m.group(), language) in query_terms]
+    return [m.span() for m in _TOKEN_RE.finditer(text)  # ß -> ss and the like: word by word
+            if fold(m.group()) in query_terms or stem(fold(m.group()), language) in query_terms]
+
+
 def snippet(text: str, query_terms: frozenset[str], *, language: str = "es", width: int = 180) -> str:
     """Safe HTML: `text` around its first matching word, matching words in <mark>."""
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
-    spans = []
-    for match in _TOKEN_RE.finditer(text):
-        w = fold(match.group())
-        if w in query_terms or stem(w, language) in query_terms:
-            spans.append(match.span())
+    spans = _match_spans(text, query_terms, language)
     start = 0
     if spans and spans[0][0] > width // 3:
         start = text.rfind(" ", 0, spans[0][0] - width // 3) + 1

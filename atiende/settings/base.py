@@ -278,9 +278,17 @@ TICKET_HOOKS: list[str] = [
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
     # Then the admins' triggers see the ticket as routing left it (their changes re-enter the hooks).
     "atiende.automation.hooks.AutomationHooks",
+    "atiende.search.tickets.SearchHooks",  # the search index, in the same transaction
     # Last: the events it sends describe the ticket as the subscribers before it left it.
     "atiende.webhooks.hooks.WebhookHooks",
 ]
+# The engine behind `TicketFilters.text` (atiende/tickets/text_search.py; decision 0028).
+TICKET_TEXT_SEARCH = "atiende.search.tickets.TicketSearch"
+# What `atiende search reindex` rebuilds, per kind of document: a callable(batch, progress) -> count.
+SEARCH_REINDEXERS: dict[str, str] = {
+    "article": "atiende.kb.services.articles_reindex",
+    "ticket": "atiende.search.tickets.tickets_reindex_all",
+}
 # The same for changes of organizations (atiende/customers/hooks.py).
 CUSTOMER_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaCustomerHooks",

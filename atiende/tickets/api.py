@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid, NotFound
 
-from . import selectors, services
+from . import selectors, services, text_search
 from .models import Channel
 from .permissions import sees_internal
 from .serializers import (
@@ -64,6 +65,7 @@ def _filters(request: Request) -> selectors.TicketFilters:
         tag=params.get("tag") or None,
         channel=params.get("channel") or None,
         updated_since=since,
+        text=params.get("q") or None,
     )
 
 
@@ -96,6 +98,8 @@ class TicketListView(ApiView):
                 ("organization", "Organization id"), ("tag", "Tag name"), ("channel", "Channel"),
                 ("updated_since", "ISO 8601"), ("ordering", ", ".join(sorted(ORDERINGS))),
                 ("cursor", "Opaque cursor from `next`"), ("page_size", "1 to 100"),
+                ("q", "Full-text search: subject, messages (internal notes for agents), requester, number, "
+                      "tags; each result then has a `snippet` (safe HTML, matches in <mark>)"),
             ]
         ],
         responses=TicketSerializer(many=True),
@@ -106,8 +110,14 @@ class TicketListView(ApiView):
             raise Invalid(fields={"ordering": _("Unknown ordering.")})
         filters = dataclasses.replace(_filters(request), sla_running=ordering == "sla_due_at")
         qs = selectors.ticket_list(user=request.user, filters=filters)
-        rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
-        return Response({"results": _render(request, rows), "next": next_url})
+        with text_search.engine().reading() if filters.text else nullcontext():
+            rows, next_url = keyset_page(qs, request, ordering=ordering, is_datetime="_at" in ordering)
+        results = _render(request, rows)
+        if filters.text:
+            snippets = text_search.engine().snippets(rows, text=filters.text, private=sees_internal(request.user))
+            for row in results:
+                row["snippet"] = snippets.get(row["id"], "")
+        return Response({"results": results, "next": next_url})
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     def post(self, request: Request) -> Response:

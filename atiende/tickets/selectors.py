@@ -23,7 +23,7 @@ from atiende.core.html import sanitize_html
 from atiende.core.params import is_id_text
 from atiende.customers.models import Customer
 
-from . import channels, service_levels
+from . import channels, service_levels, text_search
 from .models import (
     Attachment,
     CopiedAgent,
@@ -57,6 +57,7 @@ class TicketFilters:
     channel: str | None = None
     updated_since: datetime | None = None
     sla_running: bool = False  # only tickets with a running SLA deadline (to sort by it)
+    text: str | None = None  # full-text search (text_search.py); nothing searchable -> no tickets
 
 
 def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
@@ -90,6 +91,8 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
         qs = qs.filter(updated_at__gte=f.updated_since)
     if f.sla_running:
         qs = qs.filter(sla_due_at__isnull=False)
+    if f.text is not None:
+        qs = text_search.engine().filter(qs, text=f.text, private=sees_internal(user))
     return qs.select_related("requester", "organization", "team", "assignee", "merged_into", "sla_policy").only(
         *TICKET_COLUMNS
     )

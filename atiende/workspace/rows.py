@@ -75,7 +75,9 @@ def _row(row: InboxRow, *, selectable: bool, selected: Collection[int], texts: _
         f'<tr data-ticket-url="{url}"', ' class="is-selected">' if checked else ">",
         _checkbox(row, checked) if selectable else "",
         f'<td class="number">#{ticket.number}</td>',
-        f'<td class="subject"><a href="{url}" class="ticket-link">{escape(ticket.subject)}</a>{tags}</td>',
+        f'<td class="subject"><a href="{url}" class="ticket-link">{escape(ticket.subject)}</a>{tags}',
+        # The snippet is the search engine's safe HTML: escaped text, matches in <mark>.
+        f'<p class="snippet">{row.snippet}</p></td>' if row.snippet else "</td>",
         f"<td>{escape(ticket.requester.name)}</td>",
         f"<td>{escape(organization)}</td>",
         f'<td><span class="status status-{escape(ticket.status)}">{texts.statuses[ticket.status]}</span></td>',

@@ -7,7 +7,7 @@ exactly what the API and the ticket page would let them see.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import EmptyResultSet
@@ -24,10 +24,12 @@ from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
 from atiende.core.params import is_id_text
 from atiende.customers import selectors as customer_selectors
-from atiende.customers.models import Customer, IdentityKind
+from atiende.customers.models import Customer
 from atiende.customers.selectors import organization_list
 from atiende.sla.selectors import BadgeView, badge_view
+from atiende.tickets import text_search
 from atiende.tickets.models import CustomerMerge, Ticket
+from atiende.tickets.permissions import sees_internal
 from atiende.tickets.selectors import (
     CustomerMergePreview,
     TicketFilters,
@@ -54,7 +56,6 @@ COUNT_CAP = 999  # counts above this show as "999+": counting stops there, whate
 ORGANIZATION_OPTIONS = 500  # the filter's list; a filtered organization outside it is added
 SEARCH_MIN_CHARS = 2
 SEARCH_MAX_CHARS = 100
-SEARCH_CUSTOMERS = 500  # requesters matched by name or email, at most, per search
 
 # Built-in views live in code, not rows: every agent has them and they change with releases.
 _ACTIVE = [s for s in TicketStatus.values if s in ACTIVE_STATUSES]
@@ -200,6 +201,7 @@ class InboxRow:
     ticket: Ticket
     badge: BadgeView
     tags: list[str]
+    snippet: str = ""  # safe HTML from the search engine (matches in <mark>), search results only
 
 
 @dataclass(frozen=True)
@@ -259,11 +261,12 @@ def _beyond(spec: SortSpec, cursor: Cursor, *, backwards: bool) -> tuple[Q, Q]:
     return Q(**{f"{spec.field}__{op}e": cursor.value}), Q(**{f"{spec.field}__{op}": cursor.value}) | Q(**{f"id__{op}": cursor.pk})
 
 
-def inbox_rows(tickets: list[Ticket]) -> list[InboxRow]:
+def inbox_rows(tickets: list[Ticket], *, snippets: Mapping[int, str] | None = None) -> list[InboxRow]:
     """Rows for tickets already read through the policy: SLA badge and tag names (one query)."""
     now = clock.now()
     tags = tag_names_by_ticket(tickets)
-    return [InboxRow(ticket, badge_view(ticket, now), tags[ticket.pk]) for ticket in tickets]
+    snippets = snippets or {}
+    return [InboxRow(ticket, badge_view(ticket, now), tags[ticket.pk], snippets.get(ticket.pk, "")) for ticket in tickets]
 
 
 def _page(tickets: list[Ticket], sort: str, *, next_exists: bool, previous_exists: bool) -> InboxPage:
@@ -342,35 +345,29 @@ class SearchResult:
     text: str  # the search as understood (trimmed)
     tickets: list[Ticket]
     too_short: bool = False
+    snippets: dict[int, str] = field(default_factory=dict)  # safe HTML per ticket id, matches in <mark>
 
 
 def ticket_search(*, user: User, text: str, limit: int = PAGE_ROWS) -> SearchResult:
-    """Tickets `user` may see whose number is the text ("1234" or "#1234"), whose subject
-    contains it, or whose requester's name or email address contains it; the number match
-    first, then the most recently updated.
-
-    Plain LIKE matching, not full-text search: the number is a unique-index lookup and
-    requesters are found in the customers table first, but "subject contains" reads tickets
-    newest first until `limit` match (a rare word reads the whole table)."""
+    """Tickets `user` may see whose number is the text ("1234" or "#1234"), then those whose
+    words match it (subject, messages — internal notes for agents —, requester's name and
+    address, tags; accents, case and plurals do not matter, the last word may be unfinished),
+    the most recently updated first, each with a snippet of where it matched."""
     text = " ".join((text or "").replace("\x00", "").split())[:SEARCH_MAX_CHARS]  # PostgreSQL refuses NUL
     number_text = text.removeprefix("#").strip()
     number = int(number_text) if is_id_text(number_text) else None
-    visible = for_pages(ticket_list(user=user))
-    exact = list(visible.filter(number=number)[:1]) if number is not None and is_id(number) else []
+    exact = list(for_pages(ticket_list(user=user)).filter(number=number)[:1]) if number is not None and is_id(number) else []
     if len(text) < SEARCH_MIN_CHARS:
         return SearchResult(text, exact, too_short=not exact)
-    requesters = (
-        Customer.objects.filter(
-            Q(name__icontains=text) | Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=text),
-            merged_into__isnull=True,  # a merged profile has no tickets: do not spend a slot on it
-        ).values("pk")[:SEARCH_CUSTOMERS]
-    )
     others = (
-        visible.filter(Q(subject__icontains=text) | Q(requester_id__in=requesters))
+        for_pages(ticket_list(user=user, filters=TicketFilters(text=text)))
         .exclude(pk__in=[t.pk for t in exact])
         .order_by("-updated_at", "-id")[: max(limit - len(exact), 0)]
     )
-    return SearchResult(text, exact + list(others))
+    with text_search.engine().reading():
+        tickets = exact + list(others)
+    snippets = text_search.engine().snippets(tickets, text=text, private=sees_internal(user))
+    return SearchResult(text, tickets, snippets=snippets)
 
 
 # --- merging customer profiles (the panel on the customer page) -----------------------------------

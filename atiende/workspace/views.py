@@ -238,7 +238,7 @@ def view_delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     result = selectors.ticket_search(user=request.user, text=request.GET.get("q", ""))
-    rows = selectors.inbox_rows(result.tickets)
+    rows = selectors.inbox_rows(result.tickets, snippets=result.snippets)
     return render(request, "workspace/search.html", {"result": result, "rows": rows, "search_text": result.text})
 
 

@@ -117,7 +117,7 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # are the customers' (an article each may read); the articles offered on A's ticket's reply
     # are for staff agents who see the ticket (never the collaborator: they may be the
     # customer's own articles); the deflection report is the supervisors' and admins'.
-    ("kb_org_article", "suggest"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
+    ("kb_org_article", "portal_suggest"): [_,  Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
     ("kb_article", "deflect"):          [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
     ("kb_org_article", "deflect"):      [_,    Y,    Y,    Y,    _,    _,    _,    _,    _,    _],
     ("ticket", "suggest_articles"):     [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
@@ -126,6 +126,16 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     # with the path); supervisors and admins author them.
     ("guide", "walk"):                  [_,    Y,    Y,    Y,    Y,    _,    _,    _,    _,    _],
     ("guide", "author"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Search: /api/v1/kb/suggest/ finds exactly the articles each may read.
+    ("kb_article", "suggest"):          [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    ("kb_customer_article", "suggest"): [_,    Y,    Y,    Y,    Y,    Y,    Y,    _,    Y,    Y],
+    ("kb_org_article", "suggest"):      [_,    Y,    Y,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_internal_article", "suggest"): [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("kb_draft", "suggest"):            [_,    _,    _,    _,    _,    _,    _,    _,    _,    _],
+    # Ticket full-text search (/api/v1/tickets/?q=, the workspace search): A's ticket by a word of
+    # its subject, and by a word only its internal note has (agents who see the ticket only).
+    ("ticket", "search"):               [_,    Y,    _,    Y,    _,    Y,    _,    Y,    Y,    Y],
+    ("internal_note", "search"):        [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
     # Routing: escalating to the next tier and asking a consultation are for staff who may change
     # the ticket; its consultations are listed to them; a consultation asked of team 2 is answered
     # by team 2's agents (or a supervisor or admin), never by the asker's side.

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from atiende.accounts.permissions import is_staff_agent
 from atiende.automation.models import TimeRule, Trigger
 from atiende.calls.models import Call
 from atiende.calls.services import (
@@ -190,6 +191,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         assert Message.objects.filter(ticket=ticket).count() == messages_before + (1 if allowed else 0)
     elif (obj, action) == ("ticket", "view_history"):
         check(api.get(f"/api/v1/tickets/{ticket.pk}/events/"), allowed, secret="collaborator_added")
+    elif action == "search":
+        run_search_cell(w, user, obj, allowed)
     elif obj in ("message", "internal_note"):
         message = scene.public_message if obj == "message" else scene.internal_note
         response = api.get(f"/api/v1/tickets/{ticket.pk}/messages/")
@@ -307,7 +310,7 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_phone_cell(scene, user, obj, action, allowed)
     elif obj.startswith("chat_"):
         run_chat_cell(scene, user, obj, action, allowed)
-    elif action in ("suggest", "deflect", "suggest_articles") or obj in ("selfservice_report", "guide"):
+    elif action in ("portal_suggest", "deflect", "suggest_articles") or obj in ("selfservice_report", "guide"):
         run_selfservice_cell(w, user, obj, action, allowed)
     elif obj.startswith("kb_"):
         run_kb_cell(w, user, obj, action, allowed)
@@ -530,6 +533,23 @@ def run_chat_cell(scene: Scene, user, obj: str, action: str, allowed: bool) -> N
         raise AssertionError(f"no driver for {obj}/{action}")
 
 
+def run_search_cell(w, user, obj: str, allowed: bool) -> None:
+    """A's ticket found by a word of its subject ("ticket") or of its internal note only."""
+    text = "dominio resuelve" if obj == "ticket" else "moroso"
+    response = w.client_for(user).get("/api/v1/tickets/", {"q": text})
+    if user is None:
+        assert response.status_code in DENIED
+        return
+    assert response.status_code == 200
+    assert (w.ticket_a.pk in [row["id"] for row in response.json()["results"]]) is allowed
+    if not allowed:
+        assert b"moroso" not in response.content
+    if is_staff_agent(user):  # the workspace search page is for staff agents
+        page = page_client(user).get("/bandeja/buscar/", {"q": text}).content.decode()
+        assert (f"/tickets/{w.ticket_a.number}/" in page) is allowed
+        assert ("<mark>moroso</mark>" in page) is (allowed and obj == "internal_note")
+
+
 def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
     api, page = w.client_for(user), page_client(user)
     kinds = {"kb_article": {}, "kb_customer_article": {"visibility": "customers"},
@@ -547,7 +567,11 @@ def run_kb_cell(w, user, obj: str, action: str, allowed: bool) -> None:
         return
     values = {"status": "published", **kinds.get(obj, {})}
     article = kb_services.article_create(actor=w.admin, title="Artículo secreto", body="Texto secreto", **values)
-    if action == "view":
+    if action == "suggest":
+        response = api.get("/api/v1/kb/suggest/", {"q": "articulo secreto", "language": "es"})
+        assert response.status_code == 200
+        assert (article.pk in [row["id"] for row in response.json()["results"]]) is allowed
+    elif action == "view":
         check(api.get(f"/api/v1/kb/articles/{article.pk}/"), allowed, secret="Texto secreto")
         listed = api.get("/api/v1/kb/articles/").json()["results"]
         assert (article.pk in [a["id"] for a in listed]) is allowed
@@ -593,7 +617,7 @@ def run_selfservice_cell(w, user, obj: str, action: str, allowed: bool) -> None:
     restricted = {"visibility": "customers", "organizations": [w.org_a]} if obj == "kb_org_article" else {}
     article = kb_services.article_create(actor=w.admin, title="Mi dominio no resuelve: qué revisar",
                                          body="Texto secreto", status="published", **restricted)
-    if action == "suggest":
+    if action == "portal_suggest":
         response = page.get("/soporte/nueva/sugerencias/", {"subject": "dominio no resuelve"})
         assert (response.status_code == 200 and b"Texto secreto" in response.content) is allowed, response.status_code
     elif action == "deflect":
