@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "atiende.webhooks",
     "atiende.search",
     "atiende.macros",
+    "atiende.assets",
     "atiende.branding",
     "atiende.workspace",
     "atiende.portal",
