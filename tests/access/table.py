@@ -14,6 +14,8 @@ to A's organization (with a file), an internal one and a draft; its categories; 
 team-1 agent; a consultation on A's ticket asked of team 2.
 team-1 agent; an outbound webhook subscription and one of its deliveries.
 team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
+Products and assets: a product A owns an asset of, A's asset (linked to A's ticket), an asset of
+A's organization.
 """
 
 ACTORS = [
@@ -126,6 +128,20 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("macro", "apply"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("personal_macro", "view"):         [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
     ("personal_macro", "update"):       [_,    _,    _,    _,    _,    Y,    _,    _,    _,    Y],
+    # Products and assets: staff agents see them all; a customer their own assets (an organization's
+    # admin, the organization's and its people's too) and the products of those; collaborators
+    # none. Agents register assets, add warranties and link them to tickets they may change; the
+    # catalogue is for supervisors and admins; deleting an asset for admins. A ticket's linked
+    # assets show to whoever sees both the ticket and the asset.
+    ("product", "view"):                [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("product", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("asset", "view"):                  [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("org_asset", "view"):              [_,    _,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "update"):                [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "delete"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("asset", "add_warranty"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "link"):                  [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "view_assets"):          [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
 }
 
 CELLS = [
