@@ -18,18 +18,20 @@ from atiende.core.exceptions import NotFound
 from atiende.customers.models import Customer
 from atiende.customers.permissions import customer_of
 from atiende.tickets.models import Ticket
+from atiende.tickets.selectors import ticket_list
 
 from . import coverage
-from .models import Asset, AssetLink, Product, Warranty
+from .models import Asset, AssetLink, AssetStatus, Product, Warranty
 from .permissions import asset_scope, product_scope
 
 EXTENDED = Prefetch("warranties", queryset=Warranty.objects.only("asset_id", "starts_on", "ends_on").order_by())
 
 
 def viewer_zone(user: Any) -> ZoneInfo:
-    """The viewer's time zone: theirs, their customer record's, or the company's."""
+    """The viewer's time zone: their customer record's, their login's, or the company's (the
+    portal's order)."""
     me = customer_of(user)
-    for name in (getattr(user, "time_zone", ""), me.time_zone if me else "", settings.TIME_ZONE):
+    for name in (me.time_zone if me else "", getattr(user, "time_zone", ""), settings.TIME_ZONE):
         if name:
             try:
                 return ZoneInfo(name)
@@ -146,3 +148,21 @@ def linkable_assets(*, user: User, ticket: Ticket) -> QuerySet[Asset]:
 def covered_list(*, user: User, assets: QuerySet[Asset] | list[Asset]) -> list[CoveredAsset]:
     today = viewer_today(user)
     return [CoveredAsset(asset, coverage_of(asset, today)) for asset in assets]
+
+
+def tickets_of_asset(*, user: User, asset: Asset) -> QuerySet[Ticket]:
+    """The tickets about `asset` that `user` may see, newest first."""
+    linked = AssetLink.objects.filter(asset=asset).values("ticket_id")
+    return ticket_list(user=user).filter(pk__in=linked).order_by("-id")
+
+
+def portal_assets(*, user: User) -> QuerySet[Asset]:
+    """"My products and services": what a customer sees (an organization's admin, the
+    organization's too), newest purchase first."""
+    return asset_list(user=user).prefetch_related(EXTENDED).order_by("-purchased_on", "-id")[:500]
+
+
+def asset_choices(*, user: User) -> list[tuple[int, str]]:
+    """The portal's "which product is it about?" choices: the customer's assets still in use."""
+    rows = asset_list(user=user).exclude(status__in=[AssetStatus.REPLACED, AssetStatus.RETIRED])
+    return [(a.pk, f"{a.product.name} · {a.identifier}") for a in rows.order_by("product__name", "identifier")[:200]]

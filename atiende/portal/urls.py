@@ -19,6 +19,7 @@ urlpatterns = [
     path("registro/", views.signup_view, name="signup"),
     path("registro/confirmar/<str:token>/", views.signup_confirm_view, name="signup-confirm"),
     path("nueva/", views.new_view, name="new"),
+    path("productos/", views.products_view, name="products"),
     path("llamada/", call_views.callback_view, name="callback"),
     path("solicitudes/<portal_number:number>/llamada/", call_views.callback_requested_view, name="callback-requested"),
     path("solicitudes/<portal_number:number>/", views.request_view, name="request"),

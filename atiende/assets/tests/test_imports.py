@@ -67,7 +67,7 @@ def test_wrong_encoding_names_the_line(world, products):
 def test_missing_columns_and_semicolons(world, products):
     assert [e.column for e in asset_import(actor=world.supervisor, data=b"product,identifier\nMOD-4G,x\n").errors] == [
         "purchased_on, customer"]
-    data = "product;customer;identifier;purchased_on\nMOD-4G;ana@tienda-a.mx;SN-9;2026-01-15\n".encode()
+    data = b"product;customer;identifier;purchased_on\nMOD-4G;ana@tienda-a.mx;SN-9;2026-01-15\n"
     assert asset_import(actor=world.supervisor, data=data).created == 1
 
 

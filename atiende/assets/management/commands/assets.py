@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from atiende.accounts.services import system_actor
-from atiende.core.exceptions import DomainError
 from atiende.assets.imports import asset_import
+from atiende.core.exceptions import DomainError
 
 
 class Command(BaseCommand):
