@@ -118,3 +118,14 @@ def test_earliest_purchase_covered_is_the_exact_boundary(today, months):
     first = earliest_purchase_covered(today, months)
     assert standard_period(first, months).ends_on >= today
     assert standard_period(first - timedelta(days=1), months).ends_on < today
+
+
+def test_long_dates_read_naturally_in_spanish_and_english():
+    from django.utils import translation
+
+    from atiende.assets.wording import long_date
+
+    with translation.override("es-mx"):
+        assert long_date(D(2027, 3, 12)) == "12 de marzo de 2027"
+    with translation.override("en"):
+        assert long_date(D(2027, 3, 12)) == "March 12, 2027"
