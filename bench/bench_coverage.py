@@ -89,10 +89,13 @@ def seed(total: int) -> dict:
             cursor.execute("""
                 INSERT INTO assets_warranty (asset_id, kind, starts_on, ends_on, covers, excludes, created_at)
                 SELECT id, 'extended', purchased_on + 365, purchased_on + 1095, '', '', now()
-                FROM assets_asset WHERE id %% 10 = 0 AND id > (SELECT coalesce(max(asset_id), 0) FROM assets_warranty)
+                FROM assets_asset WHERE id % 10 = 0 AND id > (SELECT coalesce(max(asset_id), 0) FROM assets_warranty)
             """)
+        # What autovacuum would do soon after a bulk load: without it the planner probes a million
+        # not-yet-visible index entries and planning alone takes 15-70 ms.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE assets_asset; ANALYZE assets_warranty")
+            for table in ("assets_asset", "assets_warranty", "assets_assetlink"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
     tickets = AssetLink.objects.values("ticket_id").distinct().count()
     if tickets < TICKETS:
         rng = random.Random(15)
@@ -128,21 +131,24 @@ def measure(lookups: int) -> dict:
     rng = random.Random(7)
     for ticket in tickets[:50]:  # warm the connection and the caches
         assets_of_ticket(user=agent, ticket=ticket)
-    samples, linked = [], []
+    samples, cpu, linked = [], [], []
     for _ in range(lookups):
         ticket = rng.choice(tickets)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         found = assets_of_ticket(user=agent, ticket=ticket)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)  # this process's CPU: the part load cannot inflate
         linked.append(len(found))
     samples.sort()
+    cpu.sort()
 
-    def pct(p: float) -> float:
-        return round(samples[min(len(samples) - 1, int(p * len(samples)))], 3)
+    def pct(values: list[float], p: float) -> float:
+        return round(values[min(len(values) - 1, int(p * len(values)))], 3)
 
     return {"lookups": lookups, "assets_per_ticket_mean": round(statistics.mean(linked), 2),
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(samples[-1], 3),
-            "target_p95_ms": 5.0, "meets_target": pct(0.95) <= 5.0}
+            "p50_ms": pct(samples, 0.50), "p95_ms": pct(samples, 0.95), "p99_ms": pct(samples, 0.99),
+            "max_ms": round(samples[-1], 3), "client_cpu_p50_ms": pct(cpu, 0.50), "client_cpu_p95_ms": pct(cpu, 0.95),
+            "target_p95_ms": 5.0, "meets_target": pct(samples, 0.95) <= 5.0}
 
 
 def parse_args() -> argparse.Namespace:
