@@ -62,6 +62,7 @@ SYSTEM_ACTORS = {
     "routing": gettext_lazy("Routing"),
     "webhooks": gettext_lazy("Webhooks"),
     "kb": gettext_lazy("Knowledge base"),
+    "assets": gettext_lazy("Products and assets"),
 }
 SYSTEM_DOMAIN = "system.atiende.invalid"  # .invalid: no mail can ever reach it
 

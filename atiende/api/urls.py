@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.assets import api as assets_api
 from atiende.automation import api as automation_api
 from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
@@ -112,6 +113,15 @@ urlpatterns = [
     path("macros/<id:macro_id>/", macros_api.MacroDetailView.as_view(), name="macro"),
     path("macros/<id:macro_id>/preview/", macros_api.MacroPreviewView.as_view(), name="macro-preview"),
     path("macros/<id:macro_id>/apply/", macros_api.MacroApplyView.as_view(), name="macro-apply"),
+    path("products/", assets_api.ProductListView.as_view(), name="products"),
+    path("products/<id:product_id>/", assets_api.ProductDetailView.as_view(), name="product"),
+    path("assets/", assets_api.AssetListView.as_view(), name="assets"),
+    path("assets/<id:asset_id>/", assets_api.AssetDetailView.as_view(), name="asset"),
+    path("assets/<id:asset_id>/warranties/", assets_api.AssetWarrantiesView.as_view(), name="asset-warranties"),
+    path("assets/<id:asset_id>/coverage/", assets_api.AssetCoverageView.as_view(), name="asset-coverage"),
+    path("tickets/<id:ticket_id>/assets/", assets_api.TicketAssetsView.as_view(), name="ticket-assets"),
+    path("tickets/<id:ticket_id>/assets/<id:asset_id>/", assets_api.TicketAssetDetailView.as_view(),
+         name="ticket-asset"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -32,6 +32,7 @@ from atiende.tickets.services import (
 )
 from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 
+from .assets import load_demo_assets
 from .kb import load_demo_kb
 from .people import (
     ADMIN,
@@ -94,6 +95,7 @@ def load_demo_data(*, now: datetime | None = None) -> DemoSummary:
         admin = User.objects.filter(email=ADMIN_EMAIL).first()
         if admin is not None:
             load_demo_kb(author=admin, now=now)  # a demo made before the knowledge base gets it now
+            load_demo_assets(actor=admin, now=now)  # and one made before products and assets, those
             return DemoSummary(created=False)
         before = _counts()
         world = _build_world(at=now - ACCOUNTS_AGE)
@@ -101,6 +103,7 @@ def load_demo_data(*, now: datetime | None = None) -> DemoSummary:
         tickets = _play(world, plans)
         _check_statuses(plans, tickets)
         load_demo_kb(author=User.objects.get(email=ADMIN_EMAIL), now=now)
+        load_demo_assets(actor=User.objects.get(email=ADMIN_EMAIL), now=now)
         after = _counts()
     return DemoSummary(created=True, **{name: after[name] - before[name] for name in after})
 

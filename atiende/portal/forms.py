@@ -84,13 +84,20 @@ class NewRequestForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 8}),
                                   help_text=_("What happened, what you expected, and anything else that helps us."))
     attachments = AttachmentsField()
+    asset = forms.TypedChoiceField(label=_("Which of your products is it about?"), required=False, coerce=int,
+                                   empty_value=None, help_text=_("Optional."))
 
-    def __init__(self, *args, categories: list[tuple[str, str]] | None = None, **kwargs):
+    def __init__(self, *args, categories: list[tuple[str, str]] | None = None,
+                 products: list[tuple[int, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if categories:
             self.fields["category"].choices = [("", _("Choose one"))] + list(categories)
         else:
             del self.fields["category"]
+        if products:
+            self.fields["asset"].choices = [("", _("None in particular"))] + list(products)
+        else:
+            del self.fields["asset"]
 
 
 class ReplyForm(forms.Form):

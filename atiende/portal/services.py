@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from atiende.accounts import throttle
 from atiende.accounts.models import User, UserKind, normalize_email
 from atiende.accounts.services import customer_login_create
+from atiende.assets.selectors import asset_get
+from atiende.assets.services import asset_link_by_customer
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_response
@@ -178,12 +180,17 @@ def signup_confirm(*, token: str) -> User:
 
 
 def request_create(*, actor: User, subject: str, description: str, category: str = "",
-                   uploads: Sequence[UploadedFile] = (), language: str = "") -> Ticket:
-    """A new request from the portal, as the signed-in customer. When no article would have
+                   uploads: Sequence[UploadedFile] = (), language: str = "", asset_id: int | None = None) -> Ticket:
+    """A new request from the portal, as the signed-in customer; `asset_id`: the product of theirs
+    it is about (one they may see), linked to the ticket with it. When no article would have
     answered its subject, the subject is logged as a search without results (what to write next)."""
     custom_fields = {CATEGORY_FIELD: category} if category else None
-    ticket = ticket_create(actor=actor, subject=subject, body=description, channel=Channel.PORTAL,
-                           custom_fields=custom_fields, uploads=uploads)
+    with transaction.atomic():
+        asset = asset_get(user=actor, asset_id=asset_id) if asset_id is not None else None
+        ticket = ticket_create(actor=actor, subject=subject, body=description, channel=Channel.PORTAL,
+                               custom_fields=custom_fields, uploads=uploads)
+        if asset is not None:
+            asset_link_by_customer(ticket=ticket, asset=asset)
     if language and not suggestions_for_request(viewer=actor, subject=subject, language=language, limit=1):
         suggestion_missed(text=subject)
     return ticket

@@ -24,6 +24,7 @@ urlpatterns = [
     path("guias/", guide_views.guide_list_view, name="guides"),
     path("guias/<portal_number:guide_id>/", guide_views.guide_view, name="guide"),
     path("guias/<portal_number:guide_id>/fin/", guide_views.guide_end_view, name="guide-end"),
+    path("productos/", views.products_view, name="products"),
     path("llamada/", call_views.callback_view, name="callback"),
     path("solicitudes/<portal_number:number>/llamada/", call_views.callback_requested_view, name="callback-requested"),
     path("solicitudes/<portal_number:number>/", views.request_view, name="request"),

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atiende.accounts import throttle
 from atiende.accounts.services import LoginThrottled, sign_in
+from atiende.assets import selectors as assets
+from atiende.assets.wording import coverage_label
 from atiende.branding.selectors import branding_get
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, Invalid, NotFound
@@ -176,19 +178,30 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @customer_page
+@require_GET
+def products_view(request: HttpRequest) -> HttpResponse:
+    """"My products and services": what the customer (an organization's admin: the organization)
+    has, with its coverage today."""
+    rows = [{"asset": c.asset, "coverage": c.coverage, "label": coverage_label(c.coverage)}
+            for c in assets.covered_list(user=request.user, assets=assets.portal_assets(user=request.user))]
+    return render(request, "portal/products.html", {"rows": rows, "nav": "products"})
+
+
+@customer_page
 @require_http_methods(["GET", "POST"])
 def new_view(request: HttpRequest) -> HttpResponse:
     # The help center's "contact us" link carries what the customer searched for (?asunto=).
     initial = {"subject": " ".join(request.GET.get("asunto", "").split())[:200]}
     form = NewRequestForm(request.POST or None, request.FILES or None, categories=selectors.category_choices(),
-                          initial=initial)
+                           initial=initial, products=assets.asset_choices(user=request.user))
     status, suggestions = 200, None
     if request.method == "POST" and "search_help" in request.POST:
         # "Search help" without JavaScript: the same suggestions the page fetches as one types.
         suggestions = selfservice.suggestions_for_request(
             viewer=request.user, subject=request.POST.get("subject", ""),
             description=request.POST.get("description", ""), language=translation.get_language() or "")
-        form = NewRequestForm(initial=request.POST.dict(), categories=selectors.category_choices())
+        form = NewRequestForm(initial=request.POST.dict(), categories=selectors.category_choices(),
+                              products=assets.asset_choices(user=request.user))
     elif request.method == "POST":
         status = 400
         if form.is_valid():
@@ -196,7 +209,8 @@ def new_view(request: HttpRequest) -> HttpResponse:
             try:
                 ticket = services.request_create(actor=request.user, subject=data["subject"],
                                                  description=data["description"], category=data.get("category", ""),
-                                                 uploads=data["attachments"], language=translation.get_language() or "")
+                                                 uploads=data["attachments"], language=translation.get_language() or "",
+                                                 asset_id=data.get("asset") or None)
             except DomainError as exc:
                 status = apply_domain_error(form, exc, aliases={"body": "description", "custom_fields": "category"})
             else:

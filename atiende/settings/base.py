@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "atiende.search",
     "atiende.selfservice",
     "atiende.macros",
+    "atiende.assets",
     "atiende.branding",
     "atiende.automation",
     "atiende.workspace",

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from atiende.api.ids import IdConverter
 
 from . import (
+    asset_views,
     call_views,
     chat_views,
     customer_merge_views,
@@ -93,6 +94,16 @@ urlpatterns = [
         path(f"reglas/{slug}/<kb_id:rule_id>/probar/", rule_views.rule_dry_run_view, {"kind": kind},
              name=f"{kind.replace('_', '-')}-dry-run"),
     )],
+    path("productos/", asset_views.product_list_view, name="product-list"),
+    path("productos/nuevo/", asset_views.product_new_view, name="product-new"),
+    path("productos/<kb_id:product_id>/", asset_views.product_edit_view, name="product-edit"),
+    path("activos/", asset_views.asset_list_view, name="asset-list"),
+    path("activos/nuevo/", asset_views.asset_new_view, name="asset-new"),
+    path("activos/importar/", asset_views.asset_import_view, name="asset-import"),
+    path("activos/<kb_id:asset_id>/", asset_views.asset_detail_view, name="asset-detail"),
+    path("activos/<kb_id:asset_id>/editar/", asset_views.asset_edit_view, name="asset-edit"),
+    path("tickets/<kb_id:number>/productos/", asset_views.ticket_assets_view, name="ticket-assets"),
+    path("clientes/<kb_id:customer_id>/productos/", asset_views.customer_assets_view, name="customer-assets"),
     path("clientes/<int:customer_id>/fusionar/", customer_merge_views.customer_merge_panel_view, name="customer-merge"),
     path("clientes/<int:customer_id>/fusionar/confirmar/", customer_merge_views.customer_merge_view,
          name="customer-merge-confirm"),

@@ -18,6 +18,8 @@ Configuration pages in the workspace: a routing rule, team 1's routing, the team
 capacity and skills, a skill; the macros and webhooks pages follow the macro and webhook rows.
 Self-service: article suggestions, deflections, the articles offered on A's ticket, the report.
 A trigger and a time rule.
+Products and assets: a product A owns an asset of, A's asset (linked to A's ticket), an asset of
+A's organization.
 """
 
 ACTORS = [
@@ -167,6 +169,20 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("team_routing", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("agent_routing", "update"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("skill", "update"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Products and assets: staff agents see them all; a customer their own assets (an organization's
+    # admin, the organization's and its people's too) and the products of those; collaborators
+    # none. Agents register assets, add warranties and link them to tickets they may change; the
+    # catalogue is for supervisors and admins; deleting an asset for admins. A ticket's linked
+    # assets show to whoever sees both the ticket and the asset.
+    ("product", "view"):                [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("product", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("asset", "view"):                  [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("org_asset", "view"):              [_,    _,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "update"):                [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "delete"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("asset", "add_warranty"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("asset", "link"):                  [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "view_assets"):          [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
 }
 
 CELLS = [

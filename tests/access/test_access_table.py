@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from atiende.accounts.permissions import is_staff_agent
+from atiende.assets.models import Asset, AssetLink, Product, Warranty
+from atiende.assets.services import asset_create, asset_link, product_create
 from atiende.automation.models import TimeRule, Trigger
 from atiende.calls.models import Call
 from atiende.calls.services import (
@@ -326,6 +328,8 @@ def run_cell(scene: Scene, actor: str, obj: str, action: str, allowed: bool) -> 
         run_macro_cell(w, api, obj, action, allowed)
     elif obj in ("routing_rule", "team_routing", "agent_routing", "skill"):
         run_routing_admin_cell(w, user, obj, action, allowed)
+    elif obj in ("product", "asset", "org_asset") or (obj, action) == ("ticket", "view_assets"):
+        run_assets_cell(w, user, api, obj, action, allowed)
     else:  # pragma: no cover - a new row in the table needs its driver here
         raise AssertionError(f"no driver for {obj}/{action}")
 
@@ -827,6 +831,46 @@ def run_routing_admin_cell(w, user, obj: str, action: str, allowed: bool) -> Non
         assert skill_renamed is allowed
         _page_allowed(page.post(f"{base}habilidades/{skill.pk}/borrar/"), user, allowed)
         assert Skill.objects.filter(pk=skill.pk).exists() is not allowed
+def run_assets_cell(w, user, api, obj: str, action: str, allowed: bool) -> None:
+    product = product_create(actor=w.admin, name="Producto secreto", kind="device", warranty_months=12)
+    asset = asset_create(actor=w.admin, product=product, customer=w.customer_a, identifier="SN-SECRETO",
+                         purchased_on="2026-01-15")
+    org_asset = asset_create(actor=w.admin, product=product, organization=w.org_a, identifier="SN-ORG-SECRETO",
+                             purchased_on="2026-01-15")
+    url = f"/api/v1/assets/{asset.pk}/"
+    if (obj, action) == ("product", "view"):
+        check(api.get(f"/api/v1/products/{product.pk}/"), allowed, secret="Producto secreto")
+        assert ("Producto secreto" in api.get("/api/v1/products/").content.decode()) is allowed
+    elif (obj, action) == ("product", "update"):
+        check(api.patch(f"/api/v1/products/{product.pk}/", {"warranty_months": 24}, format="json"), allowed)
+        assert (Product.objects.get(pk=product.pk).warranty_months == 24) is allowed
+    elif action == "view":
+        target = asset if obj == "asset" else org_asset
+        check(api.get(f"/api/v1/assets/{target.pk}/"), allowed, secret=target.identifier)
+        check(api.get(f"/api/v1/assets/{target.pk}/coverage/"), allowed)
+        check(api.get(f"/api/v1/assets/{target.pk}/warranties/"), allowed)
+        assert (target.identifier in api.get("/api/v1/assets/").content.decode()) is allowed
+        page = page_client(user).get(f"/bandeja/activos/{target.pk}/")
+        portal = page_client(user).get("/soporte/productos/")
+        assert (target.identifier.encode() in page.content + portal.content) is allowed
+    elif action == "update":
+        check(api.patch(url, {"status": "in_repair"}, format="json"), allowed)
+        assert (Asset.objects.get(pk=asset.pk).status == "in_repair") is allowed
+    elif action == "delete":
+        check(api.delete(url), allowed)
+        assert Asset.objects.filter(pk=asset.pk).exists() is not allowed
+    elif action == "add_warranty":
+        check(api.post(f"{url}warranties/", {"kind": "extended", "starts_on": "2027-01-15", "ends_on": "2028-01-14"},
+                       format="json"), allowed)
+        assert Warranty.objects.filter(asset=asset).exists() is allowed
+    elif action == "link":
+        check(api.post(f"/api/v1/tickets/{w.ticket_a.pk}/assets/", {"asset": asset.pk}, format="json"), allowed)
+        assert AssetLink.objects.filter(ticket=w.ticket_a, asset=asset).exists() is allowed
+    else:  # a ticket's linked assets
+        asset_link(actor=w.admin, ticket=w.ticket_a, asset=asset)
+        response = api.get(f"/api/v1/tickets/{w.ticket_a.pk}/assets/")
+        assert response.status_code in (200, *DENIED)
+        assert (response.status_code == 200 and "SN-SECRETO" in response.content.decode()) is allowed
 
 
 @pytest.mark.parametrize(("actor", "obj", "action", "allowed"), CELLS, ids=[f"{o}-{a}-{x}" for x, o, a, _ in CELLS])

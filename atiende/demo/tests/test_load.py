@@ -140,3 +140,20 @@ def test_the_demo_help_center_loads_with_the_demo_and_once(demo):
     assert [a.slug for a in articles_matching("candadito", viewer=None, language="es")][0] == (
         "mi-sitio-no-muestra-el-candadito-ssl")
     assert articles_matching("reembolsos", viewer=None) == []
+
+
+def test_products_and_assets_in_and_out_of_warranty(demo):
+    from atiende.assets.coverage import asset_coverage
+    from atiende.assets.models import Asset, Product
+    from atiende.demo.assets import load_demo_assets
+
+    assets = list(Asset.objects.select_related("product").prefetch_related("warranties"))
+    today = NOW.date()
+    found = {a.identifier: asset_coverage(today, purchased_on=a.purchased_on, warranty_months=a.product.warranty_months,
+                                          extended=[(w.starts_on, w.ends_on) for w in a.warranties.all()])
+             for a in assets}
+    assert (Product.objects.count(), len(assets)) == (8, 14)
+    assert found["RTX6-MZ-88213"].covered and found["RTX6-MZ-88213"].extended  # extended from the standard's last day
+    assert found["PLAN-NB-1180"].covered and not found["PLAN-NB-1180"].extended
+    assert not found["RTX6-GO-10457"].covered and found["RTX6-GO-10457"].ended_on is not None
+    assert load_demo_assets(actor=User.objects.get(email="admin@demo.atiende.mx"), now=NOW) == 0

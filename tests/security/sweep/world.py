@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atiende.accounts.models import ApiToken, User, UserKind
 from atiende.accounts.services import token_issue
+from atiende.assets.services import asset_create, asset_link, product_create, warranty_add
 from atiende.chat.models import ChatSession
 from atiende.chat.services import session_accept, session_start, site_create
 from atiende.customers.models import Customer, Organization, SupportPlan
@@ -135,6 +136,19 @@ def build(world) -> Swept:
                                        conditions={"all": [{"field": "subject", "op": "contains", "value": "caído"}]}).pk,
                 TimeRule.objects.create(name="Espera", status="pending_customer", after_minutes=60,
                                         actions=[{"type": "note", "value": "Sigue en espera"}]).pk]
+    # Products and assets: A's modem (linked to A's ticket, with an extended warranty), A's
+    # organization's domain, B's modem (for /products/{id}/, /assets/{id}/…, /tickets/{id}/assets/).
+    modem = product_create(actor=world.admin, name="Módem 4G", kind="device", sku="MOD-4G", warranty_months=12)
+    domain = product_create(actor=world.admin, name="Dominio .mx", kind="domain")
+    assets = [asset_create(actor=world.admin, product=modem, customer=world.customer_a, identifier="SN-A1",
+                           purchased_on="2026-01-15", attributes={"model": "X1"}),
+              asset_create(actor=world.admin, product=domain, organization=world.org_a, identifier="tienda-a.mx",
+                           purchased_on="2025-03-01"),
+              asset_create(actor=world.admin, product=modem, customer=world.customer_b, identifier="SN-B1",
+                           purchased_on="2024-02-29")]
+    warranty_add(actor=world.admin, asset=assets[0], starts_on="2027-01-15", ends_on="2028-01-14")
+    asset_link(actor=world.admin, ticket=world.ticket_a, asset=assets[0])
+    products, asset_ids = [modem.pk, domain.pk], [a.pk for a in assets]
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -158,7 +172,7 @@ def build(world) -> Swept:
         "parent": categories, "plan": list(SupportPlan.objects.values_list("pk", flat=True)) or [1],
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
-        "macro_id": macros, "macro": macros, "rule_id": rule_ids,
+        "macro_id": macros, "macro": macros, "rule_id": rule_ids, "product": products, "asset": asset_ids,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -185,6 +199,11 @@ def build(world) -> Swept:
         "outcome": ["answered", "missed"], "duration_seconds": [0, 95], "call_id": ["pbx-1"],
         "started_at": ["2026-12-04T10:15:00-06:00"],
         "reply": [{"es-mx": "Hola {{ customer.first_name }}", "en": "Hi"}, {}],
+        # Products and assets.
+        "kind": ["device", "domain", "extended"], "sku": ["SKU-NUEVO"], "warranty_months": [0, 12, 240],
+        "identifier": ["SN-NUEVO", "nuevo-dominio.mx"], "purchased_on": ["2024-02-29", "2026-12-01"],
+        "starts_on": ["2026-01-01", "2028-02-29"], "ends_on": ["2027-12-31", "2028-02-29"],
+        "attributes": [{"model": "X2"}, {"auto_renew": True}, {}], "order_ref": ["F-1024"],
     }
     # Query parameters that must be valid for the others to be read at all.
     query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
@@ -204,6 +223,7 @@ def build(world) -> Swept:
         "workspace.agent_id": [world.agent1.pk, world.collaborator.pk, world.customer_a.user.pk, 999_999_999],
         "webhook_id": [webhook.pk, 999_999_999],
         "delivery_uuid": [str(webhook_delivery.public_id), "00000000-0000-0000-0000-000000000000"],
+        "product_id": [*products, 999_999_999], "asset_id": [*asset_ids, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
