@@ -3,6 +3,8 @@ the customer a time) and the agent's own consultations to answer, with their ava
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atiende.accounts.models import Team, User
+from atiende.core import clock
 from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
 from atiende.routing import selectors as routing_selectors
 from atiende.routing import services as routing_services
 from atiende.routing.models import Availability
+from atiende.routing.permissions import can_manage_routing
 from atiende.tickets import selectors as ticket_selectors
 from atiende.tickets.services import message_create
 
@@ -130,8 +134,19 @@ def consultations_view(request: HttpRequest) -> HttpResponse:
     profile = routing_services.profile_for(request.user)
     return render(request, "workspace/consultations.html", {
         "consultations": routing_selectors.consultations_asked_of(user=request.user), "answer_form": AnswerForm(),
-        "profile": profile, "availability_choices": Availability.choices,
+        "profile": profile, "availability_choices": Availability.choices, "counts": _recent_counts(request.user),
     }, status=status)
+
+
+COUNTS_DAYS = 30
+
+
+def _recent_counts(user: User) -> routing_selectors.ConsultationCounts | None:
+    """The "no sé" protocol's own figures for those who run routing: the last 30 days."""
+    if not can_manage_routing(user):
+        return None
+    now = clock.now()
+    return routing_selectors.consultation_counts(user=user, start=now - timedelta(days=COUNTS_DAYS), end=now)
 
 
 @agent_required

@@ -52,3 +52,14 @@ def test_an_agent_sets_their_availability(world):
     assert AgentProfile.objects.get(agent=world.agent1).availability == Availability.ONLINE
     page.post("/bandeja/disponibilidad/", {"availability": "nonsense"})
     assert AgentProfile.objects.get(agent=world.agent1).availability == Availability.ONLINE
+
+
+def test_supervisors_see_the_consultations_counted_on_their_page(world):
+    from atiende.routing.services import consultation_answer, consultation_open
+
+    asked = consultation_open(actor=world.agent1, ticket=world.ticket_a, question="¿Quién ve el DNS?", team=world.team2)
+    consultation_open(actor=world.agent1, ticket=world.ticket_a, question="¿Y la factura?", team=world.team2)
+    consultation_answer(actor=world.agent2, consultation_id=asked.pk, answer="Soporte de dominios.")
+    supervisor_page = signed_in(world.supervisor).get("/bandeja/consultas/").content.decode()
+    assert "Last 30 days: 2 consultations opened, 1 answered, 1 of them by their deadline." in supervisor_page
+    assert "Last 30 days" not in signed_in(world.agent2).get("/bandeja/consultas/").content.decode()
