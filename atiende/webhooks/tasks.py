@@ -6,11 +6,10 @@ from celery import shared_task
 @shared_task(name="webhooks.deliver")
 def deliver(*, delivery_ids: list[int], manual: bool = False) -> dict[str, int]:
     """Attempt each delivery once; failures are retried by the scan, not by Celery."""
-    from .services import delivery_attempt  # services queue this task
+    from .services import deliveries_attempt  # services queue this task
 
     outcomes: dict[str, int] = {}
-    for delivery_id in delivery_ids:
-        outcome = delivery_attempt(delivery_id, manual=manual)
+    for outcome in deliveries_attempt(delivery_ids, manual=manual):
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 

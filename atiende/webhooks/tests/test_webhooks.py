@@ -302,3 +302,28 @@ def test_the_api_refuses_a_private_target_and_non_admins(world, settings):
         assert response.status_code == 400 and "url" in response.json()["error"]["fields"], url
     for user in (world.supervisor, world.agent1, world.customer_a.user):
         assert world.client_for(user).get("/api/v1/webhooks/").status_code == 403
+
+
+def test_a_chunk_records_its_successes_together_and_each_failure_with_its_retry(world, receiver):
+    """One job's chunk: every delivery claimed and posted in order; the 201 and the 200 recorded
+    with their own codes, the 500 scheduled again, one already delivered skipped; the streak of
+    a subscription that was failing ends with its success."""
+    from atiende.webhooks.services import deliveries_attempt
+
+    hook = receiver(statuses=[201, 500, 200])
+    subscription = subscribe(world, hook.url)
+    Subscription.objects.filter(pk=subscription.pk).update(failing_since=clock.now() - timedelta(hours=1))
+    now = clock.now()
+    made = [Delivery.objects.create(subscription=subscription, event="ticket.created", body=f'{{"n": {n}}}',
+                                    next_attempt_at=now) for n in range(4)]
+    Delivery.objects.filter(pk=made[3].pk).update(status=DeliveryStatus.DELIVERED)
+    outcomes = deliveries_attempt([d.pk for d in made])
+    assert outcomes == [Outcome.DELIVERED, Outcome.RETRY, Outcome.DELIVERED, Outcome.SKIPPED]
+    rows = {d.pk: d for d in Delivery.objects.all()}
+    assert [(rows[d.pk].status, rows[d.pk].last_status_code, rows[d.pk].attempts) for d in made] == [
+        ("delivered", 201, 1), ("pending", 500, 1), ("delivered", 200, 1), ("delivered", None, 0)]
+    assert rows[made[1].pk].next_attempt_at > now
+    assert sorted(Attempt.objects.values_list("delivery_id", "status_code")) == sorted(
+        [(made[0].pk, 201), (made[1].pk, 500), (made[2].pk, 200)])
+    assert [json.loads(body)["n"] for _headers, body in hook.requests] == [0, 1, 2]
+    assert Subscription.objects.get().failing_since is None
