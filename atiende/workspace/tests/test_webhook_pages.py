@@ -4,48 +4,23 @@ receiver; refusals for everyone else."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from atiende.tickets.services import ticket_create
 from atiende.webhooks.models import Attempt, Delivery, Subscription
 from atiende.webhooks.services import delivery_attempt, subscription_create
+from atiende.webhooks.tests.test_webhooks import Receiver
 
 HOOKS = "/bandeja/webhooks/"
 
 
-class Receiver:
-    """Answers 500 once, then 200."""
-
-    def __init__(self) -> None:
-        self.statuses = [500]
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                self.rfile.read(int(self.headers["Content-Length"]))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def receiver(settings):
+    """The webhooks app's local receiver, answering 500 once, then 200."""
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
-    made = Receiver()
+    made = Receiver(statuses=[500])
     yield made
-    made.server.shutdown()
-    made.server.server_close()
+    made.close()
 
 
 def test_an_admin_creates_edits_and_deletes_a_webhook_and_sees_the_secret_once(world, page_client, receiver):
