@@ -94,7 +94,7 @@ def test_the_portal_fits_a_phone(world, live_server, new_page):
     phone.locator("#id_category").select_option("question")
     phone.locator("#id_description").fill("Una pregunta corta")
     with phone.expect_navigation():
-        phone.locator("form.card button[type=submit]").click()
+        phone.locator("form.card .actions button[type=submit]").click()
     expect(phone.locator(".confirmation")).to_contain_text("#")
     assert fits(phone)
 
