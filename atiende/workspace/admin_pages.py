@@ -8,7 +8,9 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from atiende.core.exceptions import DomainError, Forbidden, NotFound
 
@@ -51,3 +53,21 @@ def show_error(form: forms.Form, exc: DomainError, names: Mapping[str, str] | No
 def posted(request: HttpRequest) -> Any:
     """The form's data on a POST (even an empty one: its fields are then required), else None."""
     return request.POST if request.method == "POST" else None
+
+
+def submit(request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], Any], *, done: str,
+           to: str) -> int | HttpResponse:
+    """A configuration form's POST: saved through `save(cleaned_data)`, then `done` and a redirect
+    to `to`; otherwise the status to render the form with (200 on a GET, 400 when invalid, the
+    service's own when it refuses, its message on the field it names)."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        show_error(form, exc)
+        return exc.status
+    messages.success(request, done)
+    return redirect(to)

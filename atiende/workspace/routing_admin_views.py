@@ -14,7 +14,7 @@ from atiende.core.exceptions import DomainError
 from atiende.routing import selectors, services
 from atiende.routing.permissions import can_manage_routing
 
-from .admin_pages import allowed_for, posted, show_error
+from .admin_pages import allowed_for, posted, show_error, submit
 from .routing_admin_forms import AgentRoutingForm, RuleForm, SkillForm, TeamRoutingForm
 
 managers_only = allowed_for(can_manage_routing)
@@ -98,18 +98,10 @@ def team_edit_view(request: HttpRequest, team_id: int) -> HttpResponse:
     initial = {"mode": config.mode if config else "manual", "tier": config.tier if config else 1,
                "calendar": config.calendar_id if config else None, "escalation_team": team.escalation_team_id}
     form = TeamRoutingForm(posted(request), initial=initial, team=team)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.team_routing_update(actor=request.user, team=team, **form.cleaned_data)
-            except DomainError as exc:
-                show_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
-                return redirect("workspace:routing-teams")
+    status = submit(request, form, lambda data: services.team_routing_update(actor=request.user, team=team, **data),
+                    done=_("Team %(name)s saved.") % {"name": team.name}, to="workspace:routing-teams")
+    if not isinstance(status, int):
+        return status
     return render(request, "workspace/routing_team_edit.html", {"form": form, "team": team}, status=status)
 
 
@@ -129,19 +121,12 @@ def agent_edit_view(request: HttpRequest, agent_id: int) -> HttpResponse:
     initial = {"capacity": profile.capacity if profile else 10, "shift": profile.shift_id if profile else None,
                **{f"level_{pk}": level for pk, level in levels.items()}}
     form = AgentRoutingForm(posted(request), initial=initial, skills=skills)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.agent_routing_update(actor=request.user, agent=agent, capacity=form.cleaned_data["capacity"],
-                                              shift=form.cleaned_data["shift"], levels=form.levels())
-            except DomainError as exc:
-                show_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("%(name)s's routing saved.") % {"name": agent.name})
-                return redirect("workspace:routing-agents")
+    status = submit(request, form, lambda data: services.agent_routing_update(
+                        actor=request.user, agent=agent, capacity=data["capacity"], shift=data["shift"],
+                        levels=form.levels()),
+                    done=_("%(name)s's routing saved.") % {"name": agent.name}, to="workspace:routing-agents")
+    if not isinstance(status, int):
+        return status
     return render(request, "workspace/routing_agent_edit.html", {"form": form, "agent": agent}, status=status)
 
 
@@ -152,18 +137,10 @@ def agent_edit_view(request: HttpRequest, agent_id: int) -> HttpResponse:
 def skills_view(request: HttpRequest) -> HttpResponse:
     """The skills, and the form that adds one."""
     form = SkillForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.skill_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                show_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Skill added."))
-                return redirect("workspace:routing-skills")
+    status = submit(request, form, lambda data: services.skill_create(actor=request.user, **data),
+                    done=_("Skill added."), to="workspace:routing-skills")
+    if not isinstance(status, int):
+        return status
     return render(request, "workspace/routing_skills.html",
                   {"form": form, "skills": selectors.skill_list(user=request.user)}, status=status)
 
@@ -173,18 +150,10 @@ def skills_view(request: HttpRequest) -> HttpResponse:
 def skill_edit_view(request: HttpRequest, skill_id: int) -> HttpResponse:
     skill = selectors.skill_get(user=request.user, skill_id=skill_id)
     form = SkillForm(posted(request), initial={"kind": skill.kind, "name": skill.name})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.skill_update(actor=request.user, skill=skill, **form.cleaned_data)
-            except DomainError as exc:
-                show_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Skill saved."))
-                return redirect("workspace:routing-skills")
+    status = submit(request, form, lambda data: services.skill_update(actor=request.user, skill=skill, **data),
+                    done=_("Skill saved."), to="workspace:routing-skills")
+    if not isinstance(status, int):
+        return status
     return render(request, "workspace/routing_skill_edit.html", {"form": form, "skill": skill}, status=status)
 
 
