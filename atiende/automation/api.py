@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from atiende.accounts.permissions import is_admin
 from atiende.api.ids import IdField
 from atiende.api.views import ApiView
-from atiende.core.exceptions import Forbidden, Invalid, NotFound
+from atiende.core.exceptions import Forbidden, Invalid
 
-from . import services
+from . import selectors, services
 from .models import Event, Since, TimeRule, Trigger
 
 
@@ -66,11 +66,8 @@ def _admin(request: Request) -> None:
         raise Forbidden()
 
 
-def _get(model, rule_id: int):
-    rule = model.objects.filter(pk=rule_id).first()
-    if rule is None:
-        raise NotFound()
-    return rule
+def _get(model, rule_id: int, user):
+    return selectors.rule_get(user=user, model=model, rule_id=rule_id)
 
 
 def _values(data: dict, given: dict) -> dict:
@@ -108,12 +105,12 @@ class _DetailView(ApiView):
     def get(self, request: Request, rule_id: int) -> Response:
         _admin(request)
         model, serializer, _input = KINDS[self.kind]
-        return Response(serializer(_get(model, rule_id)).data)
+        return Response(serializer(_get(model, rule_id, request.user)).data)
 
     def patch(self, request: Request, rule_id: int) -> Response:
         _admin(request)
         model, serializer, rule_input = KINDS[self.kind]
-        rule = _get(model, rule_id)
+        rule = _get(model, rule_id, request.user)
         data = rule_input(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         rule = services.rule_update(actor=request.user, rule=rule, changes=_values(data.validated_data, request.data))
@@ -121,7 +118,7 @@ class _DetailView(ApiView):
 
     def delete(self, request: Request, rule_id: int) -> Response:
         _admin(request)
-        services.rule_delete(actor=request.user, rule=_get(KINDS[self.kind][0], rule_id))
+        services.rule_delete(actor=request.user, rule=_get(KINDS[self.kind][0], rule_id, request.user))
         return Response(status=204)
 
 
@@ -130,7 +127,7 @@ class _DryRunView(ApiView):
 
     def post(self, request: Request, rule_id: int) -> Response:
         _admin(request)
-        rule = _get(KINDS[self.kind][0], rule_id)
+        rule = _get(KINDS[self.kind][0], rule_id, request.user)
         return Response({"matches": services.rule_dry_run(actor=request.user, rule=rule)})
 
 

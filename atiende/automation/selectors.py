@@ -9,7 +9,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from atiende.accounts.permissions import is_admin
 from atiende.core import clock
+from atiende.core.exceptions import Forbidden, NotFound
 from atiende.tickets.models import Message, MessageKind, Ticket
 
 from .models import RuleRun, TimeRule, Trigger
@@ -159,3 +161,14 @@ def time_rule_list() -> list[TimeRule]:
 
 def rule_runs(rule: Trigger | TimeRule, *, limit: int = 50) -> list[RuleRun]:
     return list(rule.runs.select_related("ticket").order_by("-created_at", "-id")[:limit])
+
+
+def rule_get(*, user: Any, model: type[Trigger] | type[TimeRule], rule_id: int) -> Trigger | TimeRule:
+    """A trigger or time rule for its editors, the administrators (Forbidden for anyone else,
+    NotFound for an id that is not there)."""
+    if not is_admin(user):
+        raise Forbidden()
+    rule = model.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    return rule

@@ -16,7 +16,7 @@ from atiende.accounts.permissions import is_admin
 from atiende.automation import selectors as rules
 from atiende.automation import services as rule_services
 from atiende.automation.models import Event, Since, TimeRule, Trigger
-from atiende.core.exceptions import DomainError
+from atiende.core.exceptions import DomainError, Forbidden, NotFound
 from atiende.sla.models import Calendar
 from atiende.tickets.status import TicketStatus
 
@@ -31,11 +31,11 @@ def _admin_only(request: HttpRequest) -> None:
         raise Http404()
 
 
-def _rule(kind: str, rule_id: int) -> Trigger | TimeRule:
-    rule = MODELS[kind].objects.filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404()
-    return rule
+def _rule(request: HttpRequest, kind: str, rule_id: int) -> Trigger | TimeRule:
+    try:
+        return rules.rule_get(user=request.user, model=MODELS[kind], rule_id=rule_id)
+    except (Forbidden, NotFound):
+        raise Http404() from None
 
 
 def _editor(request: HttpRequest, kind: str, rule: Trigger | TimeRule | None, *, data: dict[str, Any] | None = None,
@@ -77,7 +77,7 @@ def rule_new_view(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rule_edit_view(request: HttpRequest, kind: str, rule_id: int) -> HttpResponse:
     _admin_only(request)
-    rule = _rule(kind, rule_id)
+    rule = _rule(request, kind, rule_id)
     if request.method == "GET":
         return _editor(request, kind, rule)
     return _save(request, kind, rule)
@@ -103,7 +103,7 @@ def _save(request: HttpRequest, kind: str, rule: Trigger | TimeRule | None) -> H
 @require_POST
 def rule_toggle_view(request: HttpRequest, kind: str, rule_id: int) -> HttpResponse:
     _admin_only(request)
-    rule = _rule(kind, rule_id)
+    rule = _rule(request, kind, rule_id)
     rule_services.rule_update(actor=request.user, rule=rule, changes={"active": not rule.active})
     messages.success(request, _("Rule enabled.") if rule.active else _("Rule disabled."))
     return redirect("workspace:rules")
@@ -113,5 +113,5 @@ def rule_toggle_view(request: HttpRequest, kind: str, rule_id: int) -> HttpRespo
 @require_POST
 def rule_dry_run_view(request: HttpRequest, kind: str, rule_id: int) -> HttpResponse:
     _admin_only(request)
-    rule = _rule(kind, rule_id)
+    rule = _rule(request, kind, rule_id)
     return _editor(request, kind, rule, matches=rule_services.rule_dry_run(actor=request.user, rule=rule))
