@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -108,3 +110,25 @@ def _fresh_cache():
     cache.clear()
     webhook_numbers_forget()  # kept per process for a few seconds, and ids come again after a rollback
     yield
+
+
+@receiver(setting_changed)
+def _translations_follow_language_code(*, setting, **kwargs):
+    """A catalogue is cached per language with the site's language (LANGUAGE_CODE) as its fallback:
+    "es" built while a test ran in English falls back to English for every later test. Django
+    drops the cache when LANGUAGES or LOCALE_PATHS change, not LANGUAGE_CODE; do it here."""
+    if setting == "LANGUAGE_CODE":
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request through the API activates its user's
+    language in this thread (ApiView.initial), and that must not leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -19,12 +19,17 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from atiende.chat.routing import ChatSocketsFirst  # noqa: E402
 from atiende.live.origin import SameOriginValidator  # noqa: E402
 from atiende.live.routing import websocket_urlpatterns  # noqa: E402
+from atiende.replycheck.lexicon import warm as warm_reply_checker  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_application,
     # The chat widget's sockets come from the company's site: checked by their own consumer.
     "websocket": ChatSocketsFirst(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
 })
+
+# The reply checker's dictionaries (seconds and 130 MB): loaded before the first keystroke is
+# checked, and before the freeze below so that the collector never rescans them.
+warm_reply_checker()
 
 # Everything imported so far (Django, the apps, the URL and model registries: some 120,000
 # objects) lives as long as the process. Frozen, the collector stops rescanning it: measured on

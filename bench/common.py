@@ -110,24 +110,34 @@ def _all_pids() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid` (children, their children, …)."""
+    children: dict[int, list[int]] = {}
+    for candidate in _all_pids():
+        st = _stat(candidate)
+        if st:
+            children.setdefault(st[0], []).append(candidate)
+    found, frontier = [], [pid]
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            frontier.append(child)
+            found.append(child)
+    return sorted(found)
+
+
+def process_kind(pid: int) -> str:
+    """"web worker" or "celery" (pool or main), from the command line."""
+    cmd = _cmdline(pid)
+    return "celery" if " worker" in cmd or "celery" in cmd else "web worker"
+
+
 def worker_pids(server_pid: int) -> list[int]:
     """The uvicorn worker processes under `atiende serve` (children spawned by multiprocessing)."""
     if not server_pid:
         return []
-    children: dict[int, list[int]] = {}
-    for pid in _all_pids():
-        st = _stat(pid)
-        if st:
-            children.setdefault(st[0], []).append(pid)
-    found, frontier = [], [server_pid]
-    while frontier:
-        pid = frontier.pop()
-        for child in children.get(pid, []):
-            frontier.append(child)
-            cmd = _cmdline(child)
-            if "spawn_main" in cmd and "resource_tracker" not in cmd:
-                found.append(child)
-    return sorted(found) or [server_pid]
+    found = [pid for pid in descendants(server_pid)
+             if "spawn_main" in (cmd := _cmdline(pid)) and "resource_tracker" not in cmd]
+    return found or [server_pid]
 
 
 def memory(pid: int) -> dict[str, int]:

@@ -89,6 +89,8 @@ def django_setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atiende.settings.base")
     os.environ.setdefault("DEBUG", "false")
+    # The servers the benches start use this folder, and its secret key signs the tokens' stamps.
+    os.environ.setdefault("ATIENDE_DATA_DIR", str(RESULTS / "data"))
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -229,9 +231,9 @@ def load(url: str, *, teams: int, agents: int, organizations: int, customers: in
         ])
         run_parallel(url, [
             f"""
-            INSERT INTO customers_customer (id, name, is_organization_admin, language, time_zone, notes,
-                                            created_at, user_id, organization_id)
-            SELECT g, {names}, g % 97 = 0, '', '', '',
+            INSERT INTO customers_customer (id, name, preferred_name, is_organization_admin, language, time_zone,
+                                            notes, created_at, user_id, organization_id)
+            SELECT g, {names}, '', g % 97 = 0, '', '', '',
                    {now_sql} - (g % 900) * interval '1 day', {customer_user_offset} + g,
                    CASE WHEN g % 7 <> 0 THEN 1 + (g * 7919) % {organizations} END
             FROM generate_series({lo}, {hi}) g

@@ -15,6 +15,9 @@ fi
 echo "== lint (ruff) =="
 .venv/bin/ruff check atiende tests conftest.py scripts bench
 
+echo "== types (mypy, on a baseline that only shrinks) =="
+$PY scripts/mypy_baseline.py
+
 echo "== test suite on SQLite =="
 env -u DATABASE_URL $PY -m pytest "$@"
 

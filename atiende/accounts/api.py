@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from atiende.api.ids import IdField
+from atiende.api.pagination import keyset_page
+from atiende.api.params import instant_param
+from atiende.api.renderers import CSVRenderer, JSONRenderer
 from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
+from atiende.core.models import AuditEntry
+from atiende.core.params import is_id_text, parse_id
 
 from . import selectors, services
 from .models import Role, Team, User
@@ -145,3 +151,41 @@ class TeamDetailView(ApiView):
         team = selectors.team_get(user=request.user, team_id=team_id)
         services.team_delete(actor=request.user, team=team)
         return Response(status=204)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+    target = serializers.CharField(source="target_label")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "created_at", "action", "actor_id", "actor", "ip", "user_agent", "target_type", "target_id",
+                  "target", "before", "after"]
+
+
+class AuditLogView(ApiView):
+    """The audit log, for administrators; `?format=csv` downloads the same entries (up to 50,000)."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("action", str, description="An action (auth.sign_in) or its group (auth)."),
+        OpenApiParameter("actor", int), OpenApiParameter("since", OpenApiTypes.DATETIME),
+        OpenApiParameter("cursor", str), OpenApiParameter("page_size", int),
+        OpenApiParameter("format", str, enum=["json", "csv"])],
+        responses=AuditEntrySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        actor = request.query_params.get("actor")
+        if actor is not None and not is_id_text(actor):
+            raise Invalid(fields={"actor": _("Give a user id.")})
+        entries = selectors.audit_entries(user=request.user, action=request.query_params.get("action", ""),
+                                          actor_id=parse_id(actor) if actor is not None else None,
+                                          since=instant_param(request, "since", None))
+        if request.accepted_renderer.format == "csv":
+            return Response({"filename": "audit-log.csv", "header": selectors.AUDIT_COLUMNS,
+                             "rows": selectors.audit_table(entries[:CSV_LIMIT])})
+        rows, next_url = keyset_page(entries, request, ordering="-created_at", is_datetime=True)
+        return Response({"results": AuditEntrySerializer(rows, many=True).data, "next": next_url})
+
+
+CSV_LIMIT = 50_000

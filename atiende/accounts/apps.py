@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "atiende.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .audit_signals import connect
+
+        connect()

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
-from atiende.core.exceptions import NotFound
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from atiende.core.audit import ACTIONS
+from atiende.core.exceptions import Forbidden, Invalid, NotFound
+from atiende.core.models import AuditEntry
 
 from .models import ApiToken, Team, User, UserKind
-from .permissions import can_view_directory
+from .permissions import can_view_directory, is_admin
 
 
 def token_lookup(*, token: str) -> ApiToken | None:
@@ -74,3 +82,37 @@ def actor_name(user: User) -> str:
         if label is not None:
             return str(label)
     return user.name
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+def audit_entries(*, user: User, action: str = "", actor_id: int | None = None,
+                  since: datetime | None = None) -> QuerySet[AuditEntry]:
+    """The audit log for administrators, newest first. `action`: one action ("auth.sign_in") or
+    its group ("auth"); `actor_id`: who acted; `since`: from this instant on."""
+    if not is_admin(user):
+        raise Forbidden()
+    entries = AuditEntry.objects.all()
+    if action:
+        groups = {name.split(".")[0] for name in ACTIONS}
+        if action not in ACTIONS and action not in groups:
+            raise Invalid(fields={"action": _("Unknown action.")})
+        entries = entries.filter(action=action) if action in ACTIONS else entries.filter(action__startswith=f"{action}.")
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    return entries.order_by("-created_at", "-id")
+
+
+AUDIT_COLUMNS = ("id", "created_at", "action", "actor_id", "actor", "ip", "user_agent", "target_type", "target_id",
+                 "target", "before", "after")
+
+
+def audit_table(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:
+    """The entries as rows of AUDIT_COLUMNS (times in UTC, ISO 8601; values as JSON): the CSV
+    export of the page and of the API alike."""
+    for e in entries:
+        yield [e.pk, e.created_at.isoformat(), e.action, e.actor_id or "", e.actor_label, e.ip or "", e.user_agent,
+               e.target_type, e.target_id, e.target_label, json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+               json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""]

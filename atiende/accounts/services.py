@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atiende.core import clock
+from atiende.core.audit import audit_record
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 
@@ -63,6 +64,14 @@ SYSTEM_ACTORS = {
     "webhooks": gettext_lazy("Webhooks"),
     "kb": gettext_lazy("Knowledge base"),
     "assets": gettext_lazy("Products and assets"),
+    "bot": gettext_lazy("Help assistant"),
+    "returns": gettext_lazy("Returns and repairs"),
+    "arco": gettext_lazy("Personal-data requests"),
+    "maintenance": gettext_lazy("Preventive maintenance"),
+    "appointments": gettext_lazy("Appointments"),
+    "credits": gettext_lazy("Goodwill credits"),
+    "privacy": gettext_lazy("Retention rules"),
+    "feedback": gettext_lazy("Satisfaction surveys"),
 }
 SYSTEM_DOMAIN = "system.atiende.invalid"  # .invalid: no mail can ever reach it
 
@@ -100,13 +109,23 @@ def agent_create(
 def agent_create_by(*, actor: User, **fields) -> User:
     if not can_manage_agents(actor):
         raise Forbidden()
-    return agent_create(**fields)
+    with transaction.atomic():
+        agent = agent_create(**fields)
+        audit_record("agent.created", actor=actor, target=agent, after=_access(agent))
+    return agent
+
+
+def _access(agent: User) -> dict:
+    """What an agent may do, as the audit log keeps it."""
+    return {"role": agent.role, "is_active": agent.is_active, "is_superuser": agent.is_superuser,
+            "teams": sorted(agent.teams.values_list("name", flat=True))}
 
 
 def agent_update(*, actor: User, agent: User, name: str | None = None, role: str | None = None,
                  is_active: bool | None = None, teams: Iterable[Team] | None = None) -> User:
     if not can_manage_agents(actor):
         raise Forbidden()
+    before = _access(agent)
     if role is not None:
         if role not in Role.values:
             raise Invalid(_("Unknown role."), fields={"role": _("Unknown role.")})
@@ -122,6 +141,9 @@ def agent_update(*, actor: User, agent: User, name: str | None = None, role: str
         agent.save()
         if teams is not None:
             agent.teams.set(teams)
+        after = _access(agent)
+        if after != before:
+            audit_record("agent.changed", actor=actor, target=agent, before=before, after=after)
     return agent
 
 
@@ -177,9 +199,17 @@ def sign_in(*, email: str, password: str, client_ip: str) -> User | None:
     Every path that checks a password calls this: the web and portal sign-in, the Django admin's
     login form, the API token endpoint."""
     address = normalize_email(email)
-    attempt = throttle.begin(email=address, client_ip=client_ip)
+    try:
+        attempt = throttle.begin(email=address, client_ip=client_ip)
+    except LoginThrottled:
+        audit_record("auth.sign_in_throttled", after={"email": address[:254]})
+        raise
     user = authenticate(email=address, password=password)
     throttle.finish(attempt, succeeded=user is not None)
+    if user is None:
+        audit_record("auth.sign_in_failed", after={"email": address[:254]})
+    else:
+        audit_record("auth.sign_in", actor=user, target=user)
     return user
 
 
@@ -209,8 +239,9 @@ def token_issue(*, user: User, name: str = "") -> str:
     with transaction.atomic():
         dead = [t.pk for t in ApiToken.objects.filter(user=user).select_related("user") if not token_is_live(t)]
         ApiToken.objects.filter(pk__in=dead).delete()
-        ApiToken.objects.create(user=user, digest=token_digest(token), name=" ".join(name.split())[:100],
-                                password_stamp=token_password_stamp(user))
+        record = ApiToken.objects.create(user=user, digest=token_digest(token), name=" ".join(name.split())[:100],
+                                         password_stamp=token_password_stamp(user))
+        audit_record("token.created", actor=user, target=record, target_label=record.name, after={"name": record.name})
     return token
 
 
@@ -232,9 +263,12 @@ def token_authenticate(*, value: str) -> ApiToken:
 
 def token_revoke(*, actor: User, token_id: int) -> None:
     """Delete one of the actor's own tokens; NotFound for anyone else's."""
-    deleted, _rows = ApiToken.objects.filter(pk=token_id, user=actor).delete()
-    if not deleted:
-        raise NotFound()
+    with transaction.atomic():
+        token = ApiToken.objects.filter(pk=token_id, user=actor).first()
+        if token is None:
+            raise NotFound()
+        audit_record("token.revoked", actor=actor, target=token, target_label=token.name, before={"name": token.name})
+        token.delete()
 
 
 def token_touch(*, token: ApiToken) -> None:

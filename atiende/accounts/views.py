@@ -1,4 +1,4 @@
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import LoginForm
 from .services import LoginThrottled, sign_in
+from .steps import after_password
 from .throttle import client_ip
 
 
@@ -31,9 +32,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many attempts. Try again in a few minutes."))
             status, headers = 429, {"Retry-After": str(exc.retry_after)}
         else:
-            if user is not None:
-                login(request, user, backend="atiende.accounts.backends.EmailBackend")
-                return redirect(_safe_next(request))  # "/" sends agents to the inbox, customers to the portal
+            if user is not None:  # "/" sends agents to the inbox, customers to the portal
+                return after_password(request, user, next_url=_safe_next(request))
             form.add_error(None, _("The email or password is not correct."))
             status = 400 if status == 200 else status
     response = render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)

@@ -36,7 +36,8 @@ def _fields(detail: object) -> object:
         return {key: _fields(value) for key, value in detail.items()}
     if isinstance(detail, list):
         items = [_fields(item) for item in detail]
-        return " ".join(items) if all(isinstance(i, str) for i in items) else items
+        texts = [item for item in items if isinstance(item, str)]
+        return " ".join(texts) if len(texts) == len(items) else items
     return str(detail)
 
 

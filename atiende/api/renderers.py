@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from rest_framework import renderers
 
+from atiende.core.csvexport import csv_bytes
+
 
 class JSONRenderer(renderers.JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
@@ -20,3 +22,23 @@ class JSONRenderer(renderers.JSONRenderer):
 
 class _EscapedJSONRenderer(renderers.JSONRenderer):
     ensure_ascii = True
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """`?format=csv` on the endpoints that offer it: the view returns {"filename", "header",
+    "rows"}; an error (any other shape) is still written as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if not isinstance(data, dict) or "header" not in data:
+            response = (renderer_context or {}).get("response")
+            if response is not None:
+                response["Content-Type"] = "application/json"
+            return JSONRenderer().render(data, "application/json", renderer_context)
+        response = (renderer_context or {}).get("response")
+        if response is not None and data.get("filename"):
+            response["Content-Disposition"] = f'attachment; filename="{data["filename"]}"'
+        return csv_bytes(data["header"], data["rows"])

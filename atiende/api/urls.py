@@ -2,15 +2,22 @@ from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from atiende.accounts import api as accounts_api
+from atiende.appointments import api as appointments_api
+from atiende.arco import api as arco_api
 from atiende.assets import api as assets_api
 from atiende.automation import api as automation_api
 from atiende.calls import api as calls_api
 from atiende.core.middleware import allow_inline_styles
+from atiende.credits import api as credits_api
 from atiende.customers import api as customers_api
 from atiende.kb import api as kb_api
 from atiende.macros import api as macros_api
 from atiende.mail import api as mail_api
 from atiende.mail import api_agents as mail_agents_api
+from atiende.maintenance import api as maintenance_api
+from atiende.replycheck import api as replycheck_api
+from atiende.reporting import api as reporting_api
+from atiende.returns import api as returns_api
 from atiende.routing import api as routing_api
 from atiende.sla import api as sla_api
 from atiende.sla import api_policies as sla_policies_api
@@ -31,6 +38,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("audit-log/", accounts_api.AuditLogView.as_view(), name="audit-log"),
     path("auth/tokens/<id:token_id>/", TokenDetailView.as_view(), name="token-detail"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("tickets/", tickets_api.TicketListView.as_view(), name="tickets"),
@@ -60,6 +68,11 @@ urlpatterns = [
     path("customers/", customers_api.CustomerListView.as_view(), name="customers"),
     path("customers/<id:customer_id>/", customers_api.CustomerDetailView.as_view(), name="customer"),
     path("customers/<id:customer_id>/merge/", customer_merge_api.CustomerMergeView.as_view(), name="customer-merge"),
+    path("customers/<id:customer_id>/export/", arco_api.CustomerExportView.as_view(), name="customer-export"),
+    path("customers/<id:customer_id>/erase/", arco_api.CustomerEraseView.as_view(), name="customer-erase"),
+    path("data-exports/<id:export_id>/", arco_api.DataExportView.as_view(), name="data-export"),
+    path("data-exports/<id:export_id>/download/", arco_api.DataExportDownloadView.as_view(),
+         name="data-export-download"),
     path("customer-merges/<id:merge_id>/", customer_merge_api.CustomerMergeDetailView.as_view(), name="customer-merge-detail"),
     path("customer-merges/<id:merge_id>/undo/", customer_merge_api.CustomerMergeUndoView.as_view(),
          name="customer-merge-undo"),
@@ -80,6 +93,8 @@ urlpatterns = [
     path("sla-policies/<id:policy_id>/", sla_policies_api.PolicyDetailView.as_view(), name="sla-policy"),
     path("sla-policies/<id:policy_id>/preview/", sla_policies_api.PolicyPreviewView.as_view(), name="sla-policy-preview"),
     path("sla-attainment/", sla_policies_api.AttainmentView.as_view(), name="sla-attainment"),
+    path("staffing/erlang-c/", reporting_api.ErlangCView.as_view(), name="staffing-erlang-c"),
+    path("reports/summary/", reporting_api.ReportSummaryView.as_view(), name="reports-summary"),
     path("business-calendars/", sla_api.CalendarListView.as_view(), name="calendars"),
     path("business-calendars/<id:calendar_id>/", sla_api.CalendarDetailView.as_view(), name="calendar"),
     path("business-calendars/<id:calendar_id>/due/", sla_api.CalendarDueView.as_view(), name="calendar-due"),
@@ -113,6 +128,7 @@ urlpatterns = [
     path("macros/<id:macro_id>/", macros_api.MacroDetailView.as_view(), name="macro"),
     path("macros/<id:macro_id>/preview/", macros_api.MacroPreviewView.as_view(), name="macro-preview"),
     path("macros/<id:macro_id>/apply/", macros_api.MacroApplyView.as_view(), name="macro-apply"),
+    path("replies/check/", replycheck_api.ReplyCheckView.as_view(), name="reply-check"),
     path("products/", assets_api.ProductListView.as_view(), name="products"),
     path("products/<id:product_id>/", assets_api.ProductDetailView.as_view(), name="product"),
     path("assets/", assets_api.AssetListView.as_view(), name="assets"),
@@ -122,6 +138,32 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/assets/", assets_api.TicketAssetsView.as_view(), name="ticket-assets"),
     path("tickets/<id:ticket_id>/assets/<id:asset_id>/", assets_api.TicketAssetDetailView.as_view(),
          name="ticket-asset"),
+    path("tickets/<id:ticket_id>/credits/", credits_api.TicketCreditsView.as_view(), name="ticket-credits"),
+    path("credits/", credits_api.CreditListView.as_view(), name="credits"),
+    path("credits/<id:credit_id>/", credits_api.CreditDetailView.as_view(), name="credit"),
+    path("credits/<id:credit_id>/approve/", credits_api.CreditApproveView.as_view(), name="credit-approve"),
+    path("credits/<id:credit_id>/reject/", credits_api.CreditRejectView.as_view(), name="credit-reject"),
+    path("credits/<id:credit_id>/use/", credits_api.CreditUseView.as_view(), name="credit-use"),
+    path("rmas/", returns_api.RmaListView.as_view(), name="rmas"),
+    path("rmas/<id:rma_id>/", returns_api.RmaDetailView.as_view(), name="rma"),
+    path("rmas/<id:rma_id>/transition/", returns_api.RmaTransitionView.as_view(), name="rma-transition"),
+    path("rmas/<id:rma_id>/quote/accept/", returns_api.RmaQuoteAcceptView.as_view(), name="rma-quote-accept"),
+    path("rmas/<id:rma_id>/quote/decline/", returns_api.RmaQuoteDeclineView.as_view(), name="rma-quote-decline"),
+    path("maintenance-plans/", maintenance_api.PlanListView.as_view(), name="maintenance-plans"),
+    path("maintenance-plans/<id:plan_id>/", maintenance_api.PlanDetailView.as_view(), name="maintenance-plan"),
+    path("maintenance-plans/<id:plan_id>/visits/", maintenance_api.PlanVisitsView.as_view(),
+         name="maintenance-plan-visits"),
+    path("appointment-types/", appointments_api.TypeListView.as_view(), name="appointment-types"),
+    path("appointment-types/<id:type_id>/", appointments_api.TypeDetailView.as_view(), name="appointment-type"),
+    path("appointment-types/<id:type_id>/slots/", appointments_api.TypeSlotsView.as_view(), name="appointment-type-slots"),
+    path("appointments/", appointments_api.AppointmentListView.as_view(), name="appointments"),
+    path("appointments/<id:appointment_id>/", appointments_api.AppointmentDetailView.as_view(), name="appointment"),
+    path("appointments/<id:appointment_id>/cancel/", appointments_api.AppointmentCancelView.as_view(),
+         name="appointment-cancel"),
+    path("appointments/<id:appointment_id>/reschedule/", appointments_api.AppointmentRescheduleView.as_view(),
+         name="appointment-reschedule"),
+    path("appointments/<id:appointment_id>/no-show/", appointments_api.AppointmentNoShowView.as_view(),
+         name="appointment-no-show"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", allow_inline_styles(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[])), name="docs"),
 ]

@@ -23,6 +23,7 @@ from atiende.accounts.services import (
     token_revoke,
 )
 from atiende.core.exceptions import Invalid, Unauthenticated
+from atiende.signin.services import second_factor_for_token
 
 from .idempotency import IdempotentMixin
 
@@ -44,6 +45,9 @@ class TokenInput(serializers.Serializer):
     password = serializers.CharField(max_length=1024, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
                                  help_text="A label to tell your tokens apart (\"CI\", \"laptop\").")
+    code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True,
+                                 help_text="With two-step verification on: the code from the authenticator app "
+                                           "(or a recovery code).")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -78,7 +82,7 @@ class TokenView(ApiView):
     def get_permissions(self):
         return [AllowAny()] if getattr(self, "signing_in", False) else super().get_permissions()
 
-    @extend_schema(request=TokenInput, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(request=TokenInput, responses=inline_serializer("IssuedToken", {"token": serializers.CharField()}))
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,6 +92,10 @@ class TokenView(ApiView):
             raise Throttled(wait=exc.retry_after) from None
         if user is None:
             raise Unauthenticated(_("The email or password is not correct."))
+        try:
+            second_factor_for_token(user=user, code=data.validated_data["code"], client_ip=client_ip(request))
+        except LoginThrottled as exc:
+            raise Throttled(wait=exc.retry_after) from None
         return Response({"token": token_issue(user=user, name=data.validated_data["name"])}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})

@@ -101,8 +101,8 @@ def _lookups(rows: list[dict[str, str]]) -> _Lookups:
     return _Lookups(products, customers, organizations, taken)
 
 
-def _check_row(line: int, row: dict[str, str], found: _Lookups, seen: dict[tuple[int, str], int],
-               errors: list[RowError]) -> Asset | None:
+def _check_row(line: int, row: dict[str, str], found: _Lookups, seen: dict[tuple[int, str], int],  # noqa: C901
+               errors: list[RowError]) -> Asset | None:  # one flat check per column, in the file's order
     def bad(column: str, message: str) -> None:
         errors.append(RowError(line, column, message))
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
@@ -16,8 +17,10 @@ from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.customers.models import Customer, Organization
 from atiende.tickets.models import Ticket
 from atiende.tickets.permissions import can_edit_ticket
+from atiende.tickets.services.facts import ticket_facts_changed
 
 from .attributes import BadAttributes, clean_attributes
+from .facts import ticket_warranty
 from .models import Asset, AssetLink, AssetStatus, Product, ProductKind, Warranty, WarrantyKind
 from .permissions import can_delete_assets, can_edit_assets, can_manage_products
 
@@ -214,9 +217,16 @@ def asset_update(*, actor: User, asset: Asset, changes: dict[str, Any]) -> Asset
 
 
 def asset_delete(*, actor: User, asset: Asset) -> None:
+    """Refused (409) while records that must keep it point to it (a return or repair): such an
+    asset is retired instead, keeping its history."""
     if not can_delete_assets(actor):
         raise Forbidden()
-    asset.delete()
+    try:
+        with transaction.atomic():
+            asset.delete()
+    except ProtectedError:
+        raise Conflict(_("This product has returns or repairs on record and cannot be deleted; mark it retired "
+                         "instead."), code="asset_in_use") from None
 
 
 def warranty_add(*, actor: User, asset: Asset, kind: Any = WarrantyKind.EXTENDED, starts_on: Any, ends_on: Any,
@@ -246,18 +256,25 @@ def _check_linkable(actor: User, ticket: Ticket, asset: Asset) -> None:
 @transaction.atomic
 def asset_link(*, actor: User, ticket: Ticket, asset: Asset) -> AssetLink:
     _check_linkable(actor, ticket, asset)
+    before = ticket_warranty(ticket)
     link, _created = AssetLink.objects.get_or_create(ticket=ticket, asset=asset, defaults={"created_by": actor})
+    ticket_facts_changed(actor=actor, ticket=ticket, changes=[("warranty", before, ticket_warranty(ticket))])
     return link
 
 
+@transaction.atomic
 def asset_unlink(*, actor: User, ticket: Ticket, asset: Asset) -> None:
     if not can_edit_ticket(actor, ticket):
         raise Forbidden()
+    before = ticket_warranty(ticket)
     AssetLink.objects.filter(ticket=ticket, asset=asset).delete()
+    ticket_facts_changed(actor=actor, ticket=ticket, changes=[("warranty", before, ticket_warranty(ticket))])
 
 
-def asset_link_by_customer(*, ticket: Ticket, asset: Asset) -> AssetLink:
-    """The portal's new-request form: the requester says which of their assets it is about (the
-    caller checked the customer may see the asset)."""
-    link, _created = AssetLink.objects.get_or_create(ticket=ticket, asset=asset)
+def asset_link_on_create(*, ticket: Ticket, asset: Asset, actor: User | None = None) -> AssetLink:
+    """The product a new ticket is about, linked while the ticket is created
+    (`ticket_create(attach=...)`), before its hooks: they see the warranty as it is, and no
+    change of it is recorded. The caller checked the asset is the requester's (the portal's form:
+    one the customer may see; a maintenance visit: the plan's)."""
+    link, _created = AssetLink.objects.get_or_create(ticket=ticket, asset=asset, defaults={"created_by": actor})
     return link

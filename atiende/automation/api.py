@@ -131,7 +131,7 @@ class _DryRunView(ApiView):
         return Response({"matches": services.rule_dry_run(actor=request.user, rule=rule)})
 
 
-def _documented(view: type, kind: str, name: str) -> type:
+def _documented(view: type[ApiView], kind: str, name: str) -> type[ApiView]:
     _model, serializer, rule_input = KINDS[kind]
     attrs: dict = {"kind": kind, "__doc__": view.__doc__}
     for method in ("get", "post", "patch", "delete"):

@@ -29,8 +29,11 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from atiende.tickets.facts import fact_choices
+
 # Fields a rule may name; the snapshot selector fills exactly these (plus "cf.<key>" for custom
-# fields). Kept here so validation needs no database.
+# fields, and the ticket facts features offer: tickets/facts.py, e.g. "warranty"). Kept here so
+# validation needs no database.
 FIELDS = frozenset(
     {
         "subject", "status", "priority", "type", "channel", "team", "assignee", "number",
@@ -188,7 +191,8 @@ def _validate_item(item: Any, path: str) -> dict[str, str]:
         return {path: gettext_noop("Must be an object with \"field\", \"op\" and \"value\".")}
     errors: dict[str, str] = {}
     field, op = item.get("field"), item.get("op")
-    if not isinstance(field, str) or not (field in FIELDS or (field.startswith(CUSTOM_PREFIX) and len(field) > 3)):
+    if not isinstance(field, str) or not (field in FIELDS or field in fact_choices()
+                                          or (field.startswith(CUSTOM_PREFIX) and len(field) > 3)):
         errors[f"{path}.field"] = gettext_noop("Unknown field.")
     if op not in OPS:
         errors[f"{path}.op"] = gettext_noop("Unknown operator.")

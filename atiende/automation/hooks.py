@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from atiende.tickets.facts import fact_choices
 from atiende.tickets.hooks import Change, TicketHooks
 from atiende.tickets.models import AuthorKind, MessageKind
 
 from .models import Event
 from .services import run_triggers
 
+# Facts whose change raises an event of its own (besides fact.changed): the satisfaction answer
+# (feedback.facts, decision 0044). Named as data: automation imports no feature.
+FACT_EVENTS = {"satisfaction": Event.SATISFACTION_ANSWERED, "satisfaction_comment": Event.SATISFACTION_ANSWERED}
 # Which changed field raises which event.
 FIELD_EVENTS = {
     "status": Event.STATUS_CHANGED, "priority": Event.PRIORITY_CHANGED,
@@ -39,6 +43,11 @@ class AutomationHooks(TicketHooks):
             old, new = by_field["tags"]
             if set(new or ()) - set(old or ()):
                 run_triggers(Event.TAG_ADDED, ticket, changes=by_field)
+        facts = set(by_field) & set(fact_choices())
+        if facts - set(FACT_EVENTS):  # a product linked to the ticket changed its warranty
+            run_triggers(Event.FACT_CHANGED, ticket, changes=by_field)
+        for event in dict.fromkeys(FACT_EVENTS[name] for name in facts if name in FACT_EVENTS):
+            run_triggers(event, ticket, changes=by_field)
 
     def sla_warning(self, ticket, *, metric: str) -> None:
         run_triggers(Event.SLA_WARNING, ticket)

@@ -18,6 +18,9 @@ class Event(models.TextChoices):
     TAG_ADDED = "tag.added", _("Tag added")
     SLA_WARNING = "sla.warning", _("SLA warning")
     SLA_BREACHED = "sla.breached", _("SLA breached")
+    FACT_CHANGED = "fact.changed", _("Product or warranty changed")  # a ticket fact (tickets/facts.py)
+    # The customer answered a satisfaction survey (or changed the answer): the fact "satisfaction".
+    SATISFACTION_ANSWERED = "satisfaction.answered", _("Satisfaction survey answered")
 
 
 class Since(models.TextChoices):
@@ -50,7 +53,7 @@ class Rule(models.Model):
 
 
 class Trigger(Rule):
-    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
     stop_processing = models.BooleanField(_("stop processing the rest"), default=False)
 
     class Meta(Rule.Meta):

@@ -12,6 +12,7 @@ from django.db import transaction
 from atiende.accounts.permissions import is_admin
 from atiende.core import clock
 from atiende.core.exceptions import Forbidden, NotFound
+from atiende.tickets.facts import fact_choices, facts_of
 from atiende.tickets.models import Message, MessageKind, Ticket
 
 from .models import RuleRun, TimeRule, Trigger
@@ -55,17 +56,17 @@ class Snapshot(Mapping):
 
     def __getitem__(self, field: str) -> Any:
         if field not in self._values:
-            loader = _LOADERS.get(field)
+            loader = _LOADERS.get(field) or (_facts if field in fact_choices() else None)
             if loader is None:
                 raise KeyError(field)
             self._values.update(loader(self._ticket, self._now))
         return self._values[field]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([*self._values, *(f for f in _LOADERS if f not in self._values)])
+        return iter([*self._values, *(f for f in (*_LOADERS, *fact_choices()) if f not in self._values)])
 
     def __len__(self) -> int:
-        return len(set(self._values) | set(_LOADERS))
+        return len(set(self._values) | set(_LOADERS) | set(fact_choices()))
 
 
 def _requester(ticket: Ticket, now: datetime) -> dict[str, Any]:
@@ -95,6 +96,10 @@ def _tags(ticket: Ticket, now: datetime) -> dict[str, Any]:
 
 def _business_hours(ticket: Ticket, now: datetime) -> dict[str, Any]:
     return {"business_hours": business_hours_now(ticket, now)}
+
+
+def _facts(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    return facts_of(ticket)  # features' facts about the ticket (tickets/facts.py): "warranty"
 
 
 _LOADERS: dict[str, Callable[[Ticket, datetime], dict[str, Any]]] = {

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from atiende.accounts.services import system_actor
 from atiende.core import clock
+from atiende.core.audit import audit_record, state_of
 from atiende.tickets.models import Ticket
 from atiende.tickets.services.common import record_changes
 from atiende.tickets.status import TicketStatus
@@ -92,7 +93,8 @@ def _record_stop(trigger: Trigger, ticket: Ticket, depth: int) -> None:
 
 def _run(rule: Trigger | TimeRule, ticket: Ticket, *, run: RuleRun | None = None) -> RuleRun:
     actor = system_actor("automation")
-    done, problems = [], []
+    done: list[str] = []
+    problems: list[str] = []
     for action in rule.actions:
         if ticket.status in (TicketStatus.CLOSED, TicketStatus.MERGED):
             problems.append(f"{rule_actions.describe(action)}: closed")
@@ -276,12 +278,16 @@ def rule_clean(model: type[Trigger] | type[TimeRule], values: dict[str, Any], *,
 def rule_create(*, actor: Any, model: type[Trigger] | type[TimeRule], values: dict[str, Any]) -> Trigger | TimeRule:
     _check_admin(actor)
     values = rule_clean(model, {k: v for k, v in values.items() if k in RULE_FIELDS[model]}, partial=False)
-    return model.objects.create(**values)
+    with transaction.atomic():
+        rule = model.objects.create(**values)
+        audit_record("trigger.changed", actor=actor, target=rule, after=state_of(rule, RULE_FIELDS[model]))
+    return rule
 
 
 def rule_update(*, actor: Any, rule: Trigger | TimeRule, changes: dict[str, Any]) -> Trigger | TimeRule:
     _check_admin(actor)
     changes = rule_clean(type(rule), {k: v for k, v in changes.items() if k in RULE_FIELDS[type(rule)]}, partial=True)
+    before = state_of(rule, RULE_FIELDS[type(rule)])
     for key, value in changes.items():
         setattr(rule, key, value)
     rule.updated_at = clock.now()
@@ -290,13 +296,18 @@ def rule_update(*, actor: Any, rule: Trigger | TimeRule, changes: dict[str, Any]
     if isinstance(rule, TimeRule) and changes.keys() & {"conditions", "status", "since", "after_minutes", "calendar",
                                                         "active"}:
         rule.swept_until = rule.swept_at = None  # what it matches changed: the next pass looks at every ticket again
-    rule.save()
+    with transaction.atomic():
+        rule.save()
+        audit_record("trigger.changed", actor=actor, target=rule, before=before,
+                     after=state_of(rule, RULE_FIELDS[type(rule)]))
     return rule
 
 
 def rule_delete(*, actor: Any, rule: Trigger | TimeRule) -> None:
     _check_admin(actor)
-    rule.delete()
+    with transaction.atomic():
+        audit_record("trigger.changed", actor=actor, target=rule, before=state_of(rule, RULE_FIELDS[type(rule)]))
+        rule.delete()
 
 
 DRY_RUN_SCAN = 500

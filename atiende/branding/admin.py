@@ -13,9 +13,12 @@ from .services import branding_update
 class BrandingForm(forms.ModelForm):
     """The same checks as the service, field by field, so the admin shows them in place."""
 
+    warranty_offer_url = forms.URLField(label=Branding._meta.get_field("warranty_offer_url").verbose_name, required=False, max_length=500,
+                                        assume_scheme="https", help_text=Branding._meta.get_field("warranty_offer_url").help_text)
+
     class Meta:
         model = Branding
-        fields = ["company_name", "logo", "primary_color", "accent_color", "allow_signup"]
+        fields = ["company_name", "logo", "primary_color", "accent_color", "allow_signup", "warranty_offer_url"]
 
     def clean_primary_color(self) -> str:
         return validation.check_primary_colour(self.cleaned_data["primary_color"])

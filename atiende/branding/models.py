@@ -35,6 +35,11 @@ class Branding(models.Model):
         _("customers may sign up"), default=False,
         help_text=_("Anyone can create a portal account, after confirming their email address."),
     )
+    warranty_offer_url = models.URLField(
+        _("extended warranty offer"), max_length=500, blank=True,
+        help_text=_("The page where customers buy an extended warranty: linked from the reminder sent before a "
+                    "product's warranty ends. Empty: the reminder has no link."),
+    )
     updated_at = models.DateTimeField(_("updated at"), default=clock.now, editable=False)
 
     class Meta:

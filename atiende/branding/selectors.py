@@ -27,6 +27,7 @@ class BrandingView:
     version: str  # changes on every save: busts browser caches of the stylesheet and logo
     logo_name: str  # storage name; empty without a logo
     logo_content_type: str
+    warranty_offer_url: str = ""  # the extended warranty offer the expiry reminders link to
 
     @property
     def logo_url(self) -> str:
@@ -55,6 +56,7 @@ def _view(row: Branding | None) -> BrandingView:
         version=format(int(row.updated_at.timestamp() * 1000), "x"),
         logo_name=row.logo.name or "",
         logo_content_type=row.logo_content_type,
+        warranty_offer_url=row.warranty_offer_url,
     )
 
 

@@ -18,7 +18,7 @@ from . import validation
 from .models import Branding
 from .selectors import branding_forget
 
-FIELDS = frozenset({"company_name", "logo", "primary_color", "accent_color", "allow_signup"})
+FIELDS = frozenset({"company_name", "logo", "primary_color", "accent_color", "allow_signup", "warranty_offer_url"})
 
 
 def _cleaned(changes: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +28,7 @@ def _cleaned(changes: dict[str, Any]) -> dict[str, Any]:
         "accent_color": validation.check_accent_colour,
         "company_name": lambda value: " ".join(str(value or "").split())[:100],
         "allow_signup": bool,
+        "warranty_offer_url": validation.check_offer_url,
     }
     errors: dict[str, list[ValidationError]] = {}
     clean: dict[str, Any] = {}
@@ -57,7 +58,7 @@ def branding_update(*, actor: User | None, changes: dict[str, Any]) -> Branding:
     with transaction.atomic():
         branding, _created = Branding.objects.select_for_update().get_or_create(pk=1)
         old_logo = branding.logo.name
-        for field in ("company_name", "primary_color", "accent_color", "allow_signup"):
+        for field in ("company_name", "primary_color", "accent_color", "allow_signup", "warranty_offer_url"):
             if field in clean:
                 setattr(branding, field, clean[field])
         if "logo" in clean:

@@ -6,6 +6,7 @@ from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from .colours import MIN_CONTRAST, PAGE, contrast_ratio, ink_on, is_hex_colour
@@ -69,3 +70,17 @@ def check_logo(upload: Any) -> str:
     if kind is None or kind.mime not in LOGO_TYPES:
         raise ValidationError(_("Upload the logo as a PNG, JPEG or WebP image."), code="logo_type")
     return kind.mime
+
+
+def check_offer_url(value: Any) -> str:
+    """An https (or http) address, or empty: it is put in mail to customers."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        URLValidator(schemes=["https", "http"])(text)
+    except ValidationError:
+        raise ValidationError(_("Write a web address that starts with https://."), code="bad_url") from None
+    if len(text) > 500:
+        raise ValidationError(_("Use at most 500 characters."), code="too_long")
+    return text

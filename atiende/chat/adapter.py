@@ -38,6 +38,9 @@ class ChatAdapter(MessagingAdapter):
 
     channel = Channel.CHAT.value
     serves = frozenset({Channel.CHAT.value})
+    # No notices either: a satisfaction survey goes an hour after the solve, when the visitor has
+    # left the widget; it goes by email (the address the visitor gave is their identity).
+    notify = None
 
     def reaches(self, ticket: Ticket) -> bool:
         return session_of(ticket) is not None

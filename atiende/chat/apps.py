@@ -14,3 +14,7 @@ class ChatConfig(AppConfig):
         from .adapter import ChatAdapter
 
         register_adapter(ChatAdapter())
+
+        from .retention import register_retention
+
+        register_retention()

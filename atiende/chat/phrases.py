@@ -59,4 +59,5 @@ def offline_notice(available: Availability, language: str, *, ticket: Ticket | N
             when = formats.date_format(timezone.localtime(available.opens_at), "DATETIME_FORMAT")
             return _("We are closed now. A person will read your message from %(when)s and answer by email.") % {
                 "when": when}
-        return _("Nobody can answer live right now. A person will answer your message by email as soon as possible.")
+        return _("Nobody can answer live right now. A person from our team will read your message and answer it by "
+                 "email.")

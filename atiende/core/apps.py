@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the encryption key's start-up checks
+        from .audit import register_retention
+
+        register_retention()

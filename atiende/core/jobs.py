@@ -86,3 +86,23 @@ def _worker() -> _Worker:
             _the_worker = _Worker()
             _the_worker.start()
         return _the_worker
+
+
+def enqueue_by_name_after_commit(name: str, *, countdown: float | None = None, **kwargs: Any) -> None:
+    """Queue the task registered as `name` once the current transaction commits, so the service
+    asking for it never imports the task module (STYLE.md, "Jobs by name"). `countdown` spaces
+    work out with a broker; without one (eager), the embedded default runs it on the in-process
+    worker thread as `enqueue_after_response` does, and tests run it inline."""
+
+    def send() -> None:
+        from celery import current_app
+
+        if name not in current_app.tasks:
+            current_app.loader.import_default_modules()  # every app's tasks module (a worker does this at start)
+        task = current_app.tasks[name]
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.JOBS_IN_BACKGROUND_THREAD:
+            _worker().put(task, (), kwargs)
+        else:
+            task.apply_async(kwargs=kwargs, countdown=countdown)
+
+    transaction.on_commit(send)

@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 class EmbeddedScheduler(threading.Thread):
     def __init__(self, schedule: dict | None = None) -> None:
         super().__init__(name="atiende-scheduler", daemon=True)
+        from atiende.celery import app
+
+        # Every app's tasks module, as a Celery worker imports them at start: the schedule names
+        # tasks whose modules nothing else in the server process imports (webhook retries).
+        app.loader.import_default_modules()
         entries = settings.CELERY_BEAT_SCHEDULE if schedule is None else schedule
         self.entries = {name: (entry["task"], maybe_schedule(entry["schedule"])) for name, entry in entries.items()}
         self.last_run: dict[str, datetime] = {}

@@ -1,6 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from atiende.accounts.models import User, UserKind
+from atiende.core.admin import ThroughServicesAdmin
 
 from .models import Customer, Identity, Organization, Sector, SupportPlan
+from .services import organization_create, organization_delete, organization_update
 
 
 class IdentityInline(admin.TabularInline):
@@ -19,10 +26,29 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ThroughServicesAdmin):
+    """Saved through the organization services, as the API does: a plan change re-checks the
+    SLA of the organization's open tickets (customers' hooks), and the account manager must be
+    an agent."""
+
     list_display = ["name", "segment", "sector", "support_plan", "account_manager"]
     list_filter = ["segment", "sector", "support_plan"]
     search_fields = ["name"]
+    fields = ["name", "segment", "sector", "support_plan", "account_manager", "notes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "account_manager":
+            kwargs["queryset"] = User.objects.filter(kind=UserKind.AGENT).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def create(self, request: HttpRequest, values: dict[str, Any]) -> Organization:
+        return organization_create(actor=request.user, **values)
+
+    def update(self, request: HttpRequest, current: Organization, values: dict[str, Any]) -> Organization:
+        return organization_update(actor=request.user, organization=current, changes=values)
+
+    def remove(self, request: HttpRequest, current: Organization) -> None:
+        organization_delete(actor=request.user, organization=current)
 
 
 admin.site.register(Sector)

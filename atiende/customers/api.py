@@ -30,7 +30,8 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "organization", "is_organization_admin", "identities", "language", "time_zone", "notes", "created_at"]
+        fields = ["id", "name", "preferred_name", "organization", "is_organization_admin", "identities", "language",
+                  "time_zone", "notes", "created_at"]
 
     def get_organization(self, customer: Customer) -> dict | None:
         org = customer.organization
@@ -45,6 +46,8 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 class CustomerInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, default="")
+    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                           help_text="What they like to be called; greetings use it.")
     email = serializers.CharField(max_length=254, required=False)
     phone = serializers.CharField(max_length=40, required=False)
     whatsapp = serializers.CharField(max_length=40, required=False)
@@ -95,6 +98,7 @@ class CustomerListView(ApiView):
         customer = services.customer_create_by(
             actor=request.user,
             name=given["name"],
+            preferred_name=given.get("preferred_name", ""),
             identities=_identities(given),
             is_organization_admin=given.get("is_organization_admin", False),
             language=given.get("language", ""),

@@ -73,6 +73,9 @@ class Customer(models.Model):
     """A contact. May sign in (through `user`) or exist only through channel identities."""
 
     name = models.CharField(_("name"), max_length=200)
+    # What they like to be called ("Rosy", "Lic. Hernández"): greetings use it; empty, the first
+    # word of their name (a full legal name is not how anyone is greeted).
+    preferred_name = models.CharField(_("goes by"), max_length=100, blank=True)
     organization = models.ForeignKey(
         Organization,
         null=True,
@@ -112,6 +115,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def greeting_name(self) -> str:
+        return self.preferred_name.strip() or (self.name.split() or [""])[0]
 
 
 class IdentityKind(models.TextChoices):

@@ -74,6 +74,7 @@ def customer_create(
     time_zone: str = "",
     password: str | None = None,
     login: bool = True,
+    preferred_name: str = "",
 ) -> Customer:
     """Create a contact. With an email identity a (possibly password-less) login is made too,
     unless `login` is False (the address already signs in as an agent)."""
@@ -85,6 +86,7 @@ def customer_create(
     with unique_or_conflict(_("A customer with this identity already exists."), field="identities"):
         customer = Customer.objects.create(
             name=name.strip() or clean.get("email", "") or next(iter(clean.values())),
+            preferred_name=preferred_name.strip(),
             organization=organization,
             is_organization_admin=is_organization_admin and organization is not None,
             language=language,
@@ -183,7 +185,8 @@ def customer_update(*, actor: User, customer: Customer, changes: dict[str, Any])
     _check_time_zone(changes.get("time_zone", ""))
     identities = changes.pop("identities", None)
     with transaction.atomic():
-        for field in ("name", "organization", "is_organization_admin", "language", "time_zone", "notes"):
+        for field in ("name", "preferred_name", "organization", "is_organization_admin", "language", "time_zone",
+                      "notes"):
             if field in changes:
                 setattr(customer, field, changes[field])
         if customer.organization_id is None:

@@ -22,6 +22,7 @@ from atiende.sla.models import Calendar
 from atiende.sla.services.policies import policy_create
 from atiende.tickets.models import Channel, Message, Ticket
 from atiende.tickets.services import (
+    channel_message_create,
     channel_ticket_create,
     message_create,
     ticket_create,
@@ -32,8 +33,12 @@ from atiende.tickets.services import (
 )
 from atiende.tickets.services.lifecycle import CUSTOMER_CHANNELS
 
+from .appointments import load_demo_appointments
 from .assets import load_demo_assets
-from .kb import load_demo_kb
+from .credits import load_demo_credits
+from .history import HistoryTicket, plan_history, signed
+from .kb import load_demo_bot, load_demo_kb
+from .maintenance import load_demo_maintenance
 from .people import (
     ADMIN,
     AGENTS,
@@ -47,10 +52,12 @@ from .people import (
     TEAMS,
 )
 from .plan import REQUESTER, Beat, Step, TicketPlan, plan_tickets
+from .returns import load_demo_rmas
+from .surveys import demo_outcome, load_demo_nps, load_demo_surveys
 
 ADMIN_EMAIL = next(a.email for a in AGENTS if a.key == ADMIN)
 # People and organizations exist this long before the load; the oldest ticket is ~90 days old.
-ACCOUNTS_AGE = timedelta(days=120)
+ACCOUNTS_AGE = timedelta(days=200)  # before the six months of history
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,27 @@ def load_demo_data(*, now: datetime | None = None) -> DemoSummary:
         if admin is not None:
             load_demo_kb(author=admin, now=now)  # a demo made before the knowledge base gets it now
             load_demo_assets(actor=admin, now=now)  # and one made before products and assets, those
+            load_demo_bot(admin=admin)  # and one made before the bot, the bot on the chat
+            load_demo_rmas(actor=admin, now=now)  # and before returns and repairs
+            load_demo_credits(now=now)  # and before goodwill credits
+            load_demo_maintenance(actor=admin, now=now)
+            load_demo_appointments(actor=admin, now=now)  # (and appointments)
             return DemoSummary(created=False)
         before = _counts()
         world = _build_world(at=now - ACCOUNTS_AGE)
+        _play_history(world, plan_history(now=now), now=now)  # first: older tickets, lower numbers
         plans = plan_tickets(now=now)
         tickets = _play(world, plans)
         _check_statuses(plans, tickets)
         load_demo_kb(author=User.objects.get(email=ADMIN_EMAIL), now=now)
         load_demo_assets(actor=User.objects.get(email=ADMIN_EMAIL), now=now)
+        load_demo_bot(admin=User.objects.get(email=ADMIN_EMAIL))
+        load_demo_rmas(actor=User.objects.get(email=ADMIN_EMAIL), now=now)
+        load_demo_credits(now=now)
+        load_demo_maintenance(actor=User.objects.get(email=ADMIN_EMAIL), now=now)
+        load_demo_appointments(actor=User.objects.get(email=ADMIN_EMAIL), now=now)
+        load_demo_surveys(now=now)
+        load_demo_nps(now=now)
         after = _counts()
     return DemoSummary(created=True, **{name: after[name] - before[name] for name in after})
 
@@ -186,6 +206,44 @@ def _play(world: _World, plans: list[TicketPlan]) -> dict[int, Ticket]:
     return tickets
 
 
+def _play_history(world: _World, plans: list[HistoryTicket], *, now: datetime) -> None:
+    """Six months of finished tickets (history.py), each beat at its time; beats after `now` wait."""
+    for plan in plans:
+        requester = world.customers[plan.customer]
+        ticket = None
+        for beat in plan.beats:
+            if beat.at >= now:
+                break
+            with clock.frozen_at(beat.at):
+                ticket = _perform_history(world, plan, beat, requester, ticket)
+
+
+def _perform_history(world: _World, plan: HistoryTicket, beat, requester: Customer, ticket: Ticket | None) -> Ticket:
+    if beat.step == "create":
+        if plan.channel == Channel.PORTAL and requester.user is not None:
+            return ticket_create(actor=requester.user, subject=plan.subject, body=beat.text, channel=Channel.PORTAL)
+        return channel_ticket_create(requester=requester, subject=plan.subject, body=beat.text,
+                                     channel=plan.channel)[0]
+    assert ticket is not None
+    agent = world.agents.get(beat.actor) or world.agents[ADMIN]  # the requester's beats name no agent
+    if beat.step == "reply":
+        if ticket.assignee_id != agent.pk or ticket.team_id != world.teams[plan.team].pk:
+            ticket_update(actor=agent, ticket=ticket,
+                          changes={"team": world.teams[plan.team], "assignee": agent, **plan.triage})
+        message_create(actor=agent, ticket=ticket, body=signed(beat.text, agent.name), channel=plan.channel)
+    elif beat.step == "customer":
+        if requester.user is not None and plan.channel == Channel.PORTAL:
+            message_create(actor=requester.user, ticket=ticket, body=beat.text, channel=Channel.PORTAL)
+        else:
+            channel_message_create(ticket=ticket, author=requester, body=beat.text, channel=plan.channel)
+    elif beat.step == "solve":
+        ticket_update(actor=agent, ticket=ticket, changes={"status": "solved"}, details=demo_outcome(plan.id))
+    elif beat.step == "close":
+        ticket_update(actor=agent, ticket=ticket, changes={"status": "closed"})
+    ticket.refresh_from_db()
+    return ticket
+
+
 def _perform(world: _World, plan: TicketPlan, beat: Beat, tickets: dict[int, Ticket]) -> None:
     requester = world.customers[plan.customer]
     actor = requester.user if beat.actor == REQUESTER else world.agents[beat.actor]
@@ -207,7 +265,8 @@ def _perform(world: _World, plan: TicketPlan, beat: Beat, tickets: dict[int, Tic
     elif beat.step == Step.NOTE:
         message_create(actor=actor, ticket=ticket, body=beat.text, internal=True, channel=Channel.INTERNAL)
     elif beat.step == Step.UPDATE:
-        ticket_update(actor=actor, ticket=ticket, changes=changes)
+        solving = changes.get("status") == "solved" and beat.actor != REQUESTER
+        ticket_update(actor=actor, ticket=ticket, changes=changes, details=demo_outcome(plan.id) if solving else None)
     elif beat.step == Step.REFER:
         ticket_refer(actor=actor, ticket=ticket, collaborator=world.agents[COLLABORATOR], note=beat.text)
     elif beat.step == Step.MERGE and beat.other is not None:

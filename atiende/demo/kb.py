@@ -14,6 +14,8 @@ from atiende.core import clock
 from atiende.customers.models import SupportPlan
 from atiende.kb.models import Category
 from atiende.kb.services import article_create, article_update, category_create
+from atiende.selfservice.bot import bot_channel_set
+from atiende.selfservice.models import BotChannel
 
 from .kb_articles import ARTICLES, CATEGORIES
 
@@ -45,3 +47,12 @@ def load_demo_kb(*, author: User, now: datetime | None = None) -> int:
                     article_update(actor=author, article=articles[spec.key],
                                    changes={"related": [articles[k] for k in spec.related]})
     return len(ARTICLES)
+
+
+def load_demo_bot(*, admin: User) -> bool:
+    """The first-responder bot answers the demo's chat widget first (decision 0032). Once: an
+    administrator who turned it off afterwards keeps it off. True when it was switched on now."""
+    if BotChannel.objects.filter(channel="chat").exists():
+        return False
+    bot_channel_set(actor=admin, channel="chat", enabled=True)
+    return True

@@ -43,7 +43,8 @@ class MailAdapter:
         return {"emails": [email_data(email) for email in message.emails.all()]}
 
     def original_exists(self) -> Exists:
-        return Exists(InboundMessage.objects.filter(message_id=OuterRef("pk")))
+        # A retention rule may have deleted the file (mail/retention.py): then there is none to show.
+        return Exists(InboundMessage.objects.filter(message_id=OuterRef("pk")).exclude(raw=""))
 
     def original(self, message: Message) -> FieldFile | None:
         record = InboundMessage.objects.filter(message=message).first()

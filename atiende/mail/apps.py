@@ -14,3 +14,7 @@ class MailConfig(AppConfig):
         from .adapter import MailAdapter
 
         register_adapter(MailAdapter())
+
+        from .retention import register_retention
+
+        register_retention()

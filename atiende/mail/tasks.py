@@ -1,6 +1,7 @@
 """Background work for the email channel; the logic lives in services and notifications."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import notifications
 
@@ -12,12 +13,13 @@ def size_notice(self, *, address: str, subject: str, dropped: list[str], whole_m
 
 @shared_task(bind=True, max_retries=4)
 def send_email(self, *, outbound_id: int) -> str:
-    """Send one queued reply; retried with growing waits (1, 2, 4, 8 minutes), then marked failed."""
+    """Send one queued reply; retried with growing waits (DELIVERY_RETRY_SECONDS: 1, 2, 4, 8
+    minutes by default), then marked failed."""
     from .outbound import Delivery, deliver
 
     outcome = deliver(outbound_id)
     if outcome == Delivery.RETRY and not self.request.is_eager:
-        raise self.retry(countdown=60 * 2 ** self.request.retries)
+        raise self.retry(countdown=settings.DELIVERY_RETRY_SECONDS * 2 ** self.request.retries)
     return outcome
 
 

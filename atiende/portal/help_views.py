@@ -21,6 +21,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from atiende.core.exceptions import DomainError, NotFound
+from atiende.core.languages import interface_language
 from atiende.kb import selectors as kb
 from atiende.kb.markdown import plain_text, render_markdown
 from atiende.kb.models import Status, Visibility
@@ -79,7 +80,7 @@ def help_article_view(request: HttpRequest, slug: str) -> HttpResponse:
         "indexable": article.status == Status.PUBLISHED and article.visibility == Visibility.PUBLIC,
         "voted": request.GET.get("voto") == "gracias",
     }
-    with translation.override("es-mx" if article.language == "es" else "en"):
+    with translation.override(interface_language(article.language)):
         return render(request, "help/article.html", context)
 
 

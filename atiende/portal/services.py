@@ -21,7 +21,7 @@ from atiende.accounts import throttle
 from atiende.accounts.models import User, UserKind, normalize_email
 from atiende.accounts.services import customer_login_create
 from atiende.assets.selectors import asset_get
-from atiende.assets.services import asset_link_by_customer
+from atiende.assets.services import asset_link_on_create
 from atiende.core import clock
 from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_response
@@ -187,10 +187,9 @@ def request_create(*, actor: User, subject: str, description: str, category: str
     custom_fields = {CATEGORY_FIELD: category} if category else None
     with transaction.atomic():
         asset = asset_get(user=actor, asset_id=asset_id) if asset_id is not None else None
+        attach = (lambda ticket: asset_link_on_create(ticket=ticket, asset=asset)) if asset is not None else None
         ticket = ticket_create(actor=actor, subject=subject, body=description, channel=Channel.PORTAL,
-                               custom_fields=custom_fields, uploads=uploads)
-        if asset is not None:
-            asset_link_by_customer(ticket=ticket, asset=asset)
+                               custom_fields=custom_fields, uploads=uploads, attach=attach)
     if language and not suggestions_for_request(viewer=actor, subject=subject, language=language, limit=1):
         suggestion_missed(text=subject)
     return ticket

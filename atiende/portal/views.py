@@ -15,11 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atiende.accounts import throttle
 from atiende.accounts.services import LoginThrottled, sign_in
+from atiende.accounts.steps import after_password
 from atiende.assets import selectors as assets
 from atiende.assets.wording import coverage_label
 from atiende.branding.selectors import branding_get
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, Invalid, NotFound
+from atiende.feedback import selectors as feedback
+from atiende.maintenance import selectors as maintenance
+from atiende.privacy.models import NoticeMoment
+from atiende.privacy.selectors import notice_current
+from atiende.privacy.services import notice_accept_shown
 from atiende.selfservice import selectors as selfservice
 from atiende.sla.selectors import customer_promise
 
@@ -27,6 +33,7 @@ from . import selectors, services
 from .access import customer_page, landing_url, viewer_zone
 from .formerrors import apply_domain_error
 from .forms import LinkRequestForm, NewRequestForm, PasswordSignInForm, ReplyForm, SignupForm
+from .privacy_views import after_sign_in
 
 BACKEND = "atiende.accounts.backends.EmailBackend"
 
@@ -81,8 +88,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         form.add_error(None, _("The email or password is not correct."))
         return _login_page(request, form=form, status=400)
+    if not user.is_customer:  # an agent goes through the staff sign-in's steps (the second factor)
+        return after_password(request, user, next_url=landing_url(user))
     login(request, user, backend=BACKEND)
-    return redirect(_next_or(request, landing_url(user)) if user.is_customer else landing_url(user))
+    return redirect(after_sign_in(request, _next_or(request, landing_url(user))))
 
 
 @require_POST
@@ -113,7 +122,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
     except Invalid:
         return render(request, "portal/link.html", {"valid": False}, status=400)
     login(request, user, backend=BACKEND)
-    return redirect("portal:home")
+    return redirect(after_sign_in(request, reverse("portal:home")))
 
 
 @require_POST
@@ -143,12 +152,13 @@ def signup_view(request: HttpRequest) -> HttpResponse:
                                         language=translation.get_language(), allowed=True)
             except LoginThrottled as exc:
                 form.add_error(None, _("Too many attempts. Try again in a few minutes."))
-                return _throttled(render(request, "portal/signup.html", {"form": form}, status=429), exc)
+                return _throttled(render(request, "portal/signup.html", {"form": form, "notice": notice_current()},
+                                         status=429), exc)
             except DomainError as exc:
                 status = apply_domain_error(form, exc)
             else:
                 return render(request, "portal/signup_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "portal/signup.html", {"form": form}, status=status)
+    return render(request, "portal/signup.html", {"form": form, "notice": notice_current()}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,11 +166,14 @@ def signup_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     _signup_allowed()
     if request.method == "GET":
         valid = services.signup_check(token=token)
-        return render(request, "portal/signup_confirm.html", {"valid": valid}, status=200 if valid else 400)
+        return render(request, "portal/signup_confirm.html", {"valid": valid, "notice": notice_current()},
+                      status=200 if valid else 400)
     try:
         user = services.signup_confirm(token=token)
     except Invalid:
         return render(request, "portal/signup_confirm.html", {"valid": False}, status=400)
+    # The version the confirmation page showed (its form carries it): accepted by signing up.
+    notice_accept_shown(user=user, version=request.POST.get("aviso", ""), moment=NoticeMoment.SIGNUP)
     login(request, user, backend=BACKEND)
     messages.success(request, _("Your account is ready. Welcome!"))
     return redirect("portal:home")
@@ -181,10 +194,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def products_view(request: HttpRequest) -> HttpResponse:
     """"My products and services": what the customer (an organization's admin: the organization)
-    has, with its coverage today."""
+    has, with its coverage today, and the maintenance visits coming."""
     rows = [{"asset": c.asset, "coverage": c.coverage, "label": coverage_label(c.coverage)}
             for c in assets.covered_list(user=request.user, assets=assets.portal_assets(user=request.user))]
-    return render(request, "portal/products.html", {"rows": rows, "nav": "products"})
+    return render(request, "portal/products.html", {
+        "rows": rows, "nav": "products", "upcoming": maintenance.upcoming_for_customer(user=request.user)})
 
 
 @customer_page
@@ -236,8 +250,11 @@ def created_view(request: HttpRequest, number: int) -> HttpResponse:
 
 def _request_page(request: HttpRequest, ticket, *, form: ReplyForm | None = None, status: int = 200) -> HttpResponse:
     view = selectors.request_view(user=request.user, ticket=ticket)
-    return render(request, "portal/request.html", {"view": view, "ticket": ticket, "form": form or ReplyForm()},
-                  status=status)
+    survey = feedback.portal_survey(user=request.user, ticket=ticket)
+    return render(request, "portal/request.html", {
+        "view": view, "ticket": ticket, "form": form or ReplyForm(), "survey": survey,
+        "survey_url": feedback.survey_path(survey) if survey else "",
+    }, status=status)
 
 
 @customer_page

@@ -28,6 +28,7 @@ class Facts:
     channel: str = ""
     text: str = ""  # subject and first message, folded
     custom_fields: Mapping[str, object] = field(default_factory=dict)
+    facts: Mapping[str, object] = field(default_factory=dict)  # tickets/facts.py, those rules name
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class RuleSpec:
     keywords: Sequence[str] = ()
     field_key: str = ""
     field_value: str = ""
+    facts: Mapping[str, Sequence[str]] = field(default_factory=dict)  # fact -> values, any of which holds
 
 
 def base_language(code: str) -> str:
@@ -63,7 +65,7 @@ def rule_matches(rule: RuleSpec, facts: Facts) -> bool:
         return False
     if rule.field_key and fold(str(facts.custom_fields.get(rule.field_key, ""))) != fold(rule.field_value):
         return False
-    return True
+    return all(not wanted or facts.facts.get(name) in wanted for name, wanted in rule.facts.items())
 
 
 def first_match(rules: Sequence[RuleSpec], facts: Facts) -> RuleSpec | None:

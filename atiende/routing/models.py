@@ -136,6 +136,8 @@ class RoutingRule(models.Model):
     plans = models.ManyToManyField("customers.SupportPlan", blank=True, related_name="+", verbose_name=_("support plans"))
     field_key = models.CharField(_("custom field"), max_length=50, blank=True)
     field_value = models.CharField(_("custom field value"), max_length=200, blank=True)
+    # Ticket facts the rule asks for (atiende/tickets/facts.py): {"warranty": ["standard", ...]}.
+    facts = models.JSONField(_("ticket facts"), default=dict, blank=True)
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
     skill = models.ForeignKey(
         Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("required skill")

@@ -33,7 +33,7 @@ class Query:
     @property
     def terms(self) -> frozenset[str]:
         """Every stemmed term and folded word the query looks for (to mark snippets)."""
-        found = set()
+        found: set[str] = set()
         for group in self.groups:
             for alternative in group:
                 for word in alternative:

@@ -132,6 +132,9 @@ class SearchHooks(TicketHooks):
     def replies_imported(self, messages: Sequence[Message]) -> None:
         tickets_reindex(message.ticket_id for message in messages)
 
+    def messages_redacted(self, ticket_ids: Sequence[int]) -> None:
+        tickets_reindex(ticket_ids)
+
 
 class TicketSearch(TicketTextSearch):
     """The engine of `tickets.text_search`: an index probe per ticket row (`Exists` on the

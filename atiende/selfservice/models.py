@@ -95,3 +95,66 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- the first-responder bot ---------------------------------------------------------------------
+
+class BotChannelName(models.TextChoices):
+    CHAT = "chat", _("Chat widget")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+class BotChannel(models.Model):
+    """Whether the first-responder bot answers new conversations on a channel. A channel without a
+    row is off: the bot answers nowhere until an administrator turns it on."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=BotChannelName.choices, unique=True)
+    enabled = models.BooleanField(_("answers new conversations"), default=False)
+
+    class Meta:
+        ordering = ["channel"]
+        verbose_name = _("first responder bot channel")
+        verbose_name_plural = _("first responder bot")
+
+    def __str__(self) -> str:
+        return self.get_channel_display()
+
+
+class BotState(models.TextChoices):
+    OFFERED = "offered", _("Articles offered, waiting for the customer")
+    SOLVED = "solved", _("Solved by an article")
+    HANDED_OFF = "handed_off", _("Handed to a person")
+
+
+class HandOff(models.TextChoices):
+    NO_MATCH = "no_match", _("no article matched the question")
+    UNHELPFUL = "unhelpful", _("the customer said the articles did not help")
+    ASKED = "asked", _("the customer asked for a person")
+    UNCLEAR = "unclear", _("the customer's answer was not yes or no")
+    AGENT = "agent", _("an agent answered first")
+
+
+class BotConversation(models.Model):
+    """The bot's part in one ticket's conversation: at most one per ticket (a retry or a second
+    worker finds it and does nothing again), what it offered, and how it ended."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=2, default="es")
+    question = models.CharField(_("question"), max_length=300, blank=True)
+    article_ids = models.JSONField(default=list, blank=True)  # offered, best first
+    offer_message_id = models.BigIntegerField(null=True, blank=True)  # the customer answers after it
+    unhelpful = models.PositiveSmallIntegerField(default=0)  # answers that were not "yes" so far
+    state = models.CharField(_("state"), max_length=12, choices=BotState.choices, default=BotState.OFFERED)
+    hand_off = models.CharField(_("handed off because"), max_length=12, choices=HandOff.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bot conversation")
+        verbose_name_plural = _("bot conversations")
+        constraints = [models.CheckConstraint(condition=Q(state__in=BotState.values), name="selfservice_bot_state")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.state}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from atiende.core.exceptions import Invalid, NotFound
 from atiende.core.params import is_id_text
+from atiende.customers.models import Customer
 from atiende.customers.permissions import customer_of
 from atiende.kb.models import Article
 from atiende.kb.permissions import can_view_article
@@ -21,16 +22,19 @@ MISSED_KIND = "portal-request"
 
 
 def deflection_record(*, actor: Any, source: str, question: str = "", language: str = "es",
-                      article: Article | None = None, troubleshooter: Troubleshooter | None = None) -> Deflection:
+                      article: Article | None = None, troubleshooter: Troubleshooter | None = None,
+                      customer: Customer | None = None) -> Deflection:
     """The customer said self-service solved their problem: count one request never written.
-    The article must be one the customer may read (else NotFound, nothing recorded)."""
+    The article must be one the customer may read (else NotFound, nothing recorded). `customer`:
+    who said so when they have no login (the bot's WhatsApp or Telegram customer; `actor` is then
+    None, an anonymous reader's eyes)."""
     if source not in DeflectionSource.values:
         raise Invalid(fields={"source": _("Unknown source.")})
     if article is not None and not can_view_article(actor, article):
         raise NotFound()
     return Deflection.objects.create(
         source=source, question=clean_question(question), language=language_code(language), article=article,
-        troubleshooter=troubleshooter, customer=customer_of(actor),
+        troubleshooter=troubleshooter, customer=customer or customer_of(actor),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "atiende.core",
     "atiende.accounts",
+    "atiende.signin",
     "atiende.customers",
     "atiende.tickets",
     "atiende.sla",
@@ -67,9 +69,20 @@ INSTALLED_APPS = [
     "atiende.search",
     "atiende.selfservice",
     "atiende.macros",
+    "atiende.replycheck",
     "atiende.assets",
+    "atiende.returns",
+    "atiende.credits",
+    "atiende.maintenance",
+    "atiende.appointments",
+    "atiende.metrics",
+    "atiende.feedback",
+    "atiende.privacy",
+    "atiende.notices",
     "atiende.branding",
     "atiende.automation",
+    "atiende.arco",
+    "atiende.reporting",
     "atiende.workspace",
     "atiende.portal",
     "atiende.live",
@@ -87,12 +100,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions listed for their owners (last seen, at most one write a minute).
+    "atiende.signin.middleware.SessionTrackingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, and sync only: Django then runs the whole chain in one worker thread. Below a
     # sync middleware, Django's own middleware would run in async mode and hop threads for each of
     # their methods (three more hops per request; docs/performance.md, WhatsApp webhook).
     "atiende.core.middleware.UserLanguageMiddleware",
+    "atiende.core.audit.AuditOriginMiddleware",  # where the request came from, for the audit log
 ]
 
 ROOT_URLCONF = "atiende.urls"
@@ -122,17 +138,31 @@ TEMPLATES = [
 FORM_RENDERER = "atiende.core.forms.FastInputRenderer"
 
 # --- Database -------------------------------------------------------------------------------
+def postgres_pool_options() -> dict:
+    """psycopg_pool's arguments for the per-process pool (tests/faults/test_pool.py)."""
+    return {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 10),
+        "timeout": 10,
+        # psycopg_pool retries a lost connection with a doubling delay and no ceiling (1, 2, 4,
+        # 8, 16 s …): after a 20-second outage a worker could stay unable to serve for another
+        # 16. A chain of retries that gives up after a few seconds is restarted at once by the
+        # next request, so a worker recovers as soon as the database does.
+        "reconnect_timeout": env_int("DATABASE_RECONNECT_SECONDS", 4),
+    }
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # Under ASGI each request runs in its own thread, so persistent per-thread connections
         # are never reused: a pool per process avoids a new connection on every request.
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": env_int("DATABASE_POOL_MIN", 2),
-            "max_size": env_int("DATABASE_POOL_MAX", 10),
-            "timeout": 10,
-        }
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = postgres_pool_options()
+        # Pooled connections are checked when handed out (one empty round trip): after a database
+        # restart every pooled connection is dead, and unchecked each would fail one request
+        # before being replaced (tests/faults/test_faults.py).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -154,7 +184,16 @@ USING_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 # --- Cache, throttles, background work ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "atiende.core.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.retry import Retry
+
+    # A pooled connection Redis reset (a restart) is retried on a fresh one instead of failing the
+    # request that drew it (tests/faults/test_faults.py).
+    CACHES = {"default": {"BACKEND": "atiende.core.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError]}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -173,6 +212,7 @@ LIVE_INBOX_POLL_SECONDS = 20
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "atiende.core.beat:OncePerPeriodScheduler"  # once per period, however many run
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right after the transaction that asked for them.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -181,6 +221,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 JOBS_IN_BACKGROUND_THREAD = env_bool("JOBS_IN_BACKGROUND_THREAD", True)
 JOBS_BACKGROUND_DELAY = 0.2
 CELERY_TASK_EAGER_PROPAGATES = False
+# The first wait before an undelivered reply (email, channel adapter) is tried again; it doubles
+# with each attempt (60 s: 1, 2, 4, 8 minutes). The SMTP fault test shortens it.
+DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = "atiende"
 CELERY_TIMEZONE = "UTC"
@@ -201,7 +244,40 @@ CELERY_BEAT_SCHEDULE = {
     # Time rules (decision 0024): each pass fires what came due since; a rule fires once per ticket.
     "automation-time-rules": {"task": "automation.time_rules",
                               "schedule": float(env_int("AUTOMATION_TIME_RULES_SECONDS", 60))},
+    # The staffing page's eight weeks of arrivals and handling times, read ahead (decision 0037).
+    "staffing-history": {"task": "reporting.staffing_history", "schedule": 1800.0},
+    # Maintenance visits coming due and warranty expiry reminders (decision 0034): each opens or
+    # sends once, whatever the number of passes; a pass after downtime catches up.
+    "maintenance-pass": {"task": "maintenance.pass",
+                         "schedule": float(env_int("MAINTENANCE_PASS_SECONDS", 900))},
+    # Appointment reminders a day and an hour before (decision 0035): each claimed once, so a pass
+    # run twice sends nothing twice, and one after downtime still sends what is not yet past.
+    "appointment-reminders": {"task": "atiende.appointments.tasks.send_reminders",
+                              "schedule": float(env_int("APPOINTMENT_REMINDER_SECONDS", 60))},
+    # Satisfaction surveys whose delay after the solve has passed (decision 0036).
+    "feedback-send-surveys": {"task": "atiende.feedback.tasks.send_due_surveys", "schedule": 60.0},
+    # Retention rules (decision 0048): nothing is removed until the admin sets a rule; each pass
+    # is idempotent and batched, so one missed or run twice changes nothing.
+    "privacy-retention": {"task": "privacy.retention", "schedule": float(env_int("RETENTION_PASS_SECONDS", 6 * 3600))},
+    # Notices (decision 0046): recipients a lost batch left waiting are queued again.
+    "notices-resume": {"task": "notices.resume", "schedule": 300.0},
+    # The NPS question to this period's sample (decision 0044): a pass run twice asks nobody twice.
+    "feedback-send-nps": {"task": "atiende.feedback.tasks.send_nps", "schedule": float(env_int("NPS_PASS_SECONDS", 3600))},
+    # Last week's report by mail to each supervisor (decision 0043): Mondays 14:00 UTC (8:00 in
+    # Mexico City); a second run in the same week sends nothing again.
+    "reports-weekly-summary": {"task": "reporting.weekly_summary",
+                               "schedule": crontab(minute=0, hour=env_int("REPORTS_WEEKLY_HOUR_UTC", 14), day_of_week=1)},
 }
+# --- Notices to many customers (docs/decisions/0046-notices.md) ---------------------------------
+# At most this many notice messages a minute (a mail provider's sending limit), in batches of
+# NOTICES_BATCH_SIZE per task; the spacing needs the broker (REDIS_URL).
+NOTICES_PER_MINUTE = env_int("NOTICES_PER_MINUTE", 600)
+NOTICES_BATCH_SIZE = env_int("NOTICES_BATCH_SIZE", 100)
+# --- Maintenance and warranty reminders (decision 0034) ------------------------------------------
+# How many days before an asset's coverage ends its customer is reminded (once), and the page
+# offering an extended warranty that the reminder links to ("" leaves the link out).
+WARRANTY_REMINDER_DAYS = env_int("WARRANTY_REMINDER_DAYS", 30)
+WARRANTY_OFFER_URL = env_str("WARRANTY_OFFER_URL", "")
 # --- Routing ----------------------------------------------------------------------------------
 # A consultation's default deadline, in business minutes of the asked team's calendar; the
 # customer is promised an answer this many business minutes after it.
@@ -212,6 +288,20 @@ ROUTING_PROMISE_MARGIN_MINUTES = env_int("ROUTING_PROMISE_MARGIN_MINUTES", 60)
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["atiende.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
+# Pages a staff user passes after the password before being signed in (accounts/steps.py): the
+# second factor (decision 0040).
+SIGN_IN_STEPS = ["atiende.signin.steps.second_factor_step"]
+# Single sign-on for agents with OpenID Connect (decision 0049, docs/operations.md): on when the
+# issuer, client id and client secret are set. The secret lives only in the environment.
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "SSO")  # the button reads "Sign in with <this>"
+OIDC_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("OIDC_ALLOWED_DOMAINS", [])]  # empty: any domain
+OIDC_CREATE_AGENTS = env_bool("OIDC_CREATE_AGENTS", default=False)  # just-in-time agents (needs allowed domains)
+OIDC_DEFAULT_TEAM = env_str("OIDC_DEFAULT_TEAM")  # the team such agents join (by name)
+OIDC_REQUIRE_VERIFIED_EMAIL = env_bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
+OIDC_TRUST_PROVIDER_MFA = env_bool("OIDC_TRUST_PROVIDER_MFA", default=False)  # skip our code when amr shows MFA
 LOGIN_REDIRECT_URL = "home"  # agents go on to the inbox, customers to the portal
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -276,13 +366,36 @@ AUTOMATION_RUNS_PER_TICKET = env_int("AUTOMATION_RUNS_PER_TICKET", 20)
 AUTOMATION_RATE_WINDOW = env_int("AUTOMATION_RATE_WINDOW", 600)
 TICKET_HOOKS: list[str] = [
     "atiende.sla.hooks.SlaHooks",  # first: the deadlines move before anyone else looks at them
+    # Then the metric record (and the outcome given when solving), before any subscriber whose
+    # own changes re-enter the hooks, so the record keeps the order things happened in.
+    "atiende.metrics.hooks.MetricHooks",
+    "atiende.feedback.hooks.FeedbackHooks",  # after the record: a survey's episode is its count of solves
     "atiende.routing.hooks.RoutingHooks",  # then a new ticket finds its team and agent
     # Then the admins' triggers see the ticket as routing left it (their changes re-enter the hooks).
     "atiende.automation.hooks.AutomationHooks",
     "atiende.search.tickets.SearchHooks",  # the search index, in the same transaction
+    "atiende.selfservice.hooks.BotHooks",  # the first-responder bot, after commit (decision 0032)
+    "atiende.replycheck.hooks.CoachingHooks",  # each sent reply checked after commit, for coaching
     # Last: the events it sends describe the ticket as the subscribers before it left it.
     "atiende.webhooks.hooks.WebhookHooks",
 ]
+# Facts features know about a ticket that rules may name (atiende/tickets/facts.py; decision 0039).
+TICKET_FACTS: list[str] = [
+    "atiende.assets.facts.WarrantyFacts",  # "warranty": what the ticket is about is covered
+    # "satisfaction" (1–5) and "satisfaction_comment" (yes/no): the latest answer (decision 0044).
+    "atiende.feedback.facts.SatisfactionFacts",
+]
+# Fields feature apps add to the API's ticket resource (atiende/tickets/resource.py).
+TICKET_RESOURCE_PARTS: list[str] = ["atiende.feedback.resource.SatisfactionPart"]
+# --- Outcomes, metrics and satisfaction surveys (docs/decisions/0036-outcomes-and-csat.md) ---------
+REALLY_SOLVED_DAYS = env_int("REALLY_SOLVED_DAYS", 7)  # a solve not reopened this long is really solved
+CSAT_DELAY_MINUTES = env_int("CSAT_DELAY_MINUTES", 60)  # the default; the admin may set another
+CSAT_LINK_DAYS = env_int("CSAT_LINK_DAYS", 30)  # a survey link works this long after it was sent
+# NPS (decision 0044): a contact is asked at most once in NPS_INTERVAL_DAYS, never within
+# NPS_CSAT_GAP_DAYS of a CSAT survey sent to them; the link works NPS_LINK_DAYS.
+NPS_INTERVAL_DAYS = env_int("NPS_INTERVAL_DAYS", 90)
+NPS_CSAT_GAP_DAYS = env_int("NPS_CSAT_GAP_DAYS", 7)
+NPS_LINK_DAYS = env_int("NPS_LINK_DAYS", 30)
 # The engine behind `TicketFilters.text` (atiende/tickets/text_search.py; decision 0028).
 TICKET_TEXT_SEARCH = "atiende.search.tickets.TicketSearch"
 # What `atiende search reindex` rebuilds, per kind of document: a callable(batch, progress) -> count.
@@ -306,8 +419,12 @@ WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
 WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)  # finished deliveries and their attempts
 # --- Live chat widget ------------------------------------------------------------------------
 # Dotted paths of callables offered each new chat before a person (atiende.chat.services.
-# first_responders_offer); the knowledge base's bot registers here. None by default.
-CHAT_FIRST_RESPONDERS: list[str] = []
+# first_responders_offer). The knowledge base's bot is registered here; it answers only while an
+# administrator has it on for the chat (Django admin → First responder bot; decision 0032).
+CHAT_FIRST_RESPONDERS: list[str] = ["atiende.selfservice.bot.chat_first_responder"]
+# The address customers reach this service at (scheme and host): links in words sent outside a
+# request, such as the first-responder bot's article links and the survey links in mail.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://localhost:8000")
 # --- Email channel ----------------------------------------------------------------------------
 MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 35 * 1024 * 1024)
 MAIL_THREAD_WINDOW_DAYS = env_int("MAIL_THREAD_WINDOW_DAYS", 14)  # "Re: same subject" from the same sender
@@ -381,6 +498,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error envelope and its statuses on every operation (atiende/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "atiende.api.schema.document_errors"],
 }
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 

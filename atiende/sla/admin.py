@@ -10,14 +10,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from atiende.core import clock
+from atiende.core.admin import ThroughServicesAdmin
 from atiende.core.exceptions import Invalid
 from atiende.core.formfields import JSON_FORMFIELD_OVERRIDES
 from atiende.customers.models import Segment
+from atiende.tickets.facts import fact_choices, fact_labels
 from atiende.tickets.models import Channel, Priority, TicketType
 
 from .models import Calendar, Metric, Policy, Target
 from .selectors import arithmetic_for, policy_preview
-from .services import calendar_fields_clean
+from .services import calendar_create, calendar_fields_clean, calendar_update
 from .services.policies import reevaluate_later
 
 
@@ -42,11 +44,23 @@ PREVIEW_MINUTES = (60, 8 * 60)
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(ThroughServicesAdmin):
+    """Saved through the calendar services: running SLA clocks on an edited calendar get their
+    deadlines computed again, as after an API edit."""
+
     formfield_overrides = JSON_FORMFIELD_OVERRIDES  # hours and closures: depth-limited JSON
     form = CalendarForm
     list_display = ["name", "time_zone", "holidays"]
     readonly_fields = ["preview"]
+
+    def create(self, request, values):
+        return calendar_create(actor=request.user, **values)
+
+    def update(self, request, current, values):
+        return calendar_update(actor=request.user, calendar=current, changes=values)
+
+    def remove(self, request, current) -> None:
+        current.delete()  # the database refuses while a policy target or clock uses it (PROTECT)
 
     @admin.display(description=_("Preview"))
     def preview(self, calendar: Calendar) -> str:
@@ -88,6 +102,19 @@ class PolicyForm(forms.ModelForm):
             "name", "position", "active", "support_plans", "segments", "priorities", "types", "channels", "organizations",
             "warn_at_percent", "notify_on_warning", "notify_on_breach", "escalate_on_breach", "raise_priority_on_breach",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        """One checkbox list per ticket fact the features offer (tickets/facts.py), e.g. warranty."""
+        super().__init__(*args, **kwargs)
+        for name, choices in fact_choices().items():
+            self.fields[f"fact_{name}"] = _choices_field(choices)
+            self.fields[f"fact_{name}"].label = fact_labels().get(name, name)
+            self.fields[f"fact_{name}"].initial = self.instance.facts.get(name, [])
+
+    def save(self, commit: bool = True) -> Policy:
+        self.instance.facts = {name: self.cleaned_data[f"fact_{name}"] for name in fact_choices()
+                               if self.cleaned_data.get(f"fact_{name}")}
+        return super().save(commit)
 
 
 @admin.register(Policy)

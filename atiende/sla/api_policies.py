@@ -15,6 +15,7 @@ from atiende.api.params import check_span, instant_param
 from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid
+from atiende.tickets.facts import fact_choices
 from atiende.tickets.permissions import sees_internal
 from atiende.tickets.selectors import ticket_get
 
@@ -36,6 +37,7 @@ def _iso(value: datetime | None) -> str | None:
 def policy_data(policy: Policy) -> dict:
     conditions = {name: list(getattr(policy, name)) for name in LIST_CONDITIONS}
     conditions.update({name: sorted(obj.pk for obj in getattr(policy, name).all()) for name in ID_CONDITIONS})
+    conditions.update({name: list(policy.facts.get(name, [])) for name in fact_choices()})
     return {
         "id": policy.pk,
         "name": policy.name,
@@ -56,7 +58,8 @@ class PolicyInput(serializers.Serializer):
     position = serializers.IntegerField(required=False, default=0)
     active = serializers.BooleanField(required=False, default=True)
     conditions = serializers.JSONField(required=False, default=dict, help_text="support_plans, segments, priorities, "
-                                       "types, channels, organizations: lists; empty matches anything.")
+                                       "types, channels, organizations, and ticket facts such as warranty "
+                                       "(standard, extended, expired, none): lists; empty matches anything.")
     targets = serializers.JSONField(help_text='{"first_response": {"minutes": 60, "calendar": 2}, …}')
     actions = serializers.JSONField(required=False, default=dict, help_text="warn_at_percent and the on-breach flags.")
 

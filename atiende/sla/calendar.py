@@ -174,6 +174,22 @@ class BusinessCalendar:
     def is_open(self, instant: datetime) -> bool:
         return self.next_opening(instant) == instant
 
+    def open_spans(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The open spans meeting [start, end), clipped to it, as UTC instants (appointment slots)."""
+        check_supported(start)
+        check_supported(end)
+        first, last = _to_us(start), _to_us(end)
+        if last <= first:
+            return []
+        self._cover(first, last)
+        i = max(bisect.bisect_right(self._starts, first) - 1, 0)
+        spans = []
+        while i < len(self._starts) and self._starts[i] < last:
+            if self._ends[i] > first:
+                spans.append((_from_us(max(self._starts[i], first)), _from_us(min(self._ends[i], last))))
+            i += 1
+        return spans
+
     # --- expansion into UTC spans ------------------------------------------------------------------
 
     def _open_before(self, us: int) -> int:

@@ -16,6 +16,7 @@ from atiende.accounts.models import User
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers import hooks as customer_hooks
 from atiende.customers.models import Organization
+from atiende.tickets.facts import fact_choices
 from atiende.tickets.hooks import Change, TicketHooks
 from atiende.tickets.models import Message, MessageKind, Ticket
 from atiende.tickets.service_levels import BadgeView
@@ -57,6 +58,8 @@ class SlaHooks(TicketHooks):
         if "status" in changed:
             sla_status_changed(ticket=ticket, old_status=changed["status"], now=now)
         reasons = [reason for field, reason in REEVALUATED_ON.items() if field in changed]
+        if set(changed) & set(fact_choices()):  # a feature's fact about the ticket (a product linked)
+            reasons.append(Reason.FACT)
         if reasons:
             sla_reevaluate(ticket=ticket, now=now, reason=reasons[0], actor=actor)
 

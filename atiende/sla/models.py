@@ -59,6 +59,8 @@ class Policy(models.Model):
     organizations = models.ManyToManyField(
         "customers.Organization", blank=True, related_name="+", verbose_name=_("organizations")
     )
+    # Ticket facts the policy asks for (atiende/tickets/facts.py): {"warranty": ["standard", ...]}.
+    facts = models.JSONField(_("ticket facts"), default=dict, blank=True)
     warn_at_percent = models.PositiveSmallIntegerField(
         _("warn at (%)"), null=True, blank=True, default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("Share of a target's time after which the ticket is about to breach; empty for no warning."),

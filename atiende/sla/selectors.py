@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from atiende.accounts.models import User
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.customers.models import Customer
+from atiende.tickets.facts import facts_of
 from atiende.tickets.models import Priority, Ticket, TicketType
 from atiende.tickets.service_levels import BadgeView
 
@@ -67,8 +70,9 @@ def clock_minutes_used(clock: Clock, now: datetime) -> float:
     return used
 
 
-def policy_matches(policy: Policy, ticket: Ticket) -> bool:
-    """Every condition the policy sets holds for the ticket (empty conditions match anything)."""
+def policy_matches(policy: Policy, ticket: Ticket, facts: Mapping[str, Any] | None = None) -> bool:
+    """Every condition the policy sets holds for the ticket (empty conditions match anything).
+    `facts`: the ticket facts the policy names (tickets/facts.py), when it names any."""
     organization = ticket.organization
     plan_ids = {plan.pk for plan in policy.support_plans.all()}
     organization_ids = {org.pk for org in policy.organizations.all()}
@@ -79,6 +83,7 @@ def policy_matches(policy: Policy, ticket: Ticket) -> bool:
         (set(policy.types), ticket.type),
         (set(policy.channels), ticket.channel),
         (organization_ids, ticket.organization_id),
+        *((set(allowed), (facts or {}).get(name)) for name, allowed in policy.facts.items()),
     ]
     return all(not allowed or value in allowed for allowed, value in checks)
 
@@ -88,7 +93,9 @@ def policy_for(ticket: Ticket) -> Policy | None:
     policies = Policy.objects.filter(active=True).order_by("position", "id").prefetch_related(
         "support_plans", "organizations", Prefetch("targets", queryset=Target.objects.select_related("calendar"))
     )
-    return next((policy for policy in policies if policy_matches(policy, ticket)), None)
+    needed = {name for policy in policies for name, allowed in policy.facts.items() if allowed}
+    facts = facts_of(ticket, sorted(needed)) if needed else {}  # only when a policy asks: a query or more
+    return next((policy for policy in policies if policy_matches(policy, ticket, facts)), None)
 
 
 # --- what agents see: badge, policies, attainment ------------------------------------------------
@@ -213,7 +220,8 @@ def customer_promise(*, ticket: Ticket, now: datetime, time_zone: str | None = N
         return None
     zone = time_zone or ticket.requester.time_zone or waiting.calendar.time_zone
     if waiting.due_at <= now:  # never promise a time already gone: say we are late
-        text = _("We are taking longer than we promised; a person will answer you as soon as possible.")
+        text = _("We are taking longer than we promised. A person from our team is on it and will answer you "
+                 "here.")
         return CustomerPromise(expected_by=waiting.due_at, opens_at=None, text=text)
     opening = arithmetic_for(waiting.calendar).next_opening(now)
     due = waiting.due_at

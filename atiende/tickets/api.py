@@ -20,7 +20,7 @@ from atiende.api.views import ApiView
 from atiende.core import clock
 from atiende.core.exceptions import Invalid, NotFound
 
-from . import selectors, services, text_search
+from . import hooks, resource, selectors, services, text_search
 from .models import Channel
 from .permissions import sees_internal
 from .serializers import (
@@ -75,9 +75,16 @@ def _render(request: Request, tickets) -> list[dict]:
     tickets = list(tickets)
     tags = selectors.tag_names_by_ticket(tickets, public_only=not for_agent)
     now = clock.now()
-    return [
+    rows = [
         ticket_data(ticket, tags=tags[ticket.pk], for_agent=for_agent, now=now, hidden_fields=hidden) for ticket in tickets
     ]
+    return resource.extend(rows, tickets, for_agent=for_agent)
+
+
+def _solution_details(data: object) -> dict:
+    """The extra fields of a solving change the ticket hooks read (an outcome), passed untouched."""
+    given = data if isinstance(data, dict) else {}
+    return {name: given[name] for name in hooks.solution_fields() if name in given}
 
 
 def _message_context(request: Request) -> dict:
@@ -156,7 +163,8 @@ class TicketDetailView(ApiView):
         data = TicketUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = _present(data.validated_data, list(TicketUpdateInput().fields))
-        services.ticket_update(actor=request.user, ticket=ticket, changes=changes)
+        services.ticket_update(actor=request.user, ticket=ticket, changes=changes,
+                               details=_solution_details(request.data))
         ticket = selectors.ticket_get(user=request.user, ticket_id=ticket_id)
         return Response(_render(request, [ticket])[0])
 
@@ -169,7 +177,9 @@ class TicketBulkUpdateView(ApiView):
         data = BulkUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = _present(data.validated_data["changes"], list(TicketUpdateInput().fields))
-        ids = services.ticket_bulk_update(actor=request.user, ticket_ids=data.validated_data["ids"], changes=changes)
+        details = _solution_details(request.data.get("changes") if isinstance(request.data, dict) else None)
+        ids = services.ticket_bulk_update(actor=request.user, ticket_ids=data.validated_data["ids"], changes=changes,
+                                          details=details)
         tickets = selectors.ticket_list(user=request.user).filter(pk__in=ids).order_by("pk")
         return Response({"results": _render(request, tickets)})
 

@@ -11,6 +11,9 @@ class TicketsConfig(AppConfig):
         from django.core.signals import setting_changed
 
         from . import hooks
+        from .services.retention import register_retention
+
+        register_retention()
 
         def forget_subscribers(*, setting: str, **kwargs) -> None:  # tests override TICKET_HOOKS
             if setting == "TICKET_HOOKS":

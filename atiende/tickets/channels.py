@@ -57,6 +57,9 @@ class ChannelAdapter(Protocol):
     on each `Delivery`); `serves` are the tickets' channels it answers (mail answers tickets
     opened by email, in the portal or through the API).
 
+    Optional: `notify(ticket, notice) -> bool`, words the product sends on its own into the
+    conversation after the acknowledgement (a survey's link; `notice_send()` below).
+
     Optional: `after_sent(delivery)`, called once a delivery is recorded as sent with its external
     id (WhatsApp applies the receipts Meta sent before that id was known).
 
@@ -117,6 +120,11 @@ class MessagingAdapter:
 
     def acknowledge(self, ticket: Ticket, notice: Notice) -> bool:
         return False
+
+    def notify(self, ticket: Ticket, notice: Notice) -> bool:
+        """Words the product sends on its own later in the conversation (a satisfaction survey's
+        link): as the acknowledgement, where the channel sends one; False when nothing was sent."""
+        return self.acknowledge(ticket, notice)
 
     def describe(self, message: Message) -> dict[str, Any]:
         return {}
@@ -251,3 +259,21 @@ def template_render(ticket: Ticket, template_id: int, variables: list[str]) -> T
     inactive template or missing variables); None when the channel has no templates."""
     method = getattr(adapter_for(ticket.channel), "template_render", None)
     return method(ticket, template_id, variables) if callable(method) else None
+
+
+def notice_send(ticket: Ticket, notice: Notice) -> bool:
+    """Send `notice` into the ticket's conversation on its own channel, when that channel's
+    adapter offers `notify` and reaches the customer; False otherwise (the caller falls back)."""
+    if not notice_possible(ticket):
+        return False
+    return bool(adapter_for(ticket.channel).notify(ticket, notice))
+
+
+def notice_possible(ticket: Ticket) -> bool:
+    """Whether `notice_send` could reach the customer on the ticket's channel now: its adapter
+    sends notices, reaches the customer, and free-form text is allowed now (WhatsApp's 24 hours)."""
+    adapter = adapter_for(ticket.channel)
+    if getattr(adapter, "notify", None) is None or not adapter.reaches(ticket):
+        return False
+    window = reply_window(ticket)
+    return window is None or window.open

@@ -24,7 +24,7 @@ See docs/decisions/0021-ticket-hooks.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,14 @@ class TicketHooks:
     def ticket_solved(self, ticket: Ticket, *, actor: User | None) -> None:
         """The ticket became solved (after `ticket_changed` for the same change)."""
 
+    # The extra fields a subscriber reads from a solving change (the API and the workspace pass
+    # them through by these names, untouched): `tickets` carries them without knowing them.
+    solution_fields: tuple[str, ...] = ()
+
+    def solution_given(self, ticket: Ticket, *, actor: User | None, details: Mapping[str, Any]) -> None:
+        """The ticket became solved, with the extra fields given with the change (possibly none):
+        called before `ticket_changed`; raise `core.exceptions.Invalid` to refuse the solving."""
+
     def tickets_imported(self, created: Sequence[tuple[Ticket, Message]]) -> None:
         """Many new tickets at once (a mailbox import), each with its first message, written in
         bulk. By default each is a `ticket_created` by its first message's author; a subscriber
@@ -72,6 +80,10 @@ class TicketHooks:
         `message_added` by its author."""
         for message in messages:
             self.message_added(message, actor=message.author_user)
+
+    def messages_redacted(self, ticket_ids: Sequence[int]) -> None:
+        """Message texts of these tickets were replaced by a placeholder (a retention rule): an
+        index of the text must forget it."""
 
     def sla_warning(self, ticket: Ticket, *, metric: str) -> None:
         """An SLA target is close to its deadline (emitted by the SLA app)."""
@@ -107,12 +119,25 @@ def ticket_solved(ticket: Ticket, *, actor: User | None) -> None:
     _call("ticket_solved", ticket, actor=actor)
 
 
+def solution_given(ticket: Ticket, *, actor: User | None, details: Mapping[str, Any]) -> None:
+    _call("solution_given", ticket, actor=actor, details=details)
+
+
+def solution_fields() -> tuple[str, ...]:
+    """Every subscriber's `solution_fields`, in order, once each."""
+    return tuple(dict.fromkeys(name for subscriber in subscribers() for name in subscriber.solution_fields))
+
+
 def tickets_imported(created: Sequence[tuple[Ticket, Message]]) -> None:
     _call("tickets_imported", created)
 
 
 def replies_imported(messages: Sequence[Message]) -> None:
     _call("replies_imported", messages)
+
+
+def messages_redacted(ticket_ids: Sequence[int]) -> None:
+    _call("messages_redacted", ticket_ids)
 
 
 def sla_warning(ticket: Ticket, *, metric: str) -> None:

@@ -58,10 +58,17 @@ def acknowledgement_send(*, ticket_id: int) -> bool:
     language = customer.language or settings.LANGUAGE_CODE
     with translation.override(language):
         promise = service_levels.promise(ticket, clock.now(), customer.time_zone or None)
-        expectation = promise or _("Our team will answer you as soon as possible.")
+        expectation = promise or _("A person from our team will read it and answer you here.")
         subject = _("[%(ref)s] We received your request: %(subject)s") % {"ref": ticket.reference, "subject": ticket.subject}
-        body = _("Hello %(name)s,\n\nWe received your request %(ref)s, \"%(subject)s\".\n%(expectation)s\n\n"
-                 "Reply to this message to add anything.\n") % {
-            "name": customer.name, "ref": ticket.reference, "subject": ticket.subject, "expectation": expectation,
-        }
+        body = acknowledgement_text(name=customer.greeting_name, ref=ticket.reference, subject=ticket.subject,
+                                    expectation=expectation, team=ticket.team.name if ticket.team_id else "")
     return adapter.acknowledge(ticket, channels.Notice(subject=subject, body=body))
+
+
+def acknowledgement_text(*, name: str, ref: str, subject: str, expectation: str, team: str) -> str:
+    """The acknowledgement in the active language: greets by the name the customer goes by and
+    signs as the team (the reply checker's rules apply to the product's own words too)."""
+    signature = _("The %(team)s team") % {"team": team} if team else settings.SITE_NAME
+    return _("Hello %(name)s,\n\nWe received your request %(ref)s, \"%(subject)s\".\n%(expectation)s\n\n"
+             "If you want to add anything, reply to this message.\n\nKind regards,\n%(signature)s\n") % {
+        "name": name, "ref": ref, "subject": subject, "expectation": expectation, "signature": signature}

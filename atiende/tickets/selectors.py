@@ -24,6 +24,7 @@ from atiende.core.params import is_id_text
 from atiende.customers.models import Customer
 
 from . import channels, service_levels, text_search
+from .facts import fact_choices
 from .models import (
     Attachment,
     CopiedAgent,
@@ -368,6 +369,10 @@ def event_text(event: TicketEvent) -> str:
     if event.field in ("sla_breach", "sla_warning"):
         new = service_levels.target_label(new)
     template = EVENT_SENTENCES.get(event.field)
+    fact = fact_choices().get(event.field)
+    if fact is not None:  # a feature's fact (tickets/facts.py): its values have labels
+        labels = {value: str(label) for value, label in fact}
+        old, new, template = labels.get(old, old), labels.get(new, new), EVENT_SENTENCES["fact"]
     if event.field in ("team", "assignee") and not new:
         template = EVENT_SENTENCES[f"{event.field}_removed"]
     if event.field == "tags" and not new:
@@ -409,6 +414,7 @@ EVENT_SENTENCES = {
     # Rules (an automation feature records these through record_changes): old = rule name.
     "rule": _("%(actor)s: rule «%(old)s» did %(new)s."),
     "rule_stopped": _("%(actor)s: rule «%(old)s» was stopped (%(new)s)."),
+    "fact": _("%(actor)s: %(new)s (was: %(old)s)."),
     "other": _("%(actor)s changed %(field)s from %(old)s to %(new)s."),
 }
 EVENT_REASONS = {

@@ -11,7 +11,7 @@ from atiende.accounts.models import User, UserKind
 from atiende.accounts.selectors import actor_name
 from atiende.api.ids import IdField
 
-from . import channels, service_levels
+from . import channels, resource, service_levels
 from .models import (
     Attachment,
     Channel,
@@ -60,6 +60,10 @@ class TicketSerializer(serializers.ModelSerializer):
             "requester", "organization", "team", "assignee", "tags", "custom_fields", "merged_into",
             "created_at", "updated_at", "solved_at", "closed_at", "sla",
         ]
+
+    def get_fields(self) -> dict:
+        # Then the fields feature apps add (tickets/resource.py), as `_render` appends them.
+        return {**super().get_fields(), **resource.schema_fields()}
 
 
 def _ref(obj) -> dict | None:

@@ -22,6 +22,7 @@ from atiende.assets.wording import coverage_label
 from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
 from atiende.customers.selectors import customer_get
+from atiende.returns import selectors as returns
 from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import ticket_get_for_agent
 
@@ -178,7 +179,8 @@ def asset_detail_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     return render(request, "workspace/asset_detail.html", {
         "asset": asset, "coverage": found, "label": coverage_label(found), "form": form,
         "warranties": list(asset.warranties.all()), "tickets": assets.tickets_of_asset(user=request.user, asset=asset)[:50],
-        "can_delete": can_delete_assets(request.user)}, status=400 if request.method == "POST" else 200)
+        "can_delete": can_delete_assets(request.user),
+        "rmas": returns.rmas_of_asset(user=request.user, asset=asset)[:50]}, status=400 if request.method == "POST" else 200)
 
 
 @agent_required
@@ -213,7 +215,8 @@ def ticket_assets_view(request: HttpRequest, number: int) -> HttpResponse:
     context = {"ticket": ticket, "rows": [{"asset": c.asset, "label": coverage_label(c.coverage), "coverage": c.coverage}
                                           for c in assets.assets_of_ticket(user=request.user, ticket=ticket)],
                "can_change": can_edit_ticket(request.user, ticket), "error": error,
-               "linkable": assets.linkable_assets(user=request.user, ticket=ticket)[:100]}
+               "linkable": [{"asset": c.asset, "label": coverage_label(c.coverage)} for c in assets.covered_list(
+                   user=request.user, assets=assets.linkable_assets(user=request.user, ticket=ticket)[:100])]}
     return render(request, "workspace/_ticket_assets.html", context, status=400 if error else 200)
 
 

@@ -14,6 +14,7 @@ from atiende.routing.matching import base_language
 from atiende.routing.models import MAX_LEVEL, AssignmentMode, RoutingRule, Skill, SkillKind, Tier
 from atiende.routing.services.configuration import rule_languages
 from atiende.sla.models import Calendar
+from atiende.tickets.facts import fact_choices, fact_labels
 from atiende.tickets.models import Channel
 
 from .kb_forms import IdChoiceField, IdMultipleChoiceField
@@ -53,17 +54,24 @@ class RuleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = _language_choices()
+        labels = fact_labels()
+        for name, choices in fact_choices().items():  # e.g. the warranty of the product it is about
+            self.fields[f"fact_{name}"] = forms.MultipleChoiceField(
+                label=labels.get(name, name), choices=choices, required=False, widget=forms.CheckboxSelectMultiple)
 
     @staticmethod
     def initial_for(rule: RoutingRule) -> dict[str, Any]:
         return {"name": rule.name, "active": rule.active, "team": rule.team_id, "languages": rule.languages,
                 "segments": rule.segments, "channels": rule.channels, "keywords": ", ".join(rule.keywords),
                 "sectors": list(rule.sectors.all()), "plans": list(rule.plans.all()), "field_key": rule.field_key,
-                "field_value": rule.field_value, "skill": rule.skill_id, "min_level": rule.min_level}
+                "field_value": rule.field_value, "skill": rule.skill_id, "min_level": rule.min_level,
+                **{f"fact_{name}": wanted for name, wanted in rule.facts.items()}}
 
     def values(self) -> dict[str, Any]:
         """What rule_create and rule_update take."""
-        return {**self.cleaned_data, "keywords": words(self.cleaned_data["keywords"])}
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("fact_")}
+        facts = {name[len("fact_"):]: value for name, value in self.cleaned_data.items() if name.startswith("fact_")}
+        return {**data, "keywords": words(self.cleaned_data["keywords"]), "facts": facts}
 
 
 class SkillForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from atiende.accounts.models import Role, Team, User, UserKind
 from atiende.accounts.permissions import can_view_directory, is_admin, is_agent, is_staff_agent
 from atiende.accounts.selectors import team_ids_of
+from atiende.assets import selectors as assets
 from atiende.core import clock
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
@@ -26,6 +27,8 @@ from atiende.core.params import is_id_text
 from atiende.customers import selectors as customer_selectors
 from atiende.customers.models import Customer
 from atiende.customers.selectors import organization_list
+from atiende.feedback import selectors as feedback
+from atiende.metrics import selectors as metrics
 from atiende.sla.selectors import BadgeView, badge_view
 from atiende.tickets import text_search
 from atiende.tickets.models import CustomerMerge, Ticket
@@ -399,3 +402,33 @@ def customer_merge_panel(*, user: User, customer_id: int, text: str = "", target
         candidates=customer_selectors.customer_search(user=user, text=text, exclude_id=customer.pk) if text else [],
         preview=preview, merged_here=merged_here, can_undo=is_admin(user),
     )
+
+
+def ticket_outcome_box(*, user: User, ticket: Ticket) -> dict:
+    """The ticket page's outcome box: the products an outcome may name (linked first), and for a
+    solved ticket how it ended and what the customer answered. The caller may see `ticket`."""
+    linked = [row.asset for row in assets.assets_of_ticket(user=user, ticket=ticket)]
+    products = linked + list(assets.linkable_assets(user=user, ticket=ticket).select_related("product")[:100])
+    return {"ticket": ticket, "products": products, "outcome": metrics.latest_outcome(ticket),
+            "satisfaction": feedback.satisfaction_by_ticket([ticket]).get(ticket.pk)}
+
+
+def nps_overview(*, user: User) -> dict:
+    """The NPS box of the supervisors' satisfaction page: the last NPS_INTERVAL_DAYS and each of the
+    last twelve months, in the viewer's time zone (the caller has checked who may see it)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from django.conf import settings
+
+    try:
+        zone = ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    now = clock.now()
+    local = now.astimezone(zone)
+    year_ago = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year_ago = year_ago.replace(year=year_ago.year - 1) if year_ago.month == 12 else year_ago.replace(
+        year=year_ago.year - 1, month=year_ago.month + 1)
+    return {"nps": feedback.nps_summary(now - timedelta(days=settings.NPS_INTERVAL_DAYS), now),
+            "nps_days": settings.NPS_INTERVAL_DAYS,
+            "nps_series": feedback.nps_series(year_ago, now, period="month", tz=zone)}

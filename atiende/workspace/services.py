@@ -7,8 +7,9 @@ caused them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -93,12 +94,14 @@ class BulkOutcome:
     target: Ticket | None = None  # the surviving ticket of a merge
 
 
-def inbox_bulk_apply(*, actor: User, ticket_ids: Sequence[int], action: str, value: str) -> BulkOutcome:
+def inbox_bulk_apply(*, actor: User, ticket_ids: Sequence[int], action: str, value: str,
+                     solution: Mapping[str, Any] | None = None) -> BulkOutcome:
     """Apply one inbox action to the selected tickets, all or nothing.
 
     `value` is the action's argument: "me", "none" or an agent id (assign), a status, a
     priority, a tag name, a macro id (its actions), or the id of the selected ticket the others merge into. Any ticket
-    the actor may not see (NotFound) or change (Forbidden) stops the whole batch."""
+    the actor may not see (NotFound) or change (Forbidden) stops the whole batch. `solution`: how
+    the tickets ended (the outcome's fields), used only when the new status is solved."""
     ids = _clean_ids(ticket_ids)
     value = (value or "").strip()
     try:
@@ -107,7 +110,8 @@ def inbox_bulk_apply(*, actor: User, ticket_ids: Sequence[int], action: str, val
         elif action == BulkAction.STATUS:
             if value not in TicketStatus.values or not behaviour(value).agent_settable:
                 raise Invalid(fields={"status": _("Choose a status.")})
-            ticket_bulk_update(actor=actor, ticket_ids=ids, changes={"status": value})
+            ticket_bulk_update(actor=actor, ticket_ids=ids, changes={"status": value},
+                               details=solution if value == TicketStatus.SOLVED else None)
         elif action == BulkAction.PRIORITY:
             if value not in Priority.values:
                 raise Invalid(fields={"priority": _("Choose a priority.")})

@@ -23,6 +23,8 @@ from atiende.core.errors import MESSAGES
 from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
 from atiende.macros.selectors import macro_choices
+from atiende.metrics.models import OutcomeKind
+from atiende.metrics.selectors import outcome_reasons
 from atiende.tickets.models import Channel, Priority
 from atiende.tickets.status import TicketStatus, behaviour
 
@@ -39,6 +41,7 @@ FORM_CHOICES = {
     "priority_choices": Priority.choices,
     "channel_choices": Channel.choices,
     "sorts": InboxSort.choices,
+    "outcome_choices": OutcomeKind.choices,
 }
 
 
@@ -105,6 +108,7 @@ def _render_inbox(request: HttpRequest, data: Params, *, status: int = 200, **ex
         "views": views, "counts": None,
         "choices": selectors.filter_choices(user=user, organization_id=resolved.query.filters.organization),
         "macros": [(m.pk, m.name) for m in macro_choices(user=user) if m.actions],
+        "outcome_reasons": [(r.pk, r.name) for r in outcome_reasons()],  # for solving in bulk
         "poll_ms": settings.LIVE_INBOX_POLL_SECONDS * 1000,
         **FORM_CHOICES, **_inbox_urls(resolved, page), **extra,
     }
@@ -172,10 +176,13 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
     ids = [int(raw) if is_id_text(raw) else 0 for raw in raw_ids if raw.isascii() and raw.isdigit()]
     action = request.POST.get("action", "")
     value = request.POST.get(BULK_VALUE_FIELDS.get(action, ""), "") if action in BULK_VALUE_FIELDS else ""
+    # Solving says how the tickets ended (the outcome box's fields), when the admin asks for it.
+    details = {name: request.POST[name] for name in ("outcome", "outcome_reason") if request.POST.get(name)}
     try:
         if len(ids) != len(raw_ids):
             raise NotFound()
-        outcome = services.inbox_bulk_apply(actor=request.user, ticket_ids=ids, action=action, value=value)
+        outcome = services.inbox_bulk_apply(actor=request.user, ticket_ids=ids, action=action, value=value,
+                                            solution=details)
     except DomainError as exc:
         if isinstance(exc, NotFound):
             exc = NotFound(_("Some of the selected tickets no longer exist or are not visible to you."))

@@ -17,9 +17,30 @@ team-1 agent; a macro of team 1 and a personal macro of the team-1 agent.
 Configuration pages in the workspace: a routing rule, team 1's routing, the team-1 agent's
 capacity and skills, a skill; the macros and webhooks pages follow the macro and webhook rows.
 Self-service: article suggestions, deflections, the articles offered on A's ticket, the report.
-A trigger and a time rule.
+A trigger and a time rule. Staffing: the Erlang C calculator and the staffing page. Reports: the summary
+API (JSON and CSV), the reports page and its drill-down to A's ticket.
 Products and assets: a product A owns an asset of, A's asset (linked to A's ticket), an asset of
+A's organization. Maintenance: a plan on A's asset (its visit's ticket is team 1's) and a plan of
 A's organization.
+The audit log (API, page and CSV).
+Personal data (ARCO): a request about A, the portal's form, and A's data export and erasure.
+Privacy: the published privacy notice (public) and its settings page with the retention rules and
+their dry run (administrators).
+Returns and repairs: an RMA on A's ticket for A's asset (covered), and a paid one with a quote.
+Goodwill credits: a credit on A's ticket offered by the team-1 agent above their limit (pending),
+one within it (approved), the ledger pages and its CSV export.
+Appointments: a remote-session type given by team 1, and A's appointment on A's ticket with the
+team-1 agent.
+Satisfaction: a survey of A's ticket answered 1 of 5 with a comment, and its link; an NPS question
+to A answered 2 of 10, and its link.
+The reply checker: a draft checked on its own, checked against A's ticket (its last customer
+message), and the checker's settings page; the team-1 agent's writing coaching figures.
+Sign-in security: the team-1 agent's signed-in session, API token and second factor; the policy;
+single sign-on with a provider that vouches for the actor's address.
+message), and the checker's settings page.
+Sign-in security: the team-1 agent's signed-in session, API token and second factor; the policy.
+Notices: a draft notice to A's organization (its pages, test send and send), the notices box of
+A's customer page, and the unsubscribe link of A.
 """
 
 ACTORS = [
@@ -53,6 +74,10 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("sla_policy", "view"):             [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("sla_policy", "update"):           [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("sla_attainment", "view"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Staffing (the Erlang C calculator and the week's plan page): supervisors and admins.
+    ("staffing", "view"):               [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Reports (the summary API, its CSV, the reports page and its drill-down): supervisors and admins.
+    ("reports", "view"):                [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     # Email: a reply's failed email, and the original of a message received by email.
     ("email", "retry"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("email_original", "view"):         [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
@@ -177,12 +202,101 @@ TABLE: dict[tuple[str, str], list[bool]] = {
     ("product", "view"):                [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
     ("product", "update"):              [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
     ("asset", "view"):                  [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("audit_log", "view"):              [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Personal data (ARCO): a customer asks for themselves in the portal; supervisors and admins see
+    # every request (the workspace page), record one for a customer and move it along; exporting
+    # and erasing a customer's data is for admins (API and page), the ZIP behind a signed link.
+    ("arco_request", "view"):           [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("arco_request", "create"):         [_,    Y,    Y,    Y,    Y,    _,    _,    _,    Y,    Y],
+    ("arco_request", "update"):         [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("personal_data", "export"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("personal_data", "erase"):         [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Privacy: the notice is public by law; publishing it and the retention rules are the admin's.
+    ("privacy_notice", "view"):         [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    ("privacy_settings", "update"):     [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("org_asset", "view"):              [_,    _,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
     ("asset", "update"):                [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("asset", "delete"):                [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
     ("asset", "add_warranty"):          [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
     ("asset", "link"):                  [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
     ("ticket", "view_assets"):          [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    # Returns and repairs (RMA): part of their ticket. Whoever sees the ticket sees its RMAs, except
+    # collaborators (they do not see the customer's products either); staff agents who may change
+    # the ticket open and move them; the customer (the requester, or their organization's admin)
+    # answers a quote, never an agent for them.
+    ("rma", "view"):                    [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    ("rma", "open"):                    [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("rma", "transition"):              [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("rma", "decide_quote"):            [_,    Y,    _,    Y,    _,    _,    _,    _,    _,    _],
+    # Goodwill credits (decision 0045): part of their ticket, for staff only. Staff agents who see
+    # the ticket offer amends and see them (customers are told on the ticket once approved, and
+    # may not offer: 403); supervisors and admins approve or reject (never their own request) and,
+    # as finance, mark them used and export the ledger.
+    ("credit", "offer"):                [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("credit", "view"):                 [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("credit", "approve"):              [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("credit", "reject"):               [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("credit", "mark_used"):            [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("credit_ledger", "export"):        [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # Maintenance plans: seen as the asset they visit is seen (an organization's own plans: by its
+    # admin); staff agents create and change them; a visit's checklist is ticked by whoever may
+    # change its ticket (team 1's).
+    ("maintenance_plan", "view"):       [_,    Y,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("org_maintenance_plan", "view"):   [_,    _,    _,    Y,    _,    Y,    Y,    _,    Y,    Y],
+    ("maintenance_plan", "update"):     [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("maintenance_visit", "tick"):      [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    # Appointments (decision 0035): every customer sees the active types (to book them), staff
+    # agents all; supervisors and admins change them. An appointment shows like its ticket (and to
+    # the agent who gives it); collaborators see none. Its customer (their organization's admin too)
+    # and agents who may change the ticket cancel it or book on the ticket; no-shows are for agents.
+    ("appointment_type", "view"):       [_,    Y,    Y,    Y,    Y,    Y,    Y,    _,    Y,    Y],
+    ("appointment_type", "update"):     [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("appointment", "view"):            [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    ("appointment", "cancel"):          [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    ("appointment", "no_show"):         [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "book_appointment"):     [_,    Y,    _,    Y,    _,    Y,    _,    _,    Y,    Y],
+    # Outcomes and satisfaction: the ticket's satisfaction answer shows to agents who see the
+    # ticket (customers get null, as the SLA clocks); the outcome box on the ticket page to staff
+    # agents who see it, solving there to those who may change it; "needs follow-up" (bad
+    # ratings) to supervisors and admins. The survey link is the key: whoever holds it answers
+    # (it names one survey and expires).
+    ("ticket", "view_satisfaction"):    [_,    _,    _,    _,    _,    Y,    _,    Y,    Y,    Y],
+    ("ticket", "view_outcome"):         [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("ticket", "solve_with_outcome"):   [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("survey_follow_up", "view"):       [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("survey", "answer"):               [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    # NPS (decision 0044): the link is the key, as the CSAT survey's; the score over time is on the
+    # "needs follow-up" page (supervisors and admins), whose answers' reasons stay there.
+    ("survey_nps", "answer"):           [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
+    ("survey_nps_score", "view"):       [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    # The reply checker: people who write to customers check their drafts (the API); against a
+    # ticket (the API with `ticket`, the composer's panel) only those who may reply on it. Its
+    # settings (confirmations, technical customers, glossaries) are the administrators'.
+    ("reply_check", "use"):             [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("ticket", "check_reply"):          [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    ("reply_checker", "update"):        [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Writing coaching: the team-1 agent's sent replies and their findings, seen by that agent and
+    # by supervisors and administrators — not by a colleague on another team.
+    ("reply_coaching", "view"):         [_,    _,    _,    _,    _,    Y,    _,    _,    Y,    Y],
+    # Sign-in security (decision 0040): every agent's own pages (two-step verification, sessions,
+    # API tokens, password); the team-1 agent's signed-in session and API token are ended by
+    # them alone (not even an admin, who resets a second factor instead); which roles must use
+    # two-step verification, and resetting someone's, are for administrators.
+    ("account_security", "view"):       [_,    _,    _,    _,    _,    Y,    Y,    Y,    Y,    Y],
+    ("login_session", "revoke"):        [_,    _,    _,    _,    _,    Y,    _,    _,    _,    _],
+    ("api_token", "revoke"):            [_,    _,    _,    _,    _,    Y,    _,    _,    _,    _],
+    ("two_factor", "reset"):            [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    ("two_factor_policy", "update"):    [_,    _,    _,    _,    _,    _,    _,    _,    _,    Y],
+    # Single sign-on (decision 0049): the provider vouches for the actor's address; staff of every
+    # role are signed in, customers (and an address nobody has) are not: the portal keeps its own.
+    ("single_sign_on", "sign_in"):      [_,    _,    _,    _,    _,    Y,    Y,    Y,    Y,    Y],
+    # Notices to many customers (decision 0046): supervisors and admins write, test and send them;
+    # what a customer was sent shows on their page to staff agents who see the customer; the
+    # unsubscribe link is the key (whoever holds it unsubscribes the customer it names).
+    ("notice", "view"):                 [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("notice", "send"):                 [_,    _,    _,    _,    _,    _,    _,    _,    Y,    Y],
+    ("customer", "view_notices"):       [_,    _,    _,    _,    _,    Y,    Y,    _,    Y,    Y],
+    ("notice", "unsubscribe"):          [Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y],
 }
 
 CELLS = [

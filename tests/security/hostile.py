@@ -173,7 +173,9 @@ def plant(world) -> Planted:
     organization = organization_create(actor=None, name=ORGANIZATION, segment=Segment.PYME)
     customer = customer_create(name=CUSTOMER_NAME, identities={"email": "mala@hostil.mx"}, organization=organization,
                                password=PASSWORD)
-    customer = customer_update(actor=world.admin, customer=customer, changes={"notes": CUSTOMER_NOTES})
+    # The name greetings use carries the payload too (customer.greeting_name).
+    customer = customer_update(actor=world.admin, customer=customer,
+                               changes={"notes": CUSTOMER_NOTES, "preferred_name": CUSTOMER_NAME[:100]})
     org_admin = customer_create(name=f"XORGADMIN {IMG_BARE}", identities={"email": "jefa@hostil.mx"},
                                 organization=organization, is_organization_admin=True, password=PASSWORD)
     agent = agent_create(email="hostil@example.mx", name=AGENT_NAME, password=PASSWORD, teams=[world.team1])

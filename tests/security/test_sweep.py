@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -36,6 +37,7 @@ from atiende.customers.models import Organization
 from atiende.tickets.models import Ticket
 from atiende.tickets.selectors import tag_names_by_ticket
 from atiende.workspace.models import SavedView
+from tests.oidc_provider import configured as oidc_configured
 from tests.security.sweep import api as api_sweep
 from tests.security.sweep import pages as page_sweep
 from tests.security.sweep.harness import (
@@ -58,9 +60,11 @@ ONLY = re.compile(os.environ.get("ATIENDE_SWEEP_ONLY", ""))
 
 
 @pytest.fixture
-def swept(world, settings) -> Swept:
+def swept(world, settings) -> Iterator[Swept]:
     settings.MAIL_INBOUND_SECRET = MAIL_SECRET
-    return build(world)
+    # Single sign-on configured against a real provider on a loopback port, so its pages do their work.
+    with oidc_configured(settings, redirect_uri="http://testserver/cuenta/sso/respuesta/"):
+        yield build(world)
 
 
 def _run(recorder: Recorder, client, sent: Sent) -> int:

@@ -38,7 +38,8 @@ def test_ticket_box_shows_coverage_in_words_and_links_and_unlinks(world, modem):
     url = f"/bandeja/tickets/{world.ticket_a.number}/productos/"
     with clock.frozen_at(NOW), translation.override("en"):
         empty = agent.get(url).content.decode()
-        assert "SN-A1" in empty and "In warranty" not in empty  # offered, not linked yet
+        assert "No products linked." in empty  # offered with its coverage, not linked yet
+        assert "SN-A1 — In warranty until March 12, 2027 · extended</option>" in empty
         assert agent.post(url, {"asset": modem.pk, "action": "link"}).status_code == 302
         box = agent.get(url).content.decode()
     assert "In warranty until March 12, 2027 · extended" in box

@@ -35,7 +35,7 @@ def test_the_agreed_time_counts_only_while_the_ticket_is_unresolved(world):
         ticket, _message = channel_ticket_create(requester=world.customer_a, subject="Llamada", body="Llámame",
                                                  channel="phone", acknowledge=False, agreed_at=due)
         assert ticket.sla_due_at == due
-        ticket = ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"})
+        ticket = ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"}, details={"outcome": "solved"})
         ticket.refresh_from_db()
         assert (ticket.agreed_at, ticket.sla_due_at) == (due, None)
         ticket = ticket_update(actor=world.admin, ticket=ticket, changes={"status": "open"})

@@ -182,14 +182,15 @@ def _shown(entry: dict | None) -> tuple[bool, bool]:
 
 
 def visitor_read(*, session: ChatSession, message_id: int) -> None:
-    """The visitor's widget showed messages up to `message_id`: agents' replies up to it are read."""
+    """The visitor's widget showed messages up to `message_id`: agents' replies (and the system's
+    public messages, the first-responder bot's) up to it are read."""
     if message_id <= session.visitor_read_id:
         return
     newest = Message.objects.filter(ticket_id=session.ticket_id, pk__lte=message_id).order_by("-pk").values_list("pk", flat=True).first()
     if newest is None or newest <= session.visitor_read_id:
         return
     replies = Message.objects.filter(ticket_id=session.ticket_id, pk__gt=session.visitor_read_id, pk__lte=newest,
-                                     author_kind="agent", kind="public").values_list("pk", flat=True)
+                                     author_kind__in=("agent", "system"), kind="public").values_list("pk", flat=True)
     for reply in replies:
         delivery_status_record(channel=Channel.CHAT, external_id=f"chat:{reply}", status=DeliveryStatus.READ)
     ChatSession.objects.filter(pk=session.pk, visitor_read_id__lt=newest).update(visitor_read_id=newest)

@@ -156,7 +156,7 @@ def test_after_a_closed_ticket_the_socket_follows_the_follow_up(world, started):
     from atiende.tickets.services import ticket_update
 
     ticket = ChatSession.objects.get(public_id=started.id).ticket
-    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"})
+    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"}, details={"outcome": "solved"})
     ticket_update(actor=world.admin, ticket=ticket, changes={"status": "closed"})
     socket = Socket(started.id, started.token)
 

@@ -4,44 +4,18 @@ writers anyway, so there it only shows the outcome)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from atiende.chat.models import ChatSession, SessionState
 from atiende.chat.services import session_accept
-from atiende.core.exceptions import Conflict
+from tests.concurrency import race
 
 from .conftest import Visitor
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def race(*calls) -> list[str]:
-    outcomes: list[str] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call) -> None:
-        from django.db import connection
-
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # SQLite's "database is locked" is also a loss
-            outcomes.append(type(exc).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_agents_accepting_one_chat_one_wins(world, site, online):

@@ -34,3 +34,23 @@ def test_scheduler_thread_runs_the_sla_scan_on_schedule(world):
     assert Clock.objects.get(ticket=ticket).breached_at is not None
     assert any(ticket.reference in message.subject for message in mail.outbox)
     assert not scheduler.is_alive()
+
+
+def test_every_scheduled_task_is_known_to_the_embedded_scheduler_in_a_fresh_process(tmp_path):
+    """In a new server process only the tasks modules something imported are registered; the
+    scheduler must find every entry's task (webhook retries were "not registered")."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django; django.setup()\n"
+            "from atiende.celery import app\n"
+            "from atiende.core.scheduler import EmbeddedScheduler\n"
+            "print(sorted(task for task, _ in EmbeddedScheduler().entries.values() if task not in app.tasks))\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "atiende.settings.base", "ATIENDE_DATA_DIR": str(tmp_path),
+           "SECRET_KEY": "s" * 50}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -18,9 +18,14 @@ from atiende.tickets.status import TicketStatus
 
 # A Wednesday afternoon in Mexico City.
 NOW = datetime(2026, 3, 4, 21, 30, tzinfo=UTC)
-TICKETS = 200
-MESSAGES = 947  # 944 planned, plus the system note of each of the 3 merges
-STATUSES = {"new": 16, "open": 31, "pending_customer": 24, "on_hold": 12, "solved": 41, "closed": 73, "merged": 3}
+RMA_NOTICES = 5  # the demo RMAs told their customers: opened, approved, received, diagnosed; opened
+CREDIT_NOTICES = 1  # the supervisor's credit within her limit told Rosa; the refund request waits
+HISTORY = 243  # six months of finished tickets before the current ones (demo/history.py), all closed
+HISTORY_MESSAGES = 694
+TICKETS = 201 + HISTORY  # 200 planned, plus the first maintenance visit opened by the scheduler
+MESSAGES = 948 + HISTORY_MESSAGES  # 944 planned, plus the system note of each of the 3 merges, plus the visit's notice
+STATUSES = {"new": 17, "open": 31, "pending_customer": 24, "on_hold": 12, "solved": 41, "closed": 73 + HISTORY,
+            "merged": 3}
 
 
 def _counts() -> dict[str, int]:
@@ -44,16 +49,21 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# Users: the 21 of the demo and the "maintenance" system actor that opened the visit.
 def test_a_second_load_creates_nothing(demo):
     after_first = _counts()
 
     again = load_demo_data(now=NOW + timedelta(days=3))
 
-    assert demo == DemoSummary(created=True, users=21, teams=2, organizations=3, customers=16,
-                               tickets=TICKETS, messages=MESSAGES)
+    # users: 20 people and the system actors that write during the load: "returns" (each RMA
+    # step), "maintenance" (the first visit), "appointments" (bookings made without a ticket),
+    # "credits" (the approved credit's notice) and "feedback" (announcing the demo's survey answers to
+    # the ticket facts, decision 0044)
+    assert demo == DemoSummary(created=True, users=25, teams=2, organizations=3, customers=16,
+                               tickets=TICKETS, messages=MESSAGES + RMA_NOTICES + CREDIT_NOTICES)
     assert again == DemoSummary(created=False)
-    assert _counts() == after_first == {"users": 21, "customers": 16, "organizations": 3, "tickets": TICKETS,
-                                        "messages": MESSAGES}
+    assert _counts() == after_first == {"users": 25, "customers": 16, "organizations": 3, "tickets": TICKETS,
+                                        "messages": MESSAGES + RMA_NOTICES + CREDIT_NOTICES}
 
 
 def test_the_documented_logins_work_with_password_demo(demo):
@@ -97,7 +107,8 @@ def test_tickets_cover_every_status_priority_and_channel(demo):
     assert set(STATUSES) == set(TicketStatus.values)
     assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
     assert set(tickets.values_list("channel", flat=True)) == {
-        Channel.EMAIL, Channel.PORTAL, Channel.PHONE, Channel.CHAT, Channel.WHATSAPP}
+        Channel.EMAIL, Channel.PORTAL, Channel.PHONE, Channel.CHAT, Channel.WHATSAPP,
+        Channel.INTERNAL}  # the maintenance visit: opened by us, not through a channel
     assert tickets.filter(status=TicketStatus.MERGED, merged_into__isnull=False).count() == 3
     assert TicketLink.objects.filter(kind=LinkKind.PARENT).count() == 6
     assert tickets.filter(assignee=None).exclude(status__in=["new", "merged"]).exists()
@@ -105,8 +116,8 @@ def test_tickets_cover_every_status_priority_and_channel(demo):
     assert tickets.filter(tags__isnull=True).exclude(status__in=["new", "merged"]).count() == 0
 
 
-def test_every_timestamp_falls_in_the_90_days_before_the_load(demo):
-    oldest, newest = NOW - timedelta(days=100), NOW
+def test_every_timestamp_falls_in_the_six_months_before_the_load(demo):
+    oldest, newest = NOW - timedelta(days=190), NOW  # the history (demo/history.py), then the last 90 days
     tickets = Ticket.objects.all()
 
     assert all(oldest < t.created_at <= t.updated_at < newest for t in tickets)
@@ -142,6 +153,16 @@ def test_the_demo_help_center_loads_with_the_demo_and_once(demo):
     assert articles_matching("reembolsos", viewer=None) == []
 
 
+def test_the_bot_answers_the_demo_chat_first_and_an_admins_off_stays_off(demo):
+    from atiende.demo.kb import load_demo_bot
+    from atiende.selfservice.bot import bot_channel_set, bot_enabled
+
+    assert (bot_enabled("chat"), bot_enabled("whatsapp"), bot_enabled("telegram")) == (True, False, False)
+    admin = User.objects.get(email="admin@demo.atiende.mx")
+    bot_channel_set(actor=admin, channel="chat", enabled=False)
+    assert load_demo_bot(admin=admin) is False and bot_enabled("chat") is False
+
+
 def test_products_and_assets_in_and_out_of_warranty(demo):
     from atiende.assets.coverage import asset_coverage
     from atiende.assets.models import Asset, Product
@@ -157,3 +178,88 @@ def test_products_and_assets_in_and_out_of_warranty(demo):
     assert found["PLAN-NB-1180"].covered and not found["PLAN-NB-1180"].extended
     assert not found["RTX6-GO-10457"].covered and found["RTX6-GO-10457"].ended_on is not None
     assert load_demo_assets(actor=User.objects.get(email="admin@demo.atiende.mx"), now=NOW) == 0
+
+
+def test_one_rma_in_repair_and_one_quote_waiting(demo):
+    from atiende.assets.models import Asset
+    from atiende.demo.returns import load_demo_rmas
+    from atiende.returns.models import Rma
+
+    rows = {rma.items.get().asset.identifier: rma for rma in Rma.objects.all()}
+    assert set(rows) == {"RTX6-MZ-88213", "RTX6-GO-10457"}
+    repair, quoted = rows["RTX6-MZ-88213"], rows["RTX6-GO-10457"]
+    assert (repair.state, repair.coverage, repair.events.count()) == ("diagnosed", "covered", 4)
+    assert Asset.objects.get(identifier="RTX6-MZ-88213").status == "in_repair"
+    assert (quoted.state, quoted.coverage, str(quoted.quote_amount), quoted.quote_status) == (
+        "requested", "paid", "1450.00", "pending")
+    assert all(e.message_id for rma in rows.values() for e in rma.events.all())  # each step told the customer
+    assert all(e.created_at <= NOW for rma in rows.values() for e in rma.events.all())
+    assert load_demo_rmas(actor=User.objects.get(email="admin@demo.atiende.mx"), now=NOW) == 0
+def test_a_maintenance_plan_with_its_first_visit_opened(demo):
+    from atiende.demo.maintenance import ROUTER_PLAN, load_demo_maintenance
+    from atiende.maintenance.models import MaintenancePlan, MaintenanceVisit
+
+    router = MaintenancePlan.objects.get(name=ROUTER_PLAN)
+    visit = MaintenanceVisit.objects.get(plan=router)
+    assert (visit.due_on, visit.ticket.team.name, len(visit.checklist)) == (NOW.date() + timedelta(days=4), "Especialistas", 4)
+    assert router.next_due_on > visit.due_on
+    assert MaintenancePlan.objects.count() == 2
+    assert load_demo_maintenance(actor=User.objects.get(email="admin@demo.atiende.mx"), now=NOW) == 0
+def test_appointment_types_and_booked_appointments(demo):
+    from atiende.appointments.models import Appointment, AppointmentType
+    from atiende.demo.appointments import load_demo_appointments
+
+    assert sorted(AppointmentType.objects.values_list("kind", flat=True)) == ["installation", "remote", "training"]
+    counts = Counter(Appointment.objects.values_list("status", flat=True))
+    assert counts == {"booked": 4, "no_show": 1}
+    training = Appointment.objects.filter(type__kind="training")
+    assert training.count() == 2 and len({(a.agent_id, a.start) for a in training}) == 1  # one session, two seats
+    assert all(a.start > NOW for a in Appointment.objects.filter(status="booked"))
+    assert load_demo_appointments(actor=User.objects.get(email="admin@demo.atiende.mx"), now=NOW) == 0
+def test_demo_tickets_have_outcomes_and_answered_surveys(demo):
+    from atiende.feedback.models import Survey
+    from atiende.metrics.models import MetricEvent, TicketOutcome
+
+    kinds = Counter(TicketOutcome.objects.values_list("kind", flat=True))
+    assert set(kinds) == {"solved", "workaround", "not_solved"}
+    answered = Survey.objects.filter(state="answered")
+    assert answered.count() >= 50
+    assert answered.filter(rating__lte=2).exists() and answered.filter(rating=5).exists()
+    assert not Survey.objects.filter(answered_at__gte=NOW).exists()
+    assert MetricEvent.objects.filter(kind="survey_answered").count() == answered.count()
+    assert MetricEvent.objects.filter(kind="created").count() == TICKETS
+
+
+def test_one_credit_granted_and_one_waiting_with_the_default_limits(demo):
+    from decimal import Decimal
+
+    from atiende.credits.models import Credit
+    from atiende.demo.credits import load_demo_credits
+
+    rows = {c.customer.name: c for c in Credit.objects.select_related("customer", "requested_by")}
+    rosa, mercazona = rows["Rosa María Hernández Vega"], next(c for n, c in rows.items() if n != "Rosa María Hernández Vega")
+    assert (rosa.status, rosa.amount, rosa.requested_by.email) == ("approved", Decimal("350.00"),
+                                                                  "supervisora@demo.atiende.mx")
+    assert rosa.message_id is not None and rosa.created_at <= NOW
+    assert (mercazona.status, mercazona.kind, mercazona.amount) == ("pending", "refund_request", Decimal("6500.00"))
+    assert load_demo_credits(now=NOW) == 0
+
+
+def test_six_months_of_history_for_reports_and_the_forecast(demo):
+    from zoneinfo import ZoneInfo
+
+    from atiende.feedback.models import NpsSurvey, Survey
+    from atiende.metrics.models import MetricEvent
+
+    created = list(Ticket.objects.values_list("created_at", flat=True))
+    assert min(created) < NOW - timedelta(days=175)  # six months back
+    months = {(c.year, c.month) for c in created}
+    assert len(months) >= 6
+    local = [c.astimezone(ZoneInfo("America/Mexico_City")) for c in created]
+    weekdays = Counter(c.weekday() for c in local)
+    assert weekdays[0] > weekdays[5] > weekdays[6]  # Monday busiest, Sunday quietest
+    assert all(8 <= c.hour < 22 for c in local if c.weekday() < 5 and c < NOW - timedelta(days=100))
+    kinds = Counter(MetricEvent.objects.filter(at__lt=NOW - timedelta(days=100)).values_list("kind", flat=True))
+    assert kinds["solved"] > 200 and kinds["reopened"] > 10 and kinds["first_reply"] > 200
+    assert Survey.objects.filter(rating__isnull=False, answered_at__lt=NOW - timedelta(days=100)).count() > 100
+    assert NpsSurvey.objects.filter(score__isnull=False).count() >= 10

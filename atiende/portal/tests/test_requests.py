@@ -55,7 +55,8 @@ def test_statuses_are_in_plain_words(world):
                 "on_hold": ("working", "We are working on it"), "solved": ("solved", "Solved"),
                 "closed": ("closed", "Closed")}
     for status, (tone, words) in expected.items():
-        ticket_update(actor=world.agent1, ticket=world.ticket_a, changes={"status": status})
+        ticket_update(actor=world.agent1, ticket=world.ticket_a, changes={"status": status},
+                      details={"outcome": "solved"} if status == "solved" else None)
         for url in ("/soporte/", page(world.ticket_a)):
             assert f'<span class="status status-{tone}">{words}</span>' in client.get(url).content.decode()
 
@@ -127,7 +128,7 @@ def test_new_request_with_category_and_attachment_and_its_confirmation(world):
 
     done = client.get(response["Location"]).content.decode()
     assert f"<strong>#{ticket.number}</strong>" in done
-    assert "Our team will answer you as soon as possible." in done
+    assert "A person from our team will read it and answer you here." in done
 
 
 def test_the_confirmation_carries_the_sla_promise(world):

@@ -16,6 +16,7 @@ from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import STAFF_ROLES
 from atiende.accounts.services import system_actor
 from atiende.core import clock
+from atiende.tickets.facts import facts_of as ticket_facts
 from atiende.tickets.models import Message, Ticket
 from atiende.tickets.services import ticket_update
 from atiende.tickets.status import UNRESOLVED_STATUSES, behaviour
@@ -51,13 +52,16 @@ def _rule_specs() -> list[tuple[RuleSpec, RoutingRule]]:
             id=rule.pk, languages=rule.languages, segments=rule.segments, channels=rule.channels,
             keywords=rule.keywords, sector_ids=frozenset(s.pk for s in rule.sectors.all()),
             plan_ids=frozenset(p.pk for p in rule.plans.all()), field_key=rule.field_key, field_value=rule.field_value,
+            facts=rule.facts,
         ), rule)
         for rule in rules
     ]
 
 
-def facts_of(ticket: Ticket, message: Message | None) -> Facts:
+def facts_of(ticket: Ticket, message: Message | None, fact_names: Iterable[str] = ()) -> Facts:
+    """`fact_names`: the ticket facts (tickets/facts.py) the rules name; read only then."""
     organization = ticket.organization
+    names = sorted(set(fact_names))
     return Facts(
         language=ticket.requester.language,
         segment=organization.segment if organization else "",
@@ -66,6 +70,7 @@ def facts_of(ticket: Ticket, message: Message | None) -> Facts:
         channel=ticket.channel,
         text=fold(f"{ticket.subject}\n{message.body_text if message else ''}"),
         custom_fields=ticket.custom_fields or {},
+        facts=ticket_facts(ticket, names) if names else {},
     )
 
 
@@ -79,7 +84,8 @@ def ticket_route_on_arrival(*, ticket: Ticket, message: Message | None) -> None:
     specs = _rule_specs()
     if not specs:
         return
-    match = first_match([spec for spec, _rule in specs], facts_of(ticket, message))
+    names = [name for spec, _rule in specs for name, wanted in spec.facts.items() if wanted]
+    match = first_match([spec for spec, _rule in specs], facts_of(ticket, message, names))
     if match is None:
         return
     rule = next(rule for spec, rule in specs if spec is match)

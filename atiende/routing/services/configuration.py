@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_staff_agent, is_system
+from atiende.core.audit import audit_record, state_of
 from atiende.core.db import unique_or_conflict
 from atiende.core.exceptions import Forbidden, Invalid
 from atiende.customers.models import Sector, Segment, SupportPlan
 from atiende.sla.models import Calendar
+from atiende.tickets.facts import fact_choices
 from atiende.tickets.models import Channel
 
 from ..matching import base_language
@@ -100,8 +102,17 @@ def _clean_rule(values: Mapping[str, Any]) -> dict[str, Any]:
         "segments": _codes(values["segments"], Segment.values, "segments"),
         "channels": _codes(values["channels"], Channel.values, "channels"),
         "keywords": _keywords(values["keywords"]), "field_key": field_key, "field_value": field_value,
-        "sectors": sectors, "plans": plans,
+        "sectors": sectors, "plans": plans, "facts": _facts(values.get("facts") or {}),
     }
+
+
+def _facts(values: Any) -> dict[str, list[str]]:
+    """{fact: [values]} for the ticket facts the features offer (tickets/facts.py); empty lists dropped."""
+    offered = fact_choices()
+    if not isinstance(values, Mapping) or set(values) - set(offered):
+        raise Invalid(fields={"facts": _("Use only: %(values)s.") % {"values": ", ".join(offered)}})
+    clean = {name: _codes(wanted, [value for value, _label in offered[name]], name) for name, wanted in values.items()}
+    return {name: wanted for name, wanted in clean.items() if wanted}
 
 
 def _save_rule(rule: RoutingRule, clean: dict[str, Any]) -> RoutingRule:
@@ -122,7 +133,16 @@ def rule_create(*, actor: User, values: Mapping[str, Any]) -> RoutingRule:
         # Locks every rule (PostgreSQL refuses FOR UPDATE with an aggregate): two rules created
         # at once get different positions.
         last = max(RoutingRule.objects.select_for_update().values_list("position", flat=True), default=0)
-        return _save_rule(RoutingRule(position=last + POSITION_STEP), clean)
+        rule = _save_rule(RoutingRule(position=last + POSITION_STEP), clean)
+        audit_record("routing_rule.changed", actor=actor, target=rule, after=_audited(rule))
+        return rule
+
+
+def _audited(rule: RoutingRule) -> dict[str, Any]:
+    """The rule as the audit log keeps it."""
+    kept = [name for name in RULE_FIELDS if name not in ("sectors", "plans")]
+    return {**state_of(rule, (*kept, "facts")), "sectors": sorted(rule.sectors.values_list("pk", flat=True)),
+            "plans": sorted(rule.plans.values_list("pk", flat=True))}
 
 
 def rule_update(*, actor: User, rule: RoutingRule, values: Mapping[str, Any]) -> RoutingRule:
@@ -130,13 +150,18 @@ def rule_update(*, actor: User, rule: RoutingRule, values: Mapping[str, Any]) ->
     clean = _clean_rule(values)
     with transaction.atomic():
         rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
-        return _save_rule(rule, clean)
+        before = _audited(rule)
+        rule = _save_rule(rule, clean)
+        audit_record("routing_rule.changed", actor=actor, target=rule, before=before, after=_audited(rule))
+        return rule
 
 
 def rule_delete(*, actor: User, rule: RoutingRule) -> None:
     """Tickets routed by it keep their team; their record of the rule is cleared (SET_NULL)."""
     _check(actor)
-    RoutingRule.objects.filter(pk=rule.pk).delete()
+    with transaction.atomic():
+        audit_record("routing_rule.changed", actor=actor, target=rule, before=_audited(rule))
+        RoutingRule.objects.filter(pk=rule.pk).delete()
 
 
 def rule_move(*, actor: User, rule: RoutingRule, offset: int) -> list[int]:

@@ -34,6 +34,7 @@ class Reason:
     PLAN = "plan"
     POLICY = "policy"
     CALENDAR = "calendar"
+    FACT = "fact"  # a ticket fact a policy may name changed (tickets/facts.py)
 
 
 # --- one clock ----------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
+from atiende.core.audit import audit_record, state_of
 from atiende.core.db import is_id, unique_or_conflict
 from atiende.core.exceptions import Forbidden, Invalid
 from atiende.core.jobs import enqueue_after_commit
 from atiende.customers.models import Organization, Segment, SupportPlan
+from atiende.tickets.facts import fact_choices
 from atiende.tickets.models import Channel, Priority, TicketType
 
 from ..models import MAX_TARGET_MINUTES, Calendar, Metric, Policy, Target
@@ -26,15 +28,16 @@ ID_CONDITIONS = {"support_plans": SupportPlan, "organizations": Organization}
 ACTION_FLAGS = ("notify_on_warning", "notify_on_breach", "escalate_on_breach", "raise_priority_on_breach")
 
 
-def _clean_conditions(raw: Any) -> dict[str, list]:
+def _clean_conditions(raw: Any) -> dict[str, Any]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise Invalid(fields={"conditions": _("Send an object of conditions.")})
-    unknown = set(raw) - set(LIST_CONDITIONS) - set(ID_CONDITIONS)
+    facts = fact_choices()
+    unknown = set(raw) - set(LIST_CONDITIONS) - set(ID_CONDITIONS) - set(facts)
     if unknown:
         raise Invalid(fields={f"conditions.{name}": _("Unknown condition.") for name in sorted(unknown)})
-    clean: dict[str, list] = {}
+    clean: dict[str, Any] = {}
     for name, allowed in LIST_CONDITIONS.items():
         values = raw.get(name) or []
         if not isinstance(values, list) or any(value not in allowed for value in values):
@@ -48,6 +51,14 @@ def _clean_conditions(raw: Any) -> dict[str, list]:
         if len(found) != len(set(ids)):
             raise Invalid(fields={f"conditions.{name}": _("Some of these ids do not exist.")})
         clean[name] = found
+    clean["facts"] = {}
+    for name, choices in facts.items():  # features' ticket facts (tickets/facts.py), e.g. "warranty"
+        allowed = [value for value, _label in choices]
+        values = raw.get(name) or []
+        if not isinstance(values, list) or any(value not in allowed for value in values):
+            raise Invalid(fields={f"conditions.{name}": _("Use values from: %(values)s.") % {"values": ", ".join(allowed)}})
+        if values:
+            clean["facts"][name] = sorted(set(values), key=allowed.index)
     return clean
 
 
@@ -115,13 +126,23 @@ def policy_create(*, actor: User, name: str, targets: Any, position: int = 0, ac
     with transaction.atomic(), unique_or_conflict(_("A policy with this name already exists.")):
         policy = Policy.objects.create(name=name, position=position, active=bool(active), **clean_actions)
         _store(policy, clean_conditions, clean_targets)
+        audit_record("sla_policy.changed", actor=actor, target=policy, after=_audited(policy))
     reevaluate_later()
     return policy
+
+
+def _audited(policy: Policy) -> dict[str, Any]:
+    """The policy as the audit log keeps it."""
+    return {**state_of(policy, ("name", "position", "active", *LIST_CONDITIONS, "facts", *ACTION_FLAGS)),
+            "support_plans": sorted(policy.support_plans.values_list("pk", flat=True)),
+            "organizations": sorted(policy.organizations.values_list("pk", flat=True)),
+            "targets": {t.metric: [t.minutes, t.calendar_id] for t in policy.targets.order_by("metric")}}
 
 
 def policy_update(*, actor: User, policy: Policy, changes: dict[str, Any]) -> Policy:
     if not can_edit_policies(actor):
         raise Forbidden()
+    before = _audited(policy)
     if "name" in changes:
         policy.name = _clean_name(changes["name"])
     if "position" in changes:
@@ -136,6 +157,7 @@ def policy_update(*, actor: User, policy: Policy, changes: dict[str, Any]) -> Po
     with transaction.atomic(), unique_or_conflict(_("A policy with this name already exists.")):
         policy.save()
         _store(policy, clean_conditions, clean_targets)
+        audit_record("sla_policy.changed", actor=actor, target=policy, before=before, after=_audited(policy))
     reevaluate_later()
     return policy
 
@@ -145,15 +167,17 @@ def policy_delete(*, actor: User, policy: Policy) -> None:
     if not can_edit_policies(actor):
         raise Forbidden()
     with transaction.atomic():
+        audit_record("sla_policy.changed", actor=actor, target=policy, before=_audited(policy))
         policy.delete()
     reevaluate_later()
 
 
-def _store(policy: Policy, conditions: dict[str, list] | None, targets: dict[str, tuple[int, Calendar]] | None) -> None:
+def _store(policy: Policy, conditions: dict[str, Any] | None, targets: dict[str, tuple[int, Calendar]] | None) -> None:
     if conditions is not None:
         for name in LIST_CONDITIONS:
             setattr(policy, name, conditions[name])
-        policy.save(update_fields=list(LIST_CONDITIONS))
+        policy.facts = conditions["facts"]
+        policy.save(update_fields=[*LIST_CONDITIONS, "facts"])
         policy.support_plans.set(conditions["support_plans"])
         policy.organizations.set(conditions["organizations"])
     if targets is not None:

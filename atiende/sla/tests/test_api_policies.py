@@ -172,7 +172,7 @@ def test_a_late_ticket_is_not_promised_a_time_already_gone(world, office):
         ticket = ticket_create(actor=world.agent1, subject="DNS", body="x", requester=world.customer_a, team=world.team1)
     with frozen_at(cdmx(17, 12, 0)):  # the first response was due at 11:00
         promise = world.client_for(world.agent1).get(f"/api/v1/tickets/{ticket.pk}/sla/", HTTP_ACCEPT_LANGUAGE="en").json()["promise"]
-    assert promise["text"] == "We are taking longer than we promised; a person will answer you as soon as possible."
+    assert promise["text"] == "We are taking longer than we promised. A person from our team is on it and will answer you here."
     assert promise["expected_by"] == "2026-11-17T17:00:00+00:00"
 
 

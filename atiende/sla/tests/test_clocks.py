@@ -105,7 +105,7 @@ def test_solving_stops_resolution_and_reopening_resumes_it(world, standard):
     ticket = new_ticket(world, at=cdmx(17, 9, 0))
     reply(world, ticket, at=cdmx(17, 9, 10))
     with frozen_at(cdmx(17, 11, 0)):
-        ticket_update(actor=world.agent1, ticket=ticket, changes={"status": "solved"})
+        ticket_update(actor=world.agent1, ticket=ticket, changes={"status": "solved"}, details={"outcome": "solved"})
     resolution = clock_of(ticket, Metric.RESOLUTION)
     assert (resolution.state, resolution.result, resolution.business_minutes) == (ClockState.STOPPED, Result.MET, 120)
     with frozen_at(cdmx(18, 9, 0)):

@@ -14,7 +14,7 @@ from .lifecycle import (
     ticket_create,
     ticket_update,
 )
-from .messages import channel_message_create, message_create
+from .messages import channel_message_create, message_create, system_message_send
 from .relations import ticket_link, ticket_merge, ticket_merge_check, ticket_refer
 from .tags import tag_update
 from .workspace import ConversationMoved, message_create_if_current
@@ -24,5 +24,5 @@ __all__ = [
     "delivery_requeue", "delivery_retry", "delivery_status_record", "inbound_note", "inbound_receive", "message_create",
     "message_create_if_current", "tag_update", "ticket_bulk_update", "ticket_copied_agent_confirm",
     "ticket_copied_agent_dismiss", "ticket_copied_agents_record", "ticket_create", "ticket_link", "ticket_merge",
-    "ticket_merge_check", "ticket_refer", "ticket_update",
+    "system_message_send", "ticket_merge_check", "ticket_refer", "ticket_update",
 ]

@@ -33,11 +33,12 @@ class Outcome:
 
 
 def delivery_queue(message: Message, *, payload: dict | None = None) -> Delivery | None:
-    """Inside the reply's transaction: a delivery for a public agent reply when an adapter serves
-    the ticket's channel and reaches its customer; None otherwise (nothing to send, nothing failed).
+    """Inside the reply's transaction: a delivery for a public agent reply (or the system's public
+    message, `messages.system_message_send`) when an adapter serves the ticket's channel and
+    reaches its customer; None otherwise (nothing to send, nothing failed).
     `payload`: what the adapter sends instead of the text (a template it rendered)."""
     ticket = message.ticket
-    if message.kind != MessageKind.PUBLIC or message.author_kind != AuthorKind.AGENT:
+    if message.kind != MessageKind.PUBLIC or message.author_kind not in (AuthorKind.AGENT, AuthorKind.SYSTEM):
         return None
     adapter = channels.adapter_for(ticket.channel)
     if adapter is None or not adapter.reaches(ticket):

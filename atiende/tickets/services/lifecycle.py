@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -78,7 +78,11 @@ def ticket_create(
     tags: Sequence[str] = (),
     custom_fields: dict[str, Any] | None = None,
     uploads: Sequence[UploadedFile] = (),
+    attach: Callable[[Ticket], Any] | None = None,
 ) -> Ticket:
+    """`attach`: writes a feature's rows that belong to the ticket from its first moment (the
+    product it is about), called before the hooks see the new ticket, so its SLA policy, routing
+    and triggers see them too (tickets/facts.py)."""
     me = customer_of(actor)
     if me is not None:
         privileged = {
@@ -118,7 +122,7 @@ def ticket_create(
         ticket, _message = _open_ticket(
             requester=requester, author=author_fields(actor, None), actor=actor, subject=subject, text=text, html=html,
             channel=channel, team=team, assignee=assignee, priority=priority, type=type, tags=tags,
-            custom_fields=values, checked=checked,
+            custom_fields=values, checked=checked, attach=attach,
         )
         if me is not None:  # the customer wrote in: confirm it with the SLA's promise
             enqueue_after_commit(acknowledge_ticket, ticket_id=ticket.pk)
@@ -162,7 +166,7 @@ def _open_ticket(
     *, requester: Customer, author: dict, actor: User | None, subject: str, text: str, html: str, channel: str,
     team: Team | None, checked: Sequence, assignee: User | None = None, priority: str | None = None,
     type: str | None = None, tags: Sequence[str] = (), custom_fields: dict | None = None,
-    agreed_at: datetime | None = None,
+    agreed_at: datetime | None = None, attach: Callable[[Ticket], Any] | None = None,
 ) -> tuple[Ticket, Message]:
     now = clock.now()
     ticket = Ticket.objects.create(
@@ -187,6 +191,8 @@ def _open_ticket(
         ticket=ticket, kind=MessageKind.PUBLIC, channel=channel, body_text=text, body_html=html, created_at=now, **author,
     )
     store_attachments(message, checked)
+    if attach is not None:
+        attach(ticket)
     record_changes(ticket, actor, [("created", None, ticket.reference)])
     hooks.ticket_created(ticket, actor=actor, message=message)
     broadcast_tickets_changed(ticket_ids=[ticket.pk])
@@ -232,12 +238,16 @@ def _check_status_change(actor: User, ticket: Ticket, wanted: str) -> None:
         raise Conflict(message, fields={"status": _("Child tickets are still open.")})
 
 
-def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any], note: str = "") -> Ticket:
+def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any], note: str = "",
+                  details: Mapping[str, Any] | None = None) -> Ticket:
     """Apply `changes` (keys from UPDATABLE; team/assignee as objects) and record each one.
-    `note`: why, kept with the history (a system actor's reason: "sla_breach")."""
+    `note`: why, kept with the history (a system actor's reason: "sla_breach").
+    `details`: extra fields of a solving change for the hooks' `solution_given` (an outcome),
+    refused when the change does not solve the ticket."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(fields={name: _("This field cannot be changed.") for name in sorted(unknown)})
+    details = dict(details or {})
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if not can_view_ticket(actor, ticket):
@@ -250,18 +260,23 @@ def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any], note:
             raise Conflict(_("This ticket is closed and cannot be changed."))
         old_status = ticket.status
         recorded = _apply_changes(actor, ticket, changes)
+        solving = ticket.status == TicketStatus.SOLVED and old_status != TicketStatus.SOLVED
+        if details and not solving:
+            raise Invalid(fields={name: _("Give this only when solving the ticket.") for name in sorted(details)})
         if recorded:
             ticket.updated_at = clock.now()
             ticket.save()
             record_changes(ticket, actor, recorded, note=note)
+            if solving:
+                hooks.solution_given(ticket, actor=actor, details=details)
             hooks.ticket_changed(ticket, actor=actor, changes=recorded)
-            if ticket.status == TicketStatus.SOLVED and old_status != TicketStatus.SOLVED:
+            if solving:
                 hooks.ticket_solved(ticket, actor=actor)
             broadcast_ticket_changed(ticket_id=ticket.pk, actor_id=actor.pk)
     return ticket
 
 
-def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[Change]:
+def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[Change]:  # noqa: C901 - one block per field
     recorded: list[Change] = []
 
     def set_field(name: str, value: Any) -> None:
@@ -313,14 +328,18 @@ def _apply_changes(actor: User, ticket: Ticket, changes: dict[str, Any]) -> list
 
 
 
-def ticket_bulk_update(*, actor: User, ticket_ids: Sequence[int], changes: dict[str, Any]) -> list[int]:
+def ticket_bulk_update(*, actor: User, ticket_ids: Sequence[int], changes: dict[str, Any],
+                       details: Mapping[str, Any] | None = None) -> list[int]:
     """The same changes on several tickets: all or nothing, each ticket checked as if alone.
 
     Any ticket the actor may not see or change aborts the whole batch (NotFound / Forbidden)."""
     ids = list(dict.fromkeys(ticket_ids))
     with transaction.atomic():
-        for ticket in _tickets_in_order(ids):
-            ticket_update(actor=actor, ticket=ticket, changes=dict(changes))
+        tickets = _tickets_in_order(ids)
+        if not all(can_view_ticket(actor, ticket) for ticket in tickets):
+            raise NotFound()  # before any ticket's own refusal (an outcome asked), which would tell it exists
+        for ticket in tickets:
+            ticket_update(actor=actor, ticket=ticket, changes=dict(changes), details=details)
     return ids
 
 

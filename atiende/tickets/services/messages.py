@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
+from atiende.accounts.permissions import is_system
 from atiende.core import clock
 from atiende.core.broadcast import broadcast_ticket_changed
 from atiende.core.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -111,6 +112,23 @@ def channel_message_create(
         return _append(ticket, fields, actor, text, html, internal or author is None, channel, checked)
 
 
+def system_message_send(*, actor: User, ticket: Ticket, body: str) -> Message:
+    """A public message the product writes to the customer on its own (the knowledge base's
+    first-responder bot), delivered on the ticket's channel like a reply. No person answered, so
+    it is a system message (author kind system; `actor`, a system actor, is kept as its user): it
+    stops no SLA clock, opens no new ticket and counts as no agent's reply. Only system actors may
+    (else Forbidden); a closed ticket takes nothing (Conflict)."""
+    if not is_system(actor):
+        raise Forbidden()
+    text, html = clean_body(body, "")
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if behaviour(ticket.status).is_terminal:
+            raise Conflict(_("This ticket is closed; open a new request instead."))
+        return _append(ticket, {"author_kind": AuthorKind.SYSTEM, "author_user": actor}, actor, text, html, False,
+                       ticket.channel, [])
+
+
 def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: str, internal: bool, channel: str,
             checked: Sequence, *, payload: dict | None = None, deliver: bool = True) -> Message:
     """Store the message on the locked ticket, move its status, then tell the subscribers (SLA
@@ -127,7 +145,8 @@ def _append(ticket: Ticket, author: dict, actor: User | None, text: str, html: s
     )
     store_attachments(message, checked)
     answers = not internal and author["author_kind"] == AuthorKind.AGENT
-    if answers and deliver:
+    speaks = answers or (not internal and author["author_kind"] == AuthorKind.SYSTEM)  # system_message_send
+    if speaks and deliver:
         delivery_queue(message, payload=payload or {})  # the adapter of the ticket's channel sends it after commit
     changes = _status_after_message(ticket, author["author_kind"], internal)
     ticket.updated_at = now

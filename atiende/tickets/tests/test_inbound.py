@@ -171,7 +171,7 @@ def test_the_same_thread_key_goes_to_the_same_ticket_and_reopens_it_when_solved(
     reply = inbound_receive(whatsapp(external_id="w2", text="Ya revisé y sigue igual"))
     assert (reply.outcome, reply.ticket_id) == (InboundOutcome.REPLY, ticket_id)
     ticket = Ticket.objects.get(pk=ticket_id)
-    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"})
+    ticket_update(actor=world.admin, ticket=ticket, changes={"status": "solved"}, details={"outcome": "solved"})
     reopened = inbound_receive(whatsapp(external_id="w3", text="Otra vez falló"))
     assert (reopened.outcome, reopened.ticket_id) == (InboundOutcome.REPLY, ticket_id)
     ticket.refresh_from_db()

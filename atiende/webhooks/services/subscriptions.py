@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from atiende.accounts.models import User
 from atiende.core import clock
+from atiende.core.audit import audit_record, state_of
 from atiende.core.exceptions import Forbidden, Invalid
 
 from ..events import EVENTS
@@ -39,8 +40,12 @@ def subscription_create(*, actor: User, url: str, events: list[str], secret: str
     subscription = Subscription(**values)
     with transaction.atomic():
         subscription.save()
+        audit_record("webhook.changed", actor=actor, target=subscription, after=state_of(subscription, AUDITED))
         forget_subscriptions()
     return subscription
+
+
+AUDITED = ("url", "events", "description", "active")  # never the secret
 
 
 def subscription_update(*, actor: User, subscription: Subscription, **changes: Any) -> Subscription:
@@ -56,12 +61,15 @@ def subscription_update(*, actor: User, subscription: Subscription, **changes: A
     values = _clean(changes, required=())
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        before = state_of(subscription, AUDITED)
         if values.get("active") and not subscription.active:
             subscription.failing_since = subscription.disabled_at = None
         for name, value in values.items():
             setattr(subscription, name, value)
         subscription.updated_at = clock.now()
         subscription.save()
+        audit_record("webhook.changed", actor=actor, target=subscription, before=before,
+                     after=state_of(subscription, AUDITED))
         forget_subscriptions()
     return subscription
 
@@ -71,6 +79,7 @@ def subscription_delete(*, actor: User, subscription: Subscription) -> None:
     if not can_manage_webhooks(actor):
         raise Forbidden()
     with transaction.atomic():
+        audit_record("webhook.changed", actor=actor, target=subscription, before=state_of(subscription, AUDITED))
         subscription.delete()
         forget_subscriptions()
 

@@ -37,8 +37,8 @@ def test_built_in_views_list_what_their_names_say(world, make_tickets):
     ticket_update(actor=world.admin, ticket=mine, changes={"assignee": world.agent1})
     ticket_update(actor=world.admin, ticket=pending, changes={"status": "pending_customer"})
     with clock.frozen_at(clock.now() - timedelta(days=8)):
-        ticket_update(actor=world.admin, ticket=solved_old, changes={"status": "solved"})
-    ticket_update(actor=world.admin, ticket=solved_new, changes={"status": "solved"})
+        ticket_update(actor=world.admin, ticket=solved_old, changes={"status": "solved"}, details={"outcome": "solved"})
+    ticket_update(actor=world.admin, ticket=solved_new, changes={"status": "solved"}, details={"outcome": "solved"})
     a = world.ticket_a.number
 
     assert view_numbers(world.agent1, "mine") == [mine.number]

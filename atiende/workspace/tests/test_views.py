@@ -79,8 +79,9 @@ def test_inbox_page_query_count_is_pinned(world, page_client, make_tickets, djan
     client.get(INBOX)  # warms the branding cache, which every page reads
 
     # session, user, saved views, the agent's teams, rows, tag names, teams, agents and
-    # organizations for the forms, the macros for the bulk bar. The counts come after, from their fragment.
-    with django_assert_num_queries(10):
+    # organizations for the forms, the macros and the outcome reasons for the bulk bar. The counts
+    # come after, from their fragment.
+    with django_assert_num_queries(11):
         response = client.get(INBOX)
     html = text(response)
     assert html.count('<tr data-ticket-url=') == 50
@@ -185,6 +186,29 @@ def test_a_bulk_action_applies_and_comes_back_to_the_same_list(world, page_clien
     assert set(Ticket.objects.filter(pk__in=[one.pk, two.pk]).values_list("priority", flat=True)) == {"urgent"}
     page = text(client.get(response["Location"], **ENGLISH))
     assert "Priority changed on 2 tickets." in page
+
+
+def test_solving_in_bulk_takes_the_outcome_and_asks_for_it_when_missing(world, page_client, make_tickets):
+    from atiende.metrics.models import OutcomeReason, TicketOutcome
+
+    one, two = make_tickets(2)
+    client = page_client(world.agent1)
+    missing = client.post("/bandeja/acciones/", {"ticket": [one.pk, two.pk], "action": "status", "status": "solved",
+                                                 "query": ""}, **ENGLISH)
+    assert missing.status_code == 400 and "Nothing was changed." in text(missing)
+    assert set(Ticket.objects.filter(pk__in=[one.pk, two.pk]).values_list("status", flat=True)) != {"solved"}
+    page = text(client.get("/bandeja/", **ENGLISH))
+    assert "Outcome, when solving" in page and OutcomeReason.objects.first().name in page
+    duplicate = OutcomeReason.objects.get(name__icontains="duplica")
+    done = client.post("/bandeja/acciones/", {"ticket": [one.pk, two.pk], "action": "status", "status": "solved",
+                                              "outcome": "not_solved", "outcome_reason": duplicate.pk, "query": ""},
+                       **ENGLISH)
+    assert done.status_code == 302
+    assert sorted(TicketOutcome.objects.filter(ticket__in=[one, two]).values_list("kind", "reason_id")) == [
+        ("not_solved", duplicate.pk)] * 2
+    pending = client.post("/bandeja/acciones/", {"ticket": [one.pk], "action": "status", "status": "pending_customer",
+                                                 "outcome": "solved", "query": ""}, **ENGLISH)
+    assert pending.status_code == 302  # an outcome left selected is not given when not solving
 
 
 def test_a_refused_bulk_action_names_the_ticket_and_changes_nothing(world, page_client):

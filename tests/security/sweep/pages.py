@@ -23,7 +23,8 @@ from atiende.workspace.views import BULK_VALUE_FIELDS
 from . import values as v
 from .harness import ROLES, Sent
 
-PAGE_NAMESPACES = ("workspace", "portal", "tickets", "customers", "sla", "live", "accounts", "branding", "help")
+PAGE_NAMESPACES = ("workspace", "portal", "tickets", "customers", "sla", "live", "accounts", "branding", "help",
+                   "signin", "privacy")
 TOP_LEVEL = ("home", "healthz", "readyz", "sitemap")
 
 INBOX = (*inbox_params.FILTER_KEYS, *inbox_params.PAGE_KEYS, "view", "sort")
@@ -43,6 +44,9 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "tickets:timeline-since": ("despues", "completo"),
     "customers:detail": ("antes",),
     "sla:attainment": ("por", "dias"),
+    "workspace:staffing": ("service_level", "target_seconds", "shrinkage", "deferred_hours", "formato"),
+    "workspace:reports": ("since", "until", "group_by", "team", "csv"),
+    "workspace:report-tickets": ("since", "until", "group_by", "team", "metric", "key"),
     "portal:home": ("pagina",),
     "portal:login": ("next", "email", "password"),
     "accounts:login": ("next", "email", "password"),
@@ -59,6 +63,8 @@ DECLARED: dict[str, tuple[str, ...]] = {
     "help:article": ("voto",),
     "help:vote": ("helpful", "comment"),
     "portal:new": ("asunto",),
+    "signin:sso-start": ("next",),
+    "signin:sso-callback": ("state", "code", "error", "error_description"),
 }
 # Form fields read only together with another: the bulk action's argument is read for its action.
 # (page, the fields that make the others read, the field then swept); "{tickets}" is two tickets.
@@ -159,6 +165,8 @@ def param_value(name: str) -> st.SearchStrategy:
         "channel": ["email", "web", "whatsapp"], "solved_within": ["7", "365", "366"],
         "action": ["status", "priority", "assign", "team", "tag", "close"],
         "state": ["viewing", "typing", "idle", "left"],
+        "outcome": ["solved", "workaround", "not_solved"], "outcome_reason": ["1", "2"], "outcome_asset": ["1"],
+        "rating": ["1", "2", "5", "9"], "comment": ["Tardaron mucho"],
     }.get(name, [])
     options = [v.hostile_text, v.hostile_bytes, v.recent_datetime_text]
     if good:

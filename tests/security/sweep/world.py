@@ -5,6 +5,7 @@ email, and the ids and valid samples the requests are built from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,12 +14,16 @@ from atiende.accounts.services import token_issue
 from atiende.assets.services import asset_create, asset_link, product_create, warranty_add
 from atiende.chat.models import ChatSession
 from atiende.chat.services import session_accept, session_start, site_create
+from atiende.core import clock
 from atiende.customers.models import Customer, Organization, SupportPlan
 from atiende.customers.services import customer_create
+from atiende.feedback.models import Survey
+from atiende.feedback.tokens import make_token
 from atiende.kb.models import Article, ArticleAttachment, Category
 from atiende.kb.services import article_create, article_update, attachment_add, category_create
 from atiende.macros.services import macro_create
 from atiende.mail.models import OutboundEmail
+from atiende.notices.models import Notice
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
 from atiende.telegram.services import bot_create
@@ -149,6 +154,86 @@ def build(world) -> Swept:
     warranty_add(actor=world.admin, asset=assets[0], starts_on="2027-01-15", ends_on="2028-01-14")
     asset_link(actor=world.admin, ticket=world.ticket_a, asset=assets[0])
     products, asset_ids = [modem.pk, domain.pk], [a.pk for a in assets]
+    # Returns and repairs: a covered RMA on A's ticket, a paid one (quote pending) on B's (for
+    # /rmas/{id}/, its transition and quote, and the workspace and portal pages).
+    from atiende.returns.services import rma_open
+
+    rmas = [rma_open(actor=world.admin, ticket=world.ticket_a, assets=[assets[0].pk], reason="No enciende",
+                     return_method="courier_pickup").pk,
+            rma_open(actor=world.admin, ticket=world.ticket_b, assets=[assets[2].pk], reason="Pantalla rota",
+                     return_method="drop_off", quote_amount="1250.00").pk]
+    # Goodwill credits: one approved and one pending on A's ticket, one rejected on B's (for
+    # /credits/{id}/…, the ticket box, the approvals page and the ledgers).
+    from atiende.credits.services import credit_offer, credit_reject
+
+    credits = [credit_offer(actor=world.agent1, ticket=world.ticket_a, kind="credit", amount="120.50", reason="SLA").pk,
+               credit_offer(actor=world.agent1, ticket=world.ticket_a, kind="free_month", reason="Caída").pk]
+    credit_reject(actor=world.admin, credit=credit_offer(actor=world.agent2, ticket=world.ticket_b, kind="refund_request",
+                                                         amount="900", reason="Cobro doble"))
+    # Maintenance: a plan on A's modem with a visit opened (a ticket with its checklist) and a plan
+    # of A's organization (for /maintenance-plans/{id}/…, the plan pages and the checklist box).
+    from atiende.maintenance.services import maintenance_pass, plan_create
+
+    maintenance_plans = [
+        plan_create(actor=world.admin, name="Limpieza del módem", asset=assets[0], team=world.team1, unit="month",
+                    starts_on="2026-01-31", lead_days=31, checklist=["Limpiar", "Probar"]).pk,
+        plan_create(actor=world.admin, name="Revisión de la tienda", organization=world.org_a, team=world.team1,
+                    unit="rrule", rule="FREQ=MONTHLY;BYMONTHDAY=-1", starts_on="2026-01-01").pk]
+    maintenance_pass(limit=1)
+    # Appointments: a training type of team 1 and A's booked seat on A's ticket (for
+    # /appointment-types/{id}/…, /appointments/{id}/…, the portal's and the ticket's pages).
+    from atiende.appointments import selectors as appointment_selectors
+    from atiende.appointments.services import appointment_book, type_create
+
+    training = type_create(actor=world.admin, name="Capacitación", kind="training", minutes=60, seats=3,
+                           team=world.team1.pk, min_notice_minutes=0)
+    free = appointment_selectors.slot_list(user=world.admin, kind=training, start=clock.now(),
+                                           end=clock.now() + timedelta(days=14))
+    booked = appointment_book(actor=world.admin, kind=training, start=appointment_selectors.instant(free[0].start).isoformat(),
+                              ticket=world.ticket_a)
+    kinds, appointment_ids = [training.pk], [booked.pk]
+    # Satisfaction: a survey sent about A's ticket (its link for /soporte/encuesta/<token>/).
+    survey = Survey.objects.create(ticket=world.ticket_a, episode=1, state="sent", due_at=clock.now(),
+                                   sent_at=clock.now())
+    # NPS: a question sent to A (its link for /soporte/recomendacion/<token>/; the same "token" list).
+    from atiende.feedback.models import NpsSurvey
+    from atiende.feedback.tokens import NPS_SALT
+
+    nps = NpsSurvey.objects.create(customer=world.customer_a, cycle=1, sent_at=clock.now())
+    # Sign-in security: agent 1 with two-step verification on and two signed-in sessions, the
+    # admin with one (for /bandeja/cuenta/sesiones/<id>/cerrar/, /bandeja/seguridad/<id>/restablecer/).
+    from atiende.signin.models import SignedInSession
+    from atiende.signin.services import totp_enrol_confirm, totp_enrol_start
+    from atiende.signin.totp import code_at
+
+    device = totp_enrol_start(user=world.agent1)
+    totp_enrol_confirm(user=world.agent1, code=code_at(device.key, clock.now().timestamp()), client_ip="127.0.0.1")
+    login_sessions = [SignedInSession.objects.create(user=user, session_key=f"sweep-session-{n}").pk
+                      for n, user in enumerate((world.agent1, world.agent1, world.admin))]
+    # Personal data (ARCO): A's access request and an export of A's data (/data-exports/{id}/…,
+    # /bandeja/arco/<id>/).
+    from atiende.arco.services import export_request, request_record
+
+    arco_requests = [request_record(actor=world.admin, kind="access", text="Quiero mis datos",
+                                    customer_id=world.customer_a.pk).pk]
+    exports = [export_request(actor=world.admin, customer_id=world.customer_a.pk).pk]
+    # Privacy: two published versions of the notice (one with hostile Markdown) and every retention
+    # rule on, so the dry run walks each kind (for /privacidad/… and /bandeja/privacidad/…).
+    from atiende.core.retention import KINDS
+    from atiende.privacy.services import notice_publish, retention_rules_set
+
+    notice_publish(actor=world.admin, body_es="# Aviso\n\n<script>alert(1)</script>")
+    notice_publish(actor=world.admin, body_es="Aviso v2", body_en="Notice v2")
+    retention_rules_set(actor=world.admin, rules={key: {"enabled": True, "amount": 1, "unit": "days"} for key in KINDS})
+    # Notices: a draft to A's organization and one sent to it (for /bandeja/avisos/<id>/…), and
+    # A's unsubscribe link (for /soporte/avisos/baja/<token>/).
+    from atiende.notices.services import notice_create, notice_send
+    from atiende.notices.tokens import make_token as unsubscribe_token
+
+    notices = [notice_create(actor=world.admin, subject=f"Aviso {n}", body="Hola, {{ customer.greeting_name }}.",
+                             language="es", audience="organization", organization=world.org_a).pk for n in (1, 2)]
+    notice_send(actor=world.admin, notice=notice_create(actor=world.admin, subject="Aviso enviado", body="Hola.",
+                                                        language="es", audience="segment", segment="pyme"))
     tickets = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     copied = list(CopiedAgent.objects.order_by("pk").values_list("pk", flat=True))
     agents = list(User.objects.filter(kind=UserKind.AGENT).order_by("pk").values_list("pk", flat=True))
@@ -173,6 +258,9 @@ def build(world) -> Swept:
         "number": [whatsapp.pk], "template": [template.pk], "bot": [telegram.pk], "consultation": [consultation.pk],
         "webhook": [webhook.pk], "delivery_uuid": [str(webhook_delivery.public_id)],
         "macro_id": macros, "macro": macros, "rule_id": rule_ids, "product": products, "asset": asset_ids,
+        "rma": rmas, "credit": credits,
+        "plan_id": maintenance_plans, "contact": [world.customer_a.pk, world.org_admin_a.pk],
+        "type": kinds, "type_id": kinds, "appointment_id": appointment_ids, "export_id": exports,
         "public_id": [str(a.public_id) for a in Attachment.objects.order_by("pk")[:3]] + ["nope", "%00", "x" * 300],
     })
     samples: dict[str, list] = {
@@ -204,11 +292,30 @@ def build(world) -> Swept:
         "identifier": ["SN-NUEVO", "nuevo-dominio.mx"], "purchased_on": ["2024-02-29", "2026-12-01"],
         "starts_on": ["2026-01-01", "2028-02-29"], "ends_on": ["2027-12-31", "2028-02-29"],
         "attributes": [{"model": "X2"}, {"auto_renew": True}, {}], "order_ref": ["F-1024"],
+        # Returns and repairs.
+        "to": ["approved", "closed"], "reason": ["No enciende"], "return_method": ["courier_pickup", "remote"],
+        "coverage": ["covered", "paid"], "quote_amount": ["1250.00"], "assets": [[asset_ids[0]]],
+        "replacements": [[{"asset": asset_ids[0], "identifier": "SN-NUEVO-R"}]],
+        # Goodwill credits ("kind" gains the credit kinds).
+        "amount": ["120.50", "0.01"], "currency": ["MXN"],
+        # Maintenance plans.
+        "unit": ["month", "rrule", "week"], "interval": [1, 3], "rule": ["FREQ=MONTHLY;BYMONTHDAY=-1", ""],
+        "lead_days": [0, 7], "checklist": [["Limpiar", "Probar"], []], "active": [True, False],
+        # Appointments ("start" is also a booking's start; "kind" gains the appointment kinds).
+        "minutes": [30, 60], "seats": [1, 3], "agents": [[world.agent1.pk], []],
+        "start": [appointment_selectors.instant(free[-1].start).isoformat(), "2026-12-08T10:00:00-06:00"],
+        # The reply checker (POST /replies/check/).
+        "text": ["Hola, Ana:\n\nTE AVISAMOS PRONTO, te adjunto la guía.\n\nSaludos", ""],
+        "customer_message": ["¿Cuánto cuesta otra cuenta de correo?", ""], "attachments": [0, 2],
     }
+    samples["kind"] += ["remote", "training", "credit", "free_month"]
     # Query parameters that must be valid for the others to be read at all.
-    query_samples = {"start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
+    query_samples = {"from": "2026-12-08", "to": "2026-12-15",
+                     "start": "2026-11-13T17:55:00-06:00", "end": "2026-11-20T10:00:00-06:00", "minutes": "60",
                      "arrival": "2026-11-13T17:55:00-06:00", "since": "2026-10-01T00:00:00Z",
-                     "until": "2026-11-01T00:00:00Z"}
+                     "until": "2026-11-01T00:00:00Z",
+                     # The Erlang C calculator needs a load before its targets are read.
+                     "contacts_per_hour": "200", "aht_seconds": "180"}
     numbers = list(Ticket.objects.order_by("pk").values_list("number", flat=True))
     page_ids = {
         "number": [*numbers, 999_999_999], "portal.number": [*numbers, 999_999_999],
@@ -224,14 +331,27 @@ def build(world) -> Swept:
         "webhook_id": [webhook.pk, 999_999_999],
         "delivery_uuid": [str(webhook_delivery.public_id), "00000000-0000-0000-0000-000000000000"],
         "product_id": [*products, 999_999_999], "asset_id": [*asset_ids, 999_999_999],
+        "rma_id": [*rmas, 999_999_999], "credit_id": [*credits, 999_999_999],
+        "organization_id": [world.org_a.pk, world.org_b.pk, 999_999_999],
+        "plan_id": [*maintenance_plans, 999_999_999],
+        "type_id": [*kinds, 999_999_999], "appointment_id": [*appointment_ids, 999_999_999],
+        "request_id": [*arco_requests, 999_999_999],
         "view_id": [*SavedView.objects.values_list("pk", flat=True), 999_999_999],
         "session_id": [*ChatSession.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
         "public_id": ids.by_name["public_id"],
-        "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9"],
+        "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9", make_token(survey.public_id),
+                  make_token(survey.public_id)[:-2] + "xx", unsubscribe_token(world.customer_a.pk),
+                  make_token(nps.public_id, salt=NPS_SALT)],
+        "notice_id": [*notices, *Notice.objects.exclude(pk__in=notices).values_list("pk", flat=True), 999_999_999],
         "article_id": [*articles, 999_999_999], "workspace.number": [1, 2, 999_999_999],
         "guide_id": [guide.pk, 999_999_999],
+        "login_session_id": [*login_sessions, 999_999_999],
+        "workspace.token_id": [*ApiToken.objects.order_by("pk").values_list("pk", flat=True), 999_999_999],
+        "workspace.user_id": [world.agent1.pk, world.admin.pk, world.customer_a.user.pk, 999_999_999],
+        "signin.uidb64": ["MQ", "x", "%00", "a" * 300], "signin.token": ["x", "a" * 300, "1-2", "\u00e9"],
         "help.slug": [*Article.objects.order_by("pk").values_list("slug", flat=True), "renovar-dominio", "no-existe",
                       "a" * 300, "-"],
+        "privacy.version": [1, 2, 999_999_999, "x", "0", "9" * 40],
         "help.public_id": [*(str(a.public_id) for a in ArticleAttachment.objects.all()), "nope", "%00", "x" * 300],
     }
     return Swept(world=world, ids=ids, samples=samples, query_samples=query_samples, page_ids=page_ids)

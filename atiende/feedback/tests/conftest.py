@@ -1,0 +1,11 @@
+"""Messages and pages read as their English msgids here (es-MX is the catalogue test's)."""
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
