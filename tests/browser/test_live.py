@@ -152,3 +152,28 @@ def test_with_websockets_blocked_the_inbox_polls_for_new_tickets(world, asgi_ser
     assert page.evaluate("window.notReloaded") is True
     assert any("/ws/inbox/" in url for url in traffic.sockets)  # it tried the socket first
     assert len(traffic.polls) >= 2
+
+
+def test_a_refresh_keeps_the_row_the_agent_stands_on(world, asgi_server, new_page, login, settings):
+    """j/k mark the current row; the rows a poll (or a socket event) brings back keep that mark."""
+    settings.LIVE_INBOX_POLL_SECONDS = 1
+    page = new_page()
+    refreshed: list[str] = []
+    page.on("response", lambda response: "/bandeja/filas/" in response.url and refreshed.append(response.url))
+    page.route_web_socket("**/ws/**", lambda ws: ws.close(code=1011))
+    login(page, asgi_server, world.agent1.email, PASSWORD)
+    page.goto(f"{asgi_server.url}/bandeja/")
+    current = page.locator("#inbox-rows tr.is-current")
+    expect(page.locator("#inbox-rows")).to_contain_text(world.ticket_a.subject)
+    page.locator("#inbox-title").click()
+    page.keyboard.press("j")
+    url = current.get_attribute("data-ticket-url")
+    seen = len(refreshed)
+    for _ in range(100):
+        if len(refreshed) >= seen + 2:  # two polls later, the rows have been replaced
+            break
+        page.wait_for_timeout(100)
+    assert len(refreshed) >= seen + 2, "the inbox did not poll"
+    page.wait_for_timeout(300)  # the last response swapped in
+    expect(current).to_have_attribute("data-ticket-url", url)
+    expect(current.locator("a.ticket-link")).to_be_focused()

@@ -346,7 +346,7 @@
   // --- inbox ----------------------------------------------------------------------------------
 
   /* Replaces the region with a fresh copy from its data-refresh-url, keeping the agent's ticked
-     boxes and focus; skipped if the agent switched view meanwhile. */
+     boxes, focus and current row (j/k); skipped if the agent switched view meanwhile. */
   function refreshRegion(id) {
     var region = document.getElementById(id);
     var url = region && region.getAttribute("data-refresh-url");
@@ -361,7 +361,13 @@
       });
       var focused = current.contains(document.activeElement) ? document.activeElement : null;
       var focusKey = focused && (focused.id || focused.getAttribute("href") || (focused.name + "=" + focused.value));
+      var currentRow = current.querySelector("tr.is-current[data-ticket-url]");  // where j/k stand
+      var currentUrl = currentRow && currentRow.getAttribute("data-ticket-url");
       current.replaceWith(fresh);
+      if (currentUrl) {
+        var row = fresh.querySelector('tr[data-ticket-url="' + CSS.escape(currentUrl) + '"]');
+        if (row) row.classList.add("is-current");
+      }
       fresh.querySelectorAll("input[type=checkbox]").forEach(function (box) {
         if (ticked.indexOf(box.name + "=" + box.value) !== -1) box.checked = true;
       });
