@@ -186,4 +186,6 @@ def test_supervisors_see_the_score_on_the_satisfaction_page(world):
     client = Client()
     client.force_login(world.supervisor)
     page = client.get("/bandeja/seguimiento/")
-    assert page.status_code == 200 and b"score 100.0" in page.content
+    assert page.status_code == 200 and page.content.count(b"score 100.0") == 1
+    title = page.content.split(b"<title>", 1)[1].split(b"</title>", 1)[0]
+    assert b"<" not in title  # the page's name, not the NPS section (once pasted into the title)
