@@ -13,15 +13,13 @@ coverage arithmetic) — as an agent, over `--lookups` random tickets. Target: p
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/atiende_h_assets"
 CUSTOMERS = 20_000
 TICKETS = 300
@@ -29,26 +27,11 @@ TICKETS = 300
 
 def main() -> None:
     args = parse_args()
-    name = args.database_url.rsplit("/", 1)[-1].split("?")[0]
-    if name in ("atiende", "test_atiende", "") or not args.database_url.startswith("postgres"):
-        sys.exit("refusing: give this session's own PostgreSQL database (never `atiende`)")
-    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="atiende.settings.base")
-    os.environ.pop("ATIENDE_ENV", None)
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.django_on_own_database(args.database_url)
     seeded = seed(args.assets)
     report = {"assets": seeded["assets"], "warranties": seeded["warranties"], "tickets": seeded["tickets"],
               "seed_seconds": seeded["seconds"], **measure(args.lookups), "load_average": os.getloadavg()}
-    print(json.dumps(report, indent=2))
-    out = ROOT / "bench" / "results" / "coverage.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    common.publish("coverage", report)
 
 
 def seed(total: int) -> dict:

@@ -20,39 +20,22 @@ read (the same plus the per-day series and the hour-of-week arrivals) grouped by
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/atiende_h_reports"
 GROUPS = ["", "team", "agent", "channel", "organization", "segment", "plan", "product", "outcome"]
 
 
 def main() -> None:
     args = parse_args()
-    name = args.database_url.rsplit("/", 1)[-1].split("?")[0]
-    if name in ("atiende", "test_atiende", "") or not args.database_url.startswith("postgres"):
-        sys.exit("refusing: give this session's own PostgreSQL database (never `atiende`)")
-    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="atiende.settings.base")
-    for variable in ("ATIENDE_ENV", "REDIS_URL"):
-        os.environ.pop(variable, None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.django_on_own_database(args.database_url)
     seeded = seed(args.tickets)
     report = {**seeded, **measure(args.runs), "load_average": [round(x, 2) for x in os.getloadavg()]}
-    print(json.dumps(report, indent=2))
-    out = ROOT / "bench" / "results" / "reports.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    common.publish("reports", report)
 
 
 def parse_args() -> argparse.Namespace:

@@ -13,41 +13,24 @@ steps — over `--runs` windows starting on random days. Target: p95 ≤ 50 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/atiende_h_appt"
 START = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)  # Monday 1 March 2027, midnight in Mexico City
 
 
 def main() -> None:
     args = parse_args()
-    name = args.database_url.rsplit("/", 1)[-1].split("?")[0]
-    if name in ("atiende", "test_atiende", "") or not args.database_url.startswith("postgres"):
-        sys.exit("refusing: give this session's own PostgreSQL database (never `atiende`)")
-    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="atiende.settings.base")
-    os.environ.pop("ATIENDE_ENV", None)
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.django_on_own_database(args.database_url)
     kind, booked = seed(args.agents)
     report = {"agents": args.agents, "appointments": booked, **measure(kind, args.runs), "load_average": os.getloadavg()}
-    print(json.dumps(report, indent=2))
-    out = ROOT / "bench" / "results" / "slots.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    common.publish("slots", report)
 
 
 def seed(agents: int):

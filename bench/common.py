@@ -73,6 +73,30 @@ def save(name: str, data: dict) -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, default=str))
 
 
+def django_on_own_database(database_url: str) -> None:
+    """Django set up and migrated on a bench's own PostgreSQL database, without Redis (jobs run
+    in-process): the benches that seed their own data. Never the project's or the tests' database."""
+    name = database_url.rsplit("/", 1)[-1].split("?")[0]
+    if name in ("atiende", "test_atiende", "") or not database_url.startswith("postgres"):
+        sys.exit("refusing: give this session's own PostgreSQL database (never `atiende`)")
+    os.environ.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="atiende.settings.base")
+    for variable in ("ATIENDE_ENV", "REDIS_URL"):
+        os.environ.pop(variable, None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def publish(name: str, report: dict) -> None:
+    """Prints the bench's figures and keeps them in bench/results/NAME.json."""
+    print(json.dumps(report, indent=2, default=str))
+    save(name, report)
+
+
 # --- processes: CPU and memory ------------------------------------------------------------------
 
 def _stat(pid: int, *, reaped_children: bool = False) -> tuple[int, float] | None:

@@ -5,8 +5,8 @@ workers' memory sampled over the run (flat = no growth).
     .venv/bin/python bench/load_mixed.py                      # 10 minutes, starts its own server
     .venv/bin/python bench/load_mixed.py --duration 120       # a 2-minute try
 
-Who is on it at once (an asyncio client; each actor waits 0.2–1 s between steps, like a person or
-an integration, so the mix — not one page in a closed loop — is what is measured):
+Who is on it at once (an asyncio client; each actor waits 0.2–1 s between steps, `--think` to
+change it, so the mix — not one page in a closed loop — is what is measured):
 - agents (`--agents`, sessions of the bench's agents): the inbox `GET /bandeja/`, a ticket page
   `GET /tickets/<n>/` from their teams, and every third step a public reply through the API
   (`POST /api/v1/tickets/<id>/messages/`, the agent's token);
@@ -132,8 +132,11 @@ async def timed(tally: Tally, label: str, request, expect: int, check=None):
     return response
 
 
+THINK_SECONDS = [0.2, 1.0]  # between an actor's steps; --think sets it for the run
+
+
 async def pause() -> None:
-    await asyncio.sleep(random.uniform(0.2, 1.0))
+    await asyncio.sleep(random.uniform(*THINK_SECONDS))
 
 
 async def agent(base: str, cookie: tuple[str, str], token: str, tickets: list, tally: Tally, until: float) -> None:
@@ -359,10 +362,13 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
                    help="the broker of the production layout (this database number is emptied first)")
+    p.add_argument("--think", default="0.2-1", metavar="MIN-MAX",
+                   help="seconds each actor waits between steps (a busy mix by default; '3-10' is human-paced)")
     p.set_defaults(worker_pid=0)
     p.add_argument("--embedded", action="store_true",
                    help="the embedded default instead: no Redis, background work inside the web workers")
     args = p.parse_args()
+    THINK_SECONDS[:] = [float(part) for part in args.think.split("-", 1)]
     common.print_command()
     info = common.load_tokens(args.tokens)
     started: list[subprocess.Popen] = []
