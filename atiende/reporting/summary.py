@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from atiende.accounts.models import Team, User
 from atiende.assets.models import Product
 from atiende.core import clock
 from atiende.customers.models import Organization, Segment, SupportPlan
+from atiende.feedback.selectors import nps_for_reports
 from atiende.metrics.models import BACKLOG_GROUP_COLUMNS, OutcomeKind, TicketFact
 from atiende.tickets.models import Channel
 
@@ -109,7 +110,7 @@ class Row:
     csat_answers: int = 0
     csat_average: float | None = None
     csat_satisfied_rate: float | None = None
-    nps: float | None = None  # from the feedback app's NPS when it offers one (`nps_hook`)
+    nps: float | None = None  # the feedback app's NPS (`nps_for_reports`): the total, and by who the customer is
 
 
 METRICS = tuple(f.name for f in fields(Row) if f.name not in ("key", "label"))
@@ -249,17 +250,6 @@ def labels_for(group_by: str, keys: Iterable[Any]) -> dict[Any, str]:
     return found
 
 
-def nps_hook(*, since: datetime, until: datetime, group_by: str) -> dict[Any, float] | None:
-    """NPS per group key ('' for all) from the feedback app, when it offers `nps_for_reports`
-    (same arguments); None (the column stays empty) while it does not."""
-    try:
-        from atiende.feedback import selectors as feedback
-    except ImportError:  # pragma: no cover - the app is always installed today
-        return None
-    provider: Callable[..., dict[Any, float]] | None = getattr(feedback, "nps_for_reports", None)
-    return provider(since=since, until=until, group_by=group_by) if provider else None
-
-
 def summary(*, period: Period, group_by: str = "", team_ids: Sequence[int] = (), compare: bool = True,
             series: bool = True) -> Summary:
     """The report of `period`, grouped by `group_by` ('' for totals only). Access is the caller's
@@ -269,7 +259,7 @@ def summary(*, period: Period, group_by: str = "", team_ids: Sequence[int] = (),
     column = _GROUP_COLUMN.get(group_by)
     by_group, total = _figures_by(period, column, team_ids, as_of=as_of, now=now)
     labels = labels_for(group_by, by_group)
-    nps = nps_hook(since=period.since, until=period.until, group_by=group_by) or {}
+    nps = nps_for_reports(since=period.since, until=period.until, group_by=group_by)
     found = [_with_nps(replace(row, label=labels.get(key, "")), nps.get(key)) for key, row in by_group.items()]
     found.sort(key=lambda row: (row.key in (None, ""), row.label.casefold()))
     total = _with_nps(replace(total, key="", label=_("All")), nps.get(""))

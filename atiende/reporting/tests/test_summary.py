@@ -150,6 +150,26 @@ def test_figures_equal_the_slow_reference(world, seed):
     assert sum(found.daily["created"]) == found.total.created == sum(map(sum, found.arrivals))
 
 
+def test_nps_by_who_the_customer_is_and_only_in_total_otherwise(world):
+    from atiende.feedback.models import NpsSurvey
+
+    build(world)
+    answered = at(FIRST + timedelta(days=3), 10)
+    for customer, score in ((world.customer_a, 10), (world.colleague_a, 9), (world.customer_b, 3)):
+        NpsSurvey.objects.create(customer=customer, cycle=1, sent_at=answered, state="answered", score=score,
+                                 answered_at=answered)
+    NpsSurvey.objects.create(customer=world.org_admin_a, cycle=1, sent_at=answered, state="answered", score=0,
+                             answered_at=at(LAST + timedelta(days=2), 10))  # after the period
+    period = Period(FIRST, LAST, ZONE)
+    with frozen_at(at(LAST + timedelta(days=5), 12)):
+        by_organization = summary(period=period, group_by="organization", compare=False, series=False)
+        by_team = summary(period=period, group_by="team", compare=False, series=False)
+    nps = {row.key: row.nps for row in by_organization.rows}
+    assert (nps[world.org_a.pk], nps[world.org_b.pk]) == (100.0, -100.0)
+    assert by_organization.total.nps == by_team.total.nps == 33.3  # 2 promoters, 1 detractor of 3
+    assert {row.nps for row in by_team.rows} == {None}  # a contact's answer is not a team's
+
+
 def test_the_backlog_index_carries_every_grouping():
     from atiende.metrics.models import BACKLOG_GROUP_COLUMNS
     from atiende.reporting.summary import _GROUP_COLUMN
