@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from atiende.accounts import throttle
@@ -237,8 +237,12 @@ def session_seen(*, user: User, session_key: str, user_agent: str, ip: str) -> N
         SignedInSession.objects.filter(session_key=session_key).delete()
         SignedInSession.objects.filter(user=user, last_seen_at__lt=now - timedelta(
             seconds=settings.SESSION_COOKIE_AGE)).delete()
-        SignedInSession.objects.create(user=user, session_key=session_key, ip=ip[:64],
-                                       user_agent=user_agent[:300], created_at=now, last_seen_at=now)
+        try:
+            with transaction.atomic():
+                SignedInSession.objects.create(user=user, session_key=session_key, ip=ip[:64],
+                                               user_agent=user_agent[:300], created_at=now, last_seen_at=now)
+        except IntegrityError:  # another request of this session, at the same moment, listed it first
+            pass
 
 
 def session_revoke(*, actor: User, session_id: int) -> None:

@@ -128,3 +128,19 @@ def test_the_tokens_page_lists_and_revokes_only_ones_own(world):
     mine = ApiToken.objects.get(user=world.agent1)
     assert client.post(f"/bandeja/cuenta/tokens/{mine.pk}/revocar/").status_code == 302
     assert list(ApiToken.objects.values_list("user", flat=True)) == [world.agent2.pk]
+
+
+# serialized_rollback, like every transactional test: see atiende/feedback/tests/test_nps.py.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_requests_of_a_new_session_at_the_same_moment_list_it_once(world):
+    """A page and its fragments (or two tabs) right after sign-in: each finds the session unlisted
+    and lists it; the losers of that race must not answer 500 (seen under the mixed load)."""
+    from tests.concurrency import race
+
+    def seen():
+        services.session_seen(user=world.agent1, session_key="k" * 32, user_agent="Firefox", ip="127.0.0.1")
+
+    outcomes = race(seen, seen, seen, seen)
+    assert "IntegrityError" not in outcomes
+    assert "ok" in outcomes  # the others finish too, or lose to SQLite's lock
+    assert SignedInSession.objects.filter(session_key="k" * 32, user=world.agent1).count() == 1
