@@ -132,6 +132,14 @@ async def timed(tally: Tally, label: str, request, expect: int, check=None):
     return response
 
 
+def client_limits():
+    """Idle connections dropped before uvicorn's 5 s keep-alive ends: reusing one the server is
+    closing fails without a response ("Server disconnected"), which a browser would just retry."""
+    import httpx
+
+    return httpx.Limits(keepalive_expiry=4)
+
+
 THINK_SECONDS = [0.2, 1.0]  # between an actor's steps; --think sets it for the run
 
 
@@ -142,7 +150,7 @@ async def pause() -> None:
 async def agent(base: str, cookie: tuple[str, str], token: str, tickets: list, tally: Tally, until: float) -> None:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30, limits=client_limits()) as client:
         step = 0
         while time.monotonic() < until:
             step += 1
@@ -161,7 +169,7 @@ async def agent(base: str, cookie: tuple[str, str], token: str, tickets: list, t
 async def customer(base: str, cookie: tuple[str, str], numbers: list[int], tally: Tally, until: float) -> None:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30, limits=client_limits()) as client:
         while time.monotonic() < until:
             await timed(tally, "portal home", client.get("/soporte/"), 200)
             await pause()
@@ -173,7 +181,7 @@ async def api_client(base: str, token: str, team: int, tickets: list, tally: Tal
     import httpx
 
     headers = {"Authorization": f"Token {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, limits=client_limits()) as client:
         step = 0
         while time.monotonic() < until:
             step += 1
@@ -204,7 +212,7 @@ async def mail(base: str, rate: float, numbers: list[int], tally: Tally, until: 
     import httpx
 
     headers = {"X-Atiende-Mail-Secret": MAIL_SECRET, "Content-Type": "message/rfc822"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, limits=client_limits()) as client:
         n = 0
         while time.monotonic() < until:
             n += 1
