@@ -16,33 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atiende.accounts.models import Team, User, UserKind
-from atiende.accounts.permissions import is_staff_agent
 from atiende.appointments import selectors as appointments
 from atiende.appointments import services as appointment_services
 from atiende.appointments.models import AppointmentType
 from atiende.appointments.permissions import can_manage_types
 from atiende.core import clock
 from atiende.core.exceptions import DomainError, NotFound
-from atiende.core.params import is_id_text
 from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import ticket_get_for_agent
 
 from .appointment_forms import AbsenceForm, AppointmentTypeForm
+from .view_helpers import error_text, id_or_none, staff_only
 from .views import agent_required
-
-
-def _staff_only(request: HttpRequest, allowed: bool = True) -> None:
-    if not is_staff_agent(request.user) or not allowed:
-        raise Http404()
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if is_id_text(raw) and len(raw) < 18 else None
-
-
-def _message(exc: DomainError) -> str:
-    return str(exc.message or next(iter(exc.fields.values()), exc.code))
-
 
 # --- calendar -----------------------------------------------------------------------------------
 
@@ -50,7 +35,7 @@ def _message(exc: DomainError) -> str:
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
     """Appointments by day or week (`?dia=`, `?vista=dia|semana`, `?equipo=`), in the agent's zone."""
-    _staff_only(request)
+    staff_only(request)
     zone = ZoneInfo(timezone.get_current_timezone_name())
     today = clock.now().astimezone(zone).date()
     try:
@@ -63,7 +48,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     first = day - timedelta(days=day.weekday()) if week else day
     length = timedelta(days=7 if week else 1)
     start = datetime.combine(first, time(), tzinfo=zone)
-    team_id = _id(request.GET.get("equipo", ""))
+    team_id = id_or_none(request.GET.get("equipo", ""))
     rows = appointments.calendar_list(user=request.user, start=start, end=start + length, team_id=team_id)
     days = [{"day": d, "rows": list(group)} for d, group in groupby(rows, key=lambda a: a.start.astimezone(zone).date())]
     return render(request, "workspace/appointment_calendar.html", {
@@ -76,7 +61,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @agent_required
 @require_GET
 def type_list_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return render(request, "workspace/appointment_types.html",
                   {"types": appointments.type_list(user=request.user), "can_manage": can_manage_types(request.user)})
 
@@ -97,7 +82,7 @@ def _type_form(request: HttpRequest, kind: AppointmentType | None) -> HttpRespon
             for field, message in exc.fields.items():
                 form.add_error(field if field in form.fields else None, str(message))
             if not exc.fields:
-                form.add_error(None, _message(exc))
+                form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Appointment type saved."))
             return redirect("workspace:appointment-types")
@@ -108,14 +93,14 @@ def _type_form(request: HttpRequest, kind: AppointmentType | None) -> HttpRespon
 @agent_required
 @require_http_methods(["GET", "POST"])
 def type_new_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request, can_manage_types(request.user))
+    staff_only(request, can_manage_types(request.user))
     return _type_form(request, None)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
 def type_edit_view(request: HttpRequest, type_id: int) -> HttpResponse:
-    _staff_only(request, can_manage_types(request.user))
+    staff_only(request, can_manage_types(request.user))
     try:
         return _type_form(request, appointments.type_get(user=request.user, type_id=type_id))
     except NotFound:
@@ -129,7 +114,7 @@ def type_edit_view(request: HttpRequest, type_id: int) -> HttpResponse:
 def ticket_appointments_view(request: HttpRequest, number: int) -> HttpResponse:
     """The ticket page's "appointments" box: its appointments; book one (`tipo` picks the type,
     then a free time); mark a no-show or cancel."""
-    _staff_only(request)
+    staff_only(request)
     try:
         ticket = ticket_get_for_agent(user=request.user, number=number)
     except NotFound:
@@ -137,7 +122,7 @@ def ticket_appointments_view(request: HttpRequest, number: int) -> HttpResponse:
     error = _act(request, ticket) if request.method == "POST" else ""
     if request.method == "POST" and not error and not request.headers.get("HX-Request"):
         return redirect("tickets:detail", number=ticket.number)
-    kind = appointments.type_list(user=request.user).filter(active=True, pk=_id(request.GET.get("tipo", "") or
+    kind = appointments.type_list(user=request.user).filter(active=True, pk=id_or_none(request.GET.get("tipo", "") or
                                                                                 request.POST.get("type", ""))).first()
     now = clock.now()
     slots = appointments.slot_list(user=request.user, kind=kind, start=now, end=now + timedelta(days=14))[:60] if kind else []
@@ -152,11 +137,11 @@ def _act(request: HttpRequest, ticket) -> str:
     action = request.POST.get("action", "")
     try:
         if action == "book":
-            kind = appointments.type_get(user=request.user, type_id=_id(request.POST.get("type", "")))
+            kind = appointments.type_get(user=request.user, type_id=id_or_none(request.POST.get("type", "")))
             appointment_services.appointment_book(actor=request.user, kind=kind, start=request.POST.get("start", ""),
                                                   ticket=ticket)
             return ""
-        appointment = appointments.appointment_get(user=request.user, appointment_id=_id(request.POST.get("appointment", "")))
+        appointment = appointments.appointment_get(user=request.user, appointment_id=id_or_none(request.POST.get("appointment", "")))
         if appointment.ticket_id != ticket.pk:
             raise NotFound()
         if action == "no_show":
@@ -168,7 +153,7 @@ def _act(request: HttpRequest, ticket) -> str:
     except NotFound:
         return _("Choose one of the listed options.")
     except DomainError as exc:
-        return _message(exc)
+        return error_text(exc)
     return ""
 
 
@@ -179,14 +164,14 @@ def _act(request: HttpRequest, ticket) -> str:
 def absences_view(request: HttpRequest) -> HttpResponse:
     """Agents' time away (slots leave it out): one's own, or everyone's for supervisors and
     administrators. POST records one; `borrar` deletes one."""
-    _staff_only(request)
+    staff_only(request)
     manager = can_manage_types(request.user)
     agents = (User.objects.filter(kind=UserKind.AGENT, is_active=True).order_by("name") if manager
               else User.objects.filter(pk=request.user.pk))
     form = AbsenceForm(request.POST or None, agents=agents, initial={"agent": request.user.pk})
     if request.method == "POST" and "borrar" in request.POST:
         try:
-            absence = appointments.absence_get(user=request.user, absence_id=_id(request.POST["borrar"]))
+            absence = appointments.absence_get(user=request.user, absence_id=id_or_none(request.POST["borrar"]))
             appointment_services.absence_delete(actor=request.user, absence=absence)
         except NotFound:
             raise Http404() from None

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from atiende.accounts.permissions import is_staff_agent
 from atiende.assets import selectors as assets
 from atiende.assets import services as asset_services
 from atiende.assets.imports import asset_import
@@ -27,6 +26,7 @@ from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import ticket_get_for_agent
 
 from .asset_forms import AssetForm, ImportForm, ProductForm, WarrantyForm
+from .view_helpers import form_error, or_404, staff_only
 from .views import agent_required
 
 PAGE_ROWS = 200
@@ -36,23 +36,10 @@ ASSET_FIELDS = ("product", "customer", "organization", "identifier", "purchased_
                 "installation_address", "status", "attributes")
 
 
-def _staff_only(request: HttpRequest, allowed: bool = True) -> None:
-    if not is_staff_agent(request.user) or not allowed:
-        raise Http404()
 
 
-def _or_404(read, **kwargs) -> Any:
-    try:
-        return read(**kwargs)
-    except NotFound:
-        raise Http404() from None
 
 
-def _form_error(form, exc: DomainError) -> None:
-    for field, message in exc.fields.items():
-        form.add_error(field if field in form.fields else None, str(message))
-    if not exc.fields:
-        form.add_error(None, str(exc.message or exc.code))
 
 
 def _covered(request: HttpRequest, rows) -> list[dict]:
@@ -65,7 +52,7 @@ def _covered(request: HttpRequest, rows) -> list[dict]:
 @agent_required
 @require_GET
 def product_list_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return render(request, "workspace/products.html", {"products": assets.product_list(user=request.user)[:PAGE_ROWS],
                                                        "can_manage": can_manage_products(request.user)})
 
@@ -81,7 +68,7 @@ def _product_form(request: HttpRequest, product: Product | None) -> HttpResponse
             else:
                 asset_services.product_update(actor=request.user, product=product, changes=values)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Product saved."))
             return redirect("workspace:product-edit", product_id=product.pk)
@@ -92,15 +79,15 @@ def _product_form(request: HttpRequest, product: Product | None) -> HttpResponse
 @agent_required
 @require_http_methods(["GET", "POST"])
 def product_new_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request, can_manage_products(request.user))
+    staff_only(request, can_manage_products(request.user))
     return _product_form(request, None)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
 def product_edit_view(request: HttpRequest, product_id: int) -> HttpResponse:
-    _staff_only(request, can_manage_products(request.user))
-    return _product_form(request, _or_404(assets.product_get, user=request.user, product_id=product_id))
+    staff_only(request, can_manage_products(request.user))
+    return _product_form(request, or_404(assets.product_get, user=request.user, product_id=product_id))
 
 
 # --- assets -------------------------------------------------------------------------------------
@@ -115,7 +102,7 @@ def _filters(request: HttpRequest) -> assets.AssetFilters:
 @agent_required
 @require_GET
 def asset_list_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     rows = assets.asset_list(user=request.user, filters=_filters(request)).prefetch_related(assets.EXTENDED)
     return render(request, "workspace/assets.html", {
         "rows": _covered(request, rows.order_by("-id")[:PAGE_ROWS]), "products": assets.product_list(user=request.user),
@@ -139,7 +126,7 @@ def _asset_form(request: HttpRequest, asset: Asset | None) -> HttpResponse:
             else:
                 asset_services.asset_update(actor=request.user, asset=asset, changes=values)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Asset saved."))
             return redirect("workspace:asset-detail", asset_id=asset.pk)
@@ -150,28 +137,28 @@ def _asset_form(request: HttpRequest, asset: Asset | None) -> HttpResponse:
 @agent_required
 @require_http_methods(["GET", "POST"])
 def asset_new_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return _asset_form(request, None)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
 def asset_edit_view(request: HttpRequest, asset_id: int) -> HttpResponse:
-    _staff_only(request)
-    return _asset_form(request, _or_404(assets.asset_get, user=request.user, asset_id=asset_id))
+    staff_only(request)
+    return _asset_form(request, or_404(assets.asset_get, user=request.user, asset_id=asset_id))
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
 def asset_detail_view(request: HttpRequest, asset_id: int) -> HttpResponse:
-    _staff_only(request)
-    asset = _or_404(assets.asset_get, user=request.user, asset_id=asset_id)
+    staff_only(request)
+    asset = or_404(assets.asset_get, user=request.user, asset_id=asset_id)
     form = WarrantyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             asset_services.warranty_add(actor=request.user, asset=asset, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Extended warranty added."))
             return redirect("workspace:asset-detail", asset_id=asset.pk)
@@ -186,7 +173,7 @@ def asset_detail_view(request: HttpRequest, asset_id: int) -> HttpResponse:
 @agent_required
 @require_http_methods(["GET", "POST"])
 def asset_import_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request, can_import_assets(request.user))
+    staff_only(request, can_import_assets(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -194,7 +181,7 @@ def asset_import_view(request: HttpRequest) -> HttpResponse:
             report = asset_import(actor=request.user, data=form.cleaned_data["file"].read(),
                                   dry_run=form.cleaned_data["dry_run"])
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     status = 400 if request.method == "POST" and (report is None or report.errors) else 200
     return render(request, "workspace/asset_import.html", {"form": form, "report": report}, status=status)
 
@@ -205,8 +192,8 @@ def asset_import_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_assets_view(request: HttpRequest, number: int) -> HttpResponse:
     """The ticket page's "linked products" box; POST links (`link`) or unlinks (`unlink`) an asset."""
-    _staff_only(request)
-    ticket = _or_404(ticket_get_for_agent, user=request.user, number=number)
+    staff_only(request)
+    ticket = or_404(ticket_get_for_agent, user=request.user, number=number)
     error = ""
     if request.method == "POST":
         error = _link_or_unlink(request, ticket)
@@ -238,7 +225,7 @@ def _link_or_unlink(request: HttpRequest, ticket) -> str:
 @agent_required
 @require_GET
 def customer_assets_view(request: HttpRequest, customer_id: int) -> HttpResponse:
-    _staff_only(request)
-    customer = _or_404(customer_get, user=request.user, customer_id=customer_id)
+    staff_only(request)
+    customer = or_404(customer_get, user=request.user, customer_id=customer_id)
     rows = _covered(request, assets.assets_of_customer(user=request.user, customer=customer)[:PAGE_ROWS])
     return render(request, "workspace/_customer_assets.html", {"customer": customer, "rows": rows})

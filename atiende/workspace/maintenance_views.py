@@ -20,15 +20,15 @@ from atiende.maintenance.services import PLAN_FIELDS
 from atiende.tickets.permissions import can_edit_ticket
 from atiende.tickets.selectors import ticket_get_for_agent
 
-from .asset_views import _form_error, _or_404, _staff_only
 from .maintenance_forms import PlanForm
+from .view_helpers import form_error, or_404, staff_only
 from .views import agent_required
 
 
 @agent_required
 @require_GET
 def plan_list_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     active = {"si": True, "no": False}.get(request.GET.get("activo", ""))
     plans = maintenance.plan_list(user=request.user, active=active).order_by("next_due_on", "id")[:200]
     return render(request, "workspace/maintenance_plans.html", {"plans": plans, "params": request.GET})
@@ -55,7 +55,7 @@ def _plan_form(request: HttpRequest, plan: MaintenancePlan | None) -> HttpRespon
             else:
                 maintenance_services.plan_update(actor=request.user, plan=plan, changes=values)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Maintenance plan saved."))
             return redirect("workspace:maintenance-plan-edit", plan_id=plan.pk)
@@ -67,15 +67,15 @@ def _plan_form(request: HttpRequest, plan: MaintenancePlan | None) -> HttpRespon
 @agent_required
 @require_http_methods(["GET", "POST"])
 def plan_new_view(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     return _plan_form(request, None)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
 def plan_edit_view(request: HttpRequest, plan_id: int) -> HttpResponse:
-    _staff_only(request)
-    return _plan_form(request, _or_404(maintenance.plan_get, user=request.user, plan_id=plan_id))
+    staff_only(request)
+    return _plan_form(request, or_404(maintenance.plan_get, user=request.user, plan_id=plan_id))
 
 
 @agent_required
@@ -83,8 +83,8 @@ def plan_edit_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def ticket_checklist_view(request: HttpRequest, number: int) -> HttpResponse:
     """The ticket page's maintenance checklist box (empty for other tickets); POST ticks an item
     (`item`, `done`) or completes the visit (`action=complete`)."""
-    _staff_only(request)
-    ticket = _or_404(ticket_get_for_agent, user=request.user, number=number)
+    staff_only(request)
+    ticket = or_404(ticket_get_for_agent, user=request.user, number=number)
     visit = maintenance.visit_of_ticket(user=request.user, ticket=ticket)
     error = ""
     if request.method == "POST":
@@ -117,8 +117,8 @@ def _tick_or_complete(request: HttpRequest, visit) -> str:
 @require_GET
 def asset_maintenance_view(request: HttpRequest, asset_id: int) -> HttpResponse:
     """The asset page's maintenance box: the plans visiting it and its history."""
-    _staff_only(request)
-    asset = _or_404(assets.asset_get, user=request.user, asset_id=asset_id)
+    staff_only(request)
+    asset = or_404(assets.asset_get, user=request.user, asset_id=asset_id)
     return render(request, "workspace/_asset_maintenance.html", {
         "asset": asset, "plans": maintenance.plans_of_asset(user=request.user, asset=asset)[:50],
         "visits": maintenance.visits_of_asset(user=request.user, asset=asset)})

@@ -22,9 +22,9 @@ from atiende.notices.models import Notice, NoticeState
 from atiende.notices.permissions import can_manage_notices
 from atiende.notices.services import NOTICE_FIELDS
 
-from .asset_views import _form_error, _or_404, _staff_only
 from .notice_check import notice_findings
 from .notice_forms import NoticeForm
+from .view_helpers import form_error, or_404, staff_only
 from .views import agent_required
 
 
@@ -63,7 +63,7 @@ def notice_new_view(request: HttpRequest) -> HttpResponse:
             try:
                 notice = notice_services.notice_create(actor=request.user, **values)
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Notice saved as a draft. Check the preview, then send it."))
                 return redirect("workspace:notice-detail", notice_id=notice.pk)
@@ -75,7 +75,7 @@ def notice_new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_detail_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     _managers_only(request)
-    notice = _or_404(notices.notice_get, user=request.user, notice_id=notice_id)
+    notice = or_404(notices.notice_get, user=request.user, notice_id=notice_id)
     form = None
     if notice.state == NoticeState.DRAFT:
         initial = {name: getattr(notice, name) for name in NOTICE_FIELDS}
@@ -90,7 +90,7 @@ def notice_detail_view(request: HttpRequest, notice_id: int) -> HttpResponse:
                     messages.success(request, _("Notice saved."))
                     return redirect("workspace:notice-detail", notice_id=notice.pk)
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
     elif request.method == "POST":
         messages.error(request, _("This notice was already sent; it can no longer change."))
         return redirect("workspace:notice-detail", notice_id=notice.pk)
@@ -106,7 +106,7 @@ def notice_detail_view(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_POST
 def notice_test_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     _managers_only(request)
-    notice = _or_404(notices.notice_get, user=request.user, notice_id=notice_id)
+    notice = or_404(notices.notice_get, user=request.user, notice_id=notice_id)
     try:
         address = notice_services.notice_test_send(actor=request.user, notice=notice)
     except DomainError as exc:
@@ -120,7 +120,7 @@ def notice_test_view(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_POST
 def notice_send_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     _managers_only(request)
-    notice = _or_404(notices.notice_get, user=request.user, notice_id=notice_id)
+    notice = or_404(notices.notice_get, user=request.user, notice_id=notice_id)
     try:
         queued = notice_services.notice_send(actor=request.user, notice=notice)
     except DomainError as exc:
@@ -133,8 +133,8 @@ def notice_send_view(request: HttpRequest, notice_id: int) -> HttpResponse:
 @agent_required
 @require_GET
 def customer_notices_view(request: HttpRequest, customer_id: int) -> HttpResponse:
-    _staff_only(request)
-    customer = _or_404(customer_get, user=request.user, customer_id=customer_id)
+    staff_only(request)
+    customer = or_404(customer_get, user=request.user, customer_id=customer_id)
     return render(request, "workspace/_customer_notices.html", {
         "customer": customer, "rows": notices.customer_notices(user=request.user, customer=customer),
         "opted_out": notices.customer_opted_out(customer)})

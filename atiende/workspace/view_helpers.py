@@ -1,4 +1,5 @@
-"""Small parsing and error helpers the workspace's record pages share (returns, credits)."""
+"""Small parsing and error helpers the workspace's record pages share (assets, maintenance,
+appointments, returns, credits)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from atiende.core.exceptions import DomainError, NotFound
 from atiende.core.params import is_id_text
 
 
-def staff_only(request: HttpRequest) -> None:
-    if not is_staff_agent(request.user):
+def staff_only(request: HttpRequest, allowed: bool = True) -> None:
+    """Pages for agents and above, and `allowed` (a permission the page needs besides): else 404."""
+    if not is_staff_agent(request.user) or not allowed:
         raise Http404()
 
 
@@ -29,3 +31,11 @@ def id_or_none(raw: str) -> int | None:
 
 def error_text(exc: DomainError) -> str:
     return " ".join([str(exc.message)] if exc.message else [str(v) for v in exc.fields.values()]) or exc.code
+
+
+def form_error(form, exc: DomainError) -> None:
+    """A service's refusal on the form: on its fields where the form has them, else on the form."""
+    for field, message in exc.fields.items():
+        form.add_error(field if field in form.fields else None, str(message))
+    if not exc.fields:
+        form.add_error(None, str(exc.message or exc.code))
