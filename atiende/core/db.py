@@ -15,6 +15,12 @@ from .exceptions import Conflict
 MAX_ID = 2**63 - 1
 
 
+def in_chunks(ids: list[int], size: int = 2000) -> list[list[int]]:
+    """`ids` in lists of at most `size`, for `pk__in` queries: by lists of ids rather than a
+    subquery, whose plan PostgreSQL gets wrong right after a bulk import (stale statistics)."""
+    return [ids[first:first + size] for first in range(0, len(ids), size)]
+
+
 def is_id(value: object) -> bool:
     """A usable row id from outside: an int (not a bool) from 1 to MAX_ID."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID

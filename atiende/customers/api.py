@@ -15,7 +15,15 @@ from atiende.api.views import ApiView
 from atiende.core.exceptions import Invalid
 
 from . import selectors, services
-from .models import Customer, IdentityKind, Organization, Sector, Segment, SupportPlan
+from .models import (
+    ContactChannel,
+    Customer,
+    IdentityKind,
+    Organization,
+    Sector,
+    Segment,
+    SupportPlan,
+)
 
 
 class IdentitySerializer(serializers.Serializer):
@@ -31,7 +39,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "name", "preferred_name", "organization", "is_organization_admin", "identities", "language",
-                  "time_zone", "notes", "created_at"]
+                  "time_zone", "preferred_channel", "notes", "created_at"]
 
     def get_organization(self, customer: Customer) -> dict | None:
         org = customer.organization
@@ -56,6 +64,9 @@ class CustomerInput(serializers.Serializer):
     is_organization_admin = serializers.BooleanField(required=False)
     language = serializers.ChoiceField(choices=["es-mx", "en"], required=False)
     time_zone = serializers.CharField(max_length=64, required=False)
+    preferred_channel = serializers.ChoiceField(choices=[("", "")] + ContactChannel.choices, required=False,
+                                                allow_blank=True,
+                                                help_text="How notices reach them when they can; empty: email.")
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -103,6 +114,7 @@ class CustomerListView(ApiView):
             is_organization_admin=given.get("is_organization_admin", False),
             language=given.get("language", ""),
             time_zone=given.get("time_zone", ""),
+            preferred_channel=given.get("preferred_channel", ""),
             **_organization(given),
         )
         customer = selectors.customer_get(user=request.user, customer_id=customer.pk)

@@ -69,6 +69,14 @@ class Organization(models.Model):
         return self.name
 
 
+class ContactChannel(models.TextChoices):
+    """Where a customer likes to hear from us outside a conversation (notices). Empty: email."""
+
+    EMAIL = "email", _("Email")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+
+
 class Customer(models.Model):
     """A contact. May sign in (through `user`) or exist only through channel identities."""
 
@@ -99,6 +107,9 @@ class Customer(models.Model):
     )
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=16, choices=ContactChannel.choices, blank=True,
+        help_text=_("Notices go this way when the customer can be reached on it; otherwise by email."))
     notes = models.TextField(_("internal notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     # Set when this profile was merged into another (tickets.CustomerMerge records what moved):

@@ -63,7 +63,7 @@ def can_delete_organizations(user: Any) -> bool:
 
 
 # A customer may change these on their own record; everything else is for agents.
-SELF_EDITABLE_FIELDS = frozenset({"name", "preferred_name", "language", "time_zone"})
+SELF_EDITABLE_FIELDS = frozenset({"name", "preferred_name", "language", "time_zone", "preferred_channel"})
 
 
 def can_merge_customers(user: Any) -> bool:

@@ -9,7 +9,8 @@ from .models import Customer, Identity
 
 def _export(subject: Subject, out: Export) -> None:
     out.add_rows("profile", Customer.objects.filter(pk__in=subject.customer_ids),
-                 ["id", "name", "preferred_name", "organization__name", "language", "time_zone", "notes", "created_at"])
+                 ["id", "name", "preferred_name", "organization__name", "language", "time_zone", "preferred_channel", "notes",
+                  "created_at"])
     out.add_rows("identities", Identity.objects.filter(customer_id__in=subject.customer_ids),
                  ["kind", "value", "is_primary"])
 

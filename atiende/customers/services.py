@@ -17,7 +17,15 @@ from atiende.core.exceptions import Conflict, Forbidden, Invalid
 
 from . import hooks
 from .identities import PHONE_KINDS, normalize_identity
-from .models import Customer, Identity, IdentityKind, Organization, Sector, SupportPlan
+from .models import (
+    ContactChannel,
+    Customer,
+    Identity,
+    IdentityKind,
+    Organization,
+    Sector,
+    SupportPlan,
+)
 from .permissions import (
     SELF_EDITABLE_FIELDS,
     can_change_membership,
@@ -55,6 +63,11 @@ def _check_time_zone(time_zone: str) -> None:
         raise Invalid(fields={"time_zone": _("Use an IANA time zone such as America/Mexico_City.")}) from None
 
 
+def _check_channel(channel: str) -> None:
+    if channel and channel not in ContactChannel.values:
+        raise Invalid(fields={"preferred_channel": _("Choose email, WhatsApp or Telegram.")})
+
+
 def _set_identities(customer: Customer, identities: dict[str, str]) -> None:
     for kind, value in _normalized(identities).items():
         taken = Identity.objects.filter(kind=kind, value=value).exclude(customer=customer).exists()
@@ -75,11 +88,13 @@ def customer_create(
     password: str | None = None,
     login: bool = True,
     preferred_name: str = "",
+    preferred_channel: str = "",
 ) -> Customer:
     """Create a contact. With an email identity a (possibly password-less) login is made too,
     unless `login` is False (the address already signs in as an agent)."""
     clean = _normalized(identities)
     _check_time_zone(time_zone)
+    _check_channel(preferred_channel)
     if not clean:
         raise Invalid(_("A customer needs at least one identity (email, phone, WhatsApp or Telegram)."),
                       fields={"email": _("This field is required.")})
@@ -91,6 +106,7 @@ def customer_create(
             is_organization_admin=is_organization_admin and organization is not None,
             language=language,
             time_zone=time_zone,
+            preferred_channel=preferred_channel,
         )
         Identity.objects.bulk_create(
             [Identity(customer=customer, kind=kind, value=value, is_primary=True) for kind, value in clean.items()]
@@ -183,10 +199,11 @@ def customer_update(*, actor: User, customer: Customer, changes: dict[str, Any])
     elif not can_change_membership(actor):
         _refuse_membership(_membership_changes(customer, changes))
     _check_time_zone(changes.get("time_zone", ""))
+    _check_channel(changes.get("preferred_channel", ""))
     identities = changes.pop("identities", None)
     with transaction.atomic():
         for field in ("name", "preferred_name", "organization", "is_organization_admin", "language", "time_zone",
-                      "notes"):
+                      "preferred_channel", "notes"):
             if field in changes:
                 setattr(customer, field, changes[field])
         if customer.organization_id is None:

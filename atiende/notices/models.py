@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from atiende.core import clock
+from atiende.customers.models import ContactChannel
 
 
 class Audience(models.TextChoices):
@@ -86,7 +87,7 @@ class NoticeRecipient(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="notices_received")
-    channel = models.CharField(_("channel"), max_length=16, default="email")
+    channel = models.CharField(_("channel"), max_length=16, choices=ContactChannel.choices, default=ContactChannel.EMAIL)
     address = models.CharField(_("address"), max_length=254, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=RecipientState.choices, default=RecipientState.PENDING)
     skip_reason = models.CharField(_("why skipped"), max_length=16, choices=SkipReason.choices, blank=True)
@@ -101,6 +102,12 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} → {self.customer_id}"
+
+    @property
+    def shown_address(self) -> str:
+        """The address as a person knows it: a WhatsApp or Telegram address is `<our number or
+        bot>:<their id>`, of which only their id means something to them."""
+        return self.address if self.channel == ContactChannel.EMAIL else self.address.partition(":")[2]
 
 
 class NoticeOptOut(models.Model):

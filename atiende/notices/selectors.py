@@ -3,18 +3,21 @@ recipient, and a customer's notices (their timeline)."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
 from atiende.accounts.models import User
 from atiende.assets.models import Asset, AssetStatus
-from atiende.core.db import is_id
+from atiende.core.db import in_chunks, is_id
 from atiende.core.exceptions import Forbidden, NotFound
-from atiende.customers.models import Customer, Identity, IdentityKind
+from atiende.customers.models import ContactChannel, Customer, Identity, IdentityKind
+from atiende.tickets import channels
 
-from . import wording
+from . import tokens, wording
 from .models import Audience, Notice, NoticeOptOut, NoticeRecipient, RecipientState
 from .permissions import can_manage_notices
 
@@ -64,19 +67,12 @@ def audience_customers(notice: Notice) -> QuerySet[Customer]:
     return Customer.objects.filter(where, merged_into=None)
 
 
-CHUNK = 2000
-
-
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[first:first + CHUNK] for first in range(0, len(ids), CHUNK)]
-
-
 def email_addresses(customer_ids: list[int]) -> dict[int, str]:
     """Each customer's email for notices: the primary deliverable one, else the oldest. By lists
     of ids, not a subquery: right after a bulk import PostgreSQL's statistics are stale, and it
     then planned the subquery as a nested loop over every email identity (20 s for 10,000)."""
     found: dict[int, str] = {}
-    for chunk in _chunks(customer_ids):
+    for chunk in in_chunks(customer_ids):
         rows = (Identity.objects.filter(kind=IdentityKind.EMAIL, undeliverable=False, customer_id__in=chunk)
                 .order_by("customer_id", "-is_primary", "id").values_list("customer_id", "value"))
         for customer_id, value in rows:
@@ -85,7 +81,7 @@ def email_addresses(customer_ids: list[int]) -> dict[int, str]:
 
 
 def opted_out(customer_ids: list[int]) -> set[int]:
-    return {pk for chunk in _chunks(customer_ids)
+    return {pk for chunk in in_chunks(customer_ids)
             for pk in NoticeOptOut.objects.filter(customer_id__in=chunk).values_list("customer_id", flat=True)}
 
 
@@ -93,23 +89,42 @@ def audience_ids(notice: Notice) -> list[int]:
     return list(audience_customers(notice).order_by("pk").values_list("pk", flat=True))
 
 
+def routes(customer_ids: list[int], language: str) -> dict[int, tuple[str, str]]:
+    """How each customer gets a notice, as (channel, address): the channel they prefer when it can
+    reach them now (WhatsApp needs a template for notices, Telegram a conversation with the bot),
+    else email. Customers with neither are left out."""
+    preferred: dict[str, list[int]] = defaultdict(list)
+    for chunk in in_chunks(customer_ids):
+        rows = (Customer.objects.filter(pk__in=chunk).exclude(preferred_channel__in=("", ContactChannel.EMAIL))
+                .values_list("pk", "preferred_channel"))
+        for pk, channel in rows:
+            preferred[channel].append(pk)
+    found = {pk: (channel, address) for channel, pks in preferred.items()
+             for pk, address in channels.outreach_addresses(channel, pks, language).items()}
+    for pk, address in email_addresses(customer_ids).items():
+        found.setdefault(pk, (ContactChannel.EMAIL.value, address))
+    return found
+
+
 @dataclass(frozen=True)
 class AudienceCount:
     customers: int
-    reachable: int  # with an email address and, for a non-essential notice, not unsubscribed
+    reachable: int  # reached on some channel and, for a non-essential notice, not unsubscribed
     unsubscribed: int
     no_address: int
+    by_channel: tuple[tuple[str | Promise, int], ...]  # (the channel's name, how many it takes), the reachable
 
 
 def audience_count(notice: Notice) -> AudienceCount:
     ids = audience_ids(notice)
-    total = len(ids)
-    addresses = email_addresses(ids)
+    reached = routes(ids, notice.language)
     out = set() if notice.essential else opted_out(ids)
-    no_address = total - len(addresses)
-    unsubscribed = len([pk for pk in out if pk in addresses])
-    return AudienceCount(customers=total, reachable=total - no_address - unsubscribed, unsubscribed=unsubscribed,
-                         no_address=no_address)
+    going = Counter(channel for pk, (channel, _address) in reached.items() if pk not in out)
+    unsubscribed = len([pk for pk in out if pk in reached])
+    return AudienceCount(customers=len(ids), reachable=sum(going.values()), unsubscribed=unsubscribed,
+                         no_address=len(ids) - len(reached),
+                         by_channel=tuple((label, going[value]) for value, label in ContactChannel.choices
+                                          if going[value]))
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,28 @@ def notice_preview(*, user: User, notice: Notice) -> Preview:
     recipient = recipient_of(sample)
     return Preview(subject=wording.render(notice.subject, recipient), body=wording.render(notice.body, recipient),
                    sample=sample)
+
+
+@dataclass(frozen=True)
+class Reading:
+    subject: str
+    body: str
+    language: str
+    unsubscribe_token: str | None  # None for an essential notice: it cannot be refused
+
+
+def notice_reading(token: str) -> Reading | None:
+    """What the holder of a notice's reading link sees: the notice as its recipient got it. None
+    for a token we did not make, or a recipient no longer kept."""
+    recipient_id = tokens.read_reading_token(token)
+    row = (NoticeRecipient.objects.select_related("notice", "customer__organization").filter(pk=recipient_id).first()
+           if recipient_id is not None else None)
+    if row is None:
+        return None
+    recipient = recipient_of(row.customer)
+    return Reading(subject=wording.render(row.notice.subject, recipient),
+                   body=wording.render(row.notice.body, recipient), language=row.notice.language,
+                   unsubscribe_token=None if row.notice.essential else tokens.make_token(row.customer_id))
 
 
 def customer_notices(*, user: User, customer: Customer, limit: int = 50) -> list[NoticeRecipient]:

@@ -1,5 +1,6 @@
-"""Writes of the notices app: writing a notice, sending it (one message per recipient, in
-throttled batches), the test send to oneself, and unsubscribing.
+"""Writes of the notices app: writing a notice, sending it (one message per recipient, by the
+channel each prefers when it reaches them, else email, in throttled batches), the test send to
+oneself, and unsubscribing.
 
 Sending is idempotent per recipient: `notice_send` makes one NoticeRecipient row per customer
 (unique per notice) and queues batches of their ids; each recipient is claimed by one conditional
@@ -28,7 +29,8 @@ from atiende.core.exceptions import Conflict, Forbidden, Invalid
 from atiende.core.jobs import enqueue_by_name_after_commit
 from atiende.core.languages import interface_language
 from atiende.core.mail import AUTO_GENERATED_HEADERS
-from atiende.customers.models import Customer, Segment
+from atiende.customers.models import ContactChannel, Customer, Segment
+from atiende.tickets import channels
 
 from . import selectors, tokens, wording
 from .models import (
@@ -139,13 +141,14 @@ def notice_send(*, actor: User, notice: Notice) -> int:
 
 def _make_recipients(notice: Notice) -> list[int]:
     ids = selectors.audience_ids(notice)
-    addresses = selectors.email_addresses(ids)
+    reached = selectors.routes(ids, notice.language)
     out = set() if notice.essential else selectors.opted_out(ids)
     rows = []
     for customer_id in ids:
-        address = addresses.get(customer_id, "")
+        channel, address = reached.get(customer_id, (ContactChannel.EMAIL.value, ""))
         reason = SkipReason.NO_ADDRESS if not address else SkipReason.UNSUBSCRIBED if customer_id in out else ""
-        rows.append(NoticeRecipient(notice=notice, customer_id=customer_id, address=address, skip_reason=reason,
+        rows.append(NoticeRecipient(notice=notice, customer_id=customer_id, channel=channel, address=address,
+                                    skip_reason=reason,
                                     state=RecipientState.SKIPPED if reason else RecipientState.PENDING))
     NoticeRecipient.objects.bulk_create(rows, batch_size=1000)
     return list(NoticeRecipient.objects.filter(notice=notice, state=RecipientState.PENDING)
@@ -188,11 +191,24 @@ def _send_one(notice: Notice, recipient_id: int, connection: Any) -> bool:
             _mark(row, RecipientState.SKIPPED, skip_reason=SkipReason.UNSUBSCRIBED)  # unsubscribed since queued
             return False
         try:
-            _message(notice, row.customer, row.address, connection=connection).send()
+            if row.channel == ContactChannel.EMAIL:
+                _message(notice, row.customer, row.address, connection=connection).send()
+            else:
+                channels.outreach_send(row.channel, row.address, _outreach(notice, row))
         except (OSError, smtplib.SMTPException) as exc:
             _mark(row, RecipientState.FAILED, error=str(exc)[:300] or exc.__class__.__name__)
             return False
+        except channels.DeliveryFailed as failure:
+            if not failure.permanent:  # the claim is undone with the transaction; the batch is retried
+                raise SendLater(failure.reason) from failure
+            _mark(row, RecipientState.FAILED, error=failure.reason[:300])
+            return False
     return True
+
+
+class SendLater(OSError):
+    """A channel failed for now (unreachable, a rate limit): the batch task, which retries on
+    OSError, sends what is left later."""
 
 
 def _mark(row: NoticeRecipient, state: str, **values: Any) -> None:
@@ -206,23 +222,46 @@ def _finish_if_done(notice_id: int) -> None:
 
 
 def unsubscribe_url(customer_id: int) -> str:
-    path = reverse("portal:notice-unsubscribe", kwargs={"token": tokens.make_token(customer_id)})
-    return settings.PUBLIC_URL.rstrip("/") + path
+    return _public_url("portal:notice-unsubscribe", tokens.make_token(customer_id))
+
+
+def reading_url(recipient_id: int) -> str:
+    """The page where a recipient reads the whole notice (linked from a WhatsApp template)."""
+    return _public_url("portal:notice-read", tokens.make_reading_token(recipient_id))
+
+
+def _public_url(name: str, token: str) -> str:
+    return settings.PUBLIC_URL.rstrip("/") + reverse(name, kwargs={"token": token})
+
+
+def _text(notice: Notice, customer: Customer) -> tuple[str, str]:
+    """The recipient's subject and text, in the notice's language (active), ending with why it came
+    and, for an announcement, how to stop them."""
+    recipient = selectors.recipient_of(customer)
+    link = None if notice.essential else unsubscribe_url(customer.pk)
+    body = wording.render(notice.body, recipient).rstrip() + "\n\n-- \n" + wording.footer(
+        site=settings.SITE_NAME, unsubscribe_url=link) + "\n"
+    return wording.render(notice.subject, recipient), body
+
+
+def _outreach(notice: Notice, row: NoticeRecipient) -> channels.Outreach:
+    with translation.override(interface_language(notice.language)):
+        subject, body = _text(notice, row.customer)
+    return channels.Outreach(subject=subject, body=body, greeting_name=row.customer.greeting_name,
+                             language=notice.language, link=reading_url(row.pk))
 
 
 def _message(notice: Notice, customer: Customer, address: str, *, subject_prefix: str = "",
              connection: Any = None) -> EmailMessage:
     """One message with one recipient address: `address` alone in To, never a Cc or Bcc, so no
     customer learns another's address."""
-    recipient = selectors.recipient_of(customer)
-    link = None if notice.essential else unsubscribe_url(customer.pk)
     with translation.override(interface_language(notice.language)):
-        body = wording.render(notice.body, recipient).rstrip() + "\n\n-- \n" + wording.footer(
-            site=settings.SITE_NAME, unsubscribe_url=link) + "\n"
+        subject, body = _text(notice, customer)
+    link = None if notice.essential else unsubscribe_url(customer.pk)
     headers = dict(AUTO_GENERATED_HEADERS)
     if link is not None:  # RFC 2369 and RFC 8058: the mail client's own unsubscribe button, one POST
         headers.update({"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-    return EmailMessage(subject=subject_prefix + wording.render(notice.subject, recipient), body=body,
+    return EmailMessage(subject=subject_prefix + subject, body=body,
                         from_email=settings.DEFAULT_FROM_EMAIL, to=[address], headers=headers, connection=connection)
 
 

@@ -1,4 +1,4 @@
-"""Unsubscribing from non-essential notices, from the link in a notice.
+"""A notice read on the web, and unsubscribing from non-essential notices, from a notice's links.
 
 Public (the signed link is the key). A GET only asks for confirmation, because mail scanners open
 every link; the POST unsubscribes. The POST is exempt from CSRF: RFC 8058's one-click unsubscribe
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from atiende.notices import selectors as notice_selectors
 from atiende.notices import services as notices
 from atiende.notices.tokens import read_token
 
@@ -28,3 +29,11 @@ def notice_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "portal/notice_unsubscribe.html", {"token": token, "invalid": customer is None,
                                                                "done": customer is not None},
                   status=200 if customer is not None else 400)
+
+
+
+@require_http_methods(["GET"])
+def notice_read_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The whole notice, for a channel that carried only its subject and this link (WhatsApp)."""
+    reading = notice_selectors.notice_reading(token)
+    return render(request, "portal/notice_read.html", {"reading": reading}, status=200 if reading else 404)

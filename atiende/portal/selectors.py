@@ -10,9 +10,12 @@ from django.utils.functional import Promise
 from atiende.accounts.models import User
 from atiende.core.exceptions import NotFound
 from atiende.customers.identities import PHONE_KINDS
+from atiende.customers.models import ContactChannel, Customer
 from atiende.customers.permissions import customer_of
+from atiende.notices import selectors as notices
 from atiende.sla.calendar import BusinessCalendar
 from atiende.sla.selectors import customer_hours
+from atiende.tickets import channels
 from atiende.tickets.models import Channel, CustomField, Message, Ticket
 from atiende.tickets.permissions import can_reply_publicly
 from atiende.tickets.selectors import message_list, ticket_list
@@ -135,3 +138,28 @@ def callback_hours(*, user: User) -> BusinessCalendar:
         raise NotFound()
     hours, _zone = customer_hours(customer=me, channel=Channel.PHONE)
     return hours
+
+
+@dataclass(frozen=True)
+class ContactOption:
+    value: str
+    label: str | Promise
+    reachable: bool  # whether we could write to the customer this way now
+
+
+def own_customer(user: User) -> Customer:
+    """The signed-in customer's own record; NotFound for anyone else."""
+    customer = customer_of(user)
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def contact_options(customer: Customer, language: str) -> list[ContactOption]:
+    """The channels a customer may choose for our notices, each with whether it reaches them now
+    (email: a deliverable address; WhatsApp, Telegram: what their channel needs to write first)."""
+    has_email = bool(notices.email_addresses([customer.pk]))
+    return [ContactOption(value=value, label=label,
+                          reachable=has_email if value == ContactChannel.EMAIL
+                          else bool(channels.outreach_addresses(value, [customer.pk], language)))
+            for value, label in ContactChannel.choices]

@@ -9,6 +9,7 @@ from . import (
     deflection_views,
     guide_views,
     notice_views,
+    preference_views,
     returns_views,
     survey_views,
     views,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("productos/", views.products_view, name="products"),
     path("devoluciones/", returns_views.rma_list_view, name="rmas"),
     path("mis-datos/", arco_views.arco_view, name="arco"),
+    path("preferencias/", preference_views.preferences_view, name="preferences"),
     path("devoluciones/<portal_number:rma_id>/", returns_views.rma_detail_view, name="rma"),
     path("citas/", appointment_views.appointments_view, name="appointments"),
     path("citas/nueva/", appointment_views.appointment_types_view, name="appointment-types"),
@@ -53,5 +55,6 @@ urlpatterns = [
     path("solicitudes/<portal_number:number>/estado/", views.status_view, name="status"),
     path("encuesta/<str:token>/", survey_views.survey_view, name="survey"),
     path("avisos/baja/<str:token>/", notice_views.notice_unsubscribe_view, name="notice-unsubscribe"),
+    path("avisos/<str:token>/", notice_views.notice_read_view, name="notice-read"),
     path("recomendacion/<str:token>/", survey_views.nps_view, name="nps"),
 ]

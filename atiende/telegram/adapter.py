@@ -11,9 +11,16 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 
+from atiende.core.db import in_chunks
 from atiende.core.params import is_id_text
 from atiende.customers.models import IdentityKind
-from atiende.tickets.channels import DeliveryFailed, MessagingAdapter, Notice, deliver_in_steps
+from atiende.tickets.channels import (
+    DeliveryFailed,
+    MessagingAdapter,
+    Notice,
+    Outreach,
+    deliver_in_steps,
+)
 from atiende.tickets.models import Channel, ChannelThread, Delivery, Ticket
 
 from . import botapi
@@ -27,12 +34,9 @@ def conversation(ticket: Ticket) -> tuple[TelegramBot, str] | None:
     keys = (ChannelThread.objects.filter(ticket=ticket, channel=Channel.TELEGRAM)
             .order_by("-updated_at", "-pk").values_list("thread_key", flat=True))
     for key in keys:
-        bot_id, _sep, chat_id = key.partition(":")
-        if not is_id_text(bot_id) or not chat_id:
-            continue
-        bot = TelegramBot.objects.filter(pk=int(bot_id), active=True).first()
-        if bot is not None:
-            return bot, chat_id
+        found = _bot_and_chat(key)
+        if found is not None:
+            return found
     return None
 
 
@@ -65,6 +69,42 @@ class TelegramAdapter(MessagingAdapter):
             logger.warning("Telegram acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
             return False
         return True
+
+    def outreach_addresses(self, customer_ids: list[int], language: str) -> dict[int, str]:
+        return outreach_addresses(customer_ids)
+
+    def outreach_send(self, address: str, outreach: Outreach) -> str:
+        """The subject, then the whole text (in parts past Telegram's 4,096 characters)."""
+        found = _bot_and_chat(address)
+        if found is None:
+            raise DeliveryFailed(_("The Telegram bot of this conversation is not connected any more."), permanent=True)
+        bot, chat_id = found
+        parts = botapi.split_text(f"{outreach.subject}\n\n{outreach.body}", botapi.MAX_TEXT)
+        return [botapi.send_message(bot, chat_id, part) for part in parts][0]
+
+
+def _bot_and_chat(key: str) -> tuple[TelegramBot, str] | None:
+    bot_id, _sep, chat_id = key.partition(":")
+    if not is_id_text(bot_id) or not chat_id:
+        return None
+    bot = TelegramBot.objects.filter(pk=int(bot_id), active=True).first()
+    return (bot, chat_id) if bot is not None else None
+
+
+def outreach_addresses(customer_ids: list[int]) -> dict[int, str]:
+    """Customers a bot can write to first: those with a Telegram conversation on an active bot
+    (a bot may write only to someone who started it), as its thread key `<bot id>:<chat id>`."""
+    bots = {str(pk) for pk in TelegramBot.objects.filter(active=True).values_list("pk", flat=True)}
+    found: dict[int, str] = {}
+    for chunk in in_chunks(customer_ids):
+        threads = (ChannelThread.objects.filter(channel=Channel.TELEGRAM, ticket__requester_id__in=chunk)
+                   .order_by("ticket__requester_id", "-updated_at", "-pk")
+                   .values_list("ticket__requester_id", "thread_key"))
+        for customer_id, key in threads:
+            bot_id, _sep, chat_id = key.partition(":")
+            if bot_id in bots and chat_id:
+                found.setdefault(customer_id, key)
+    return found
 
 
 def _send_in_parts(delivery: Delivery, bot, chat_id: str) -> str:

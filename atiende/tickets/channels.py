@@ -25,6 +25,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, Q, Value
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
@@ -66,7 +67,11 @@ class ChannelAdapter(Protocol):
     Optional, for a channel that limits free-form replies (WhatsApp's 24 hours):
     `reply_window(ticket) -> ReplyWindow | None` (None: no limit for this ticket) and
     `template_render(ticket, template_id, variables) -> TemplateReply` (raises `Invalid`); see
-    `reply_window()` and `template_render()` below."""
+    `reply_window()` and `template_render()` below.
+
+    Optional, for a channel that can write first to a customer outside any ticket (notices):
+    `outreach_addresses(customer_ids, language) -> dict[int, str]` and
+    `outreach_send(address, outreach) -> str`; see `outreach_addresses()` below."""
 
     channel: str
     serves: frozenset[str]
@@ -277,3 +282,36 @@ def notice_possible(ticket: Ticket) -> bool:
         return False
     window = reply_window(ticket)
     return window is None or window.open
+
+
+# --- reaching a customer outside any conversation (optional adapter methods) ---------------------
+
+@dataclass(frozen=True)
+class Outreach:
+    """A message of its own to one customer, outside any ticket (a notice to many customers), in
+    their language with its variables filled in. `body` ends with the lines on why it came and how
+    to stop it; `link` is a page where the whole message can be read, for a channel that can only
+    send a short pre-approved text (WhatsApp's templates); `language` is "es" or "en"."""
+
+    subject: str
+    body: str
+    greeting_name: str
+    language: str
+    link: str
+
+
+def outreach_addresses(channel: str, customer_ids: list[int], language: str) -> dict[int, str]:
+    """Where `channel` can write first to each of these customers now, by customer id (the ones it
+    cannot reach are left out): the adapter's `outreach_addresses(customer_ids, language)`, or
+    nothing when the channel does not start conversations. An address is the adapter's own."""
+    method = getattr(adapter_for(channel), "outreach_addresses", None)
+    return method(customer_ids, language) if callable(method) else {}
+
+
+def outreach_send(channel: str, address: str, outreach: Outreach) -> str:
+    """Send `outreach` to an address `outreach_addresses` gave: the channel's id of the message, or
+    DeliveryFailed (permanent when the channel no longer starts conversations)."""
+    method = getattr(adapter_for(channel), "outreach_send", None)
+    if not callable(method):
+        raise DeliveryFailed(_("This channel cannot send notices."), permanent=True)
+    return str(method(address, outreach))

@@ -19,13 +19,14 @@ from atiende.tickets.channels import (
     DeliveryFailed,
     MessagingAdapter,
     Notice,
+    Outreach,
     ReplyWindow,
     TemplateReply,
     deliver_in_steps,
 )
 from atiende.tickets.models import Channel, Delivery, Ticket
 
-from . import graph, selectors, services
+from . import graph, selectors, services, templating
 from .selectors import conversation
 
 logger = logging.getLogger(__name__)
@@ -77,3 +78,20 @@ class WhatsAppAdapter(MessagingAdapter):
             logger.warning("WhatsApp acknowledgement of ticket %s not sent: %s", ticket.pk, failure.reason)
             return False
         return True
+
+    def outreach_addresses(self, customer_ids: list[int], language: str) -> dict[int, str]:
+        return selectors.outreach_addresses(customer_ids, language)
+
+    def outreach_send(self, address: str, outreach: Outreach) -> str:
+        """The number's template for notices in the notice's language, with the customer's name,
+        the subject and the link to the whole notice (a template is all Meta takes from a business
+        that writes first)."""
+        number_id, _sep, wa_id = address.partition(":")
+        template = selectors.notice_templates(outreach.language).get(number_id)
+        if template is None or not wa_id:
+            raise DeliveryFailed(_("No WhatsApp number has an active template for notices in this language."),
+                                 permanent=True)
+        values = templating.notice_values(templating.variable_count(template.body), name=outreach.greeting_name,
+                                          subject=outreach.subject, link=outreach.link)
+        return graph.send_template(template.number, wa_id, name=template.name, language=template.language,
+                                   parameters=values)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -74,7 +76,7 @@ class TemplateForm(forms.ModelForm):
 
     class Meta:
         model = WhatsAppTemplate
-        fields = ["number", "name", "language", "body", "active"]
+        fields = ["number", "name", "language", "body", "active", "for_notices"]
 
     def clean_name(self):
         value = self.cleaned_data["name"].strip()
@@ -95,10 +97,17 @@ class TemplateForm(forms.ModelForm):
             raise ValidationError(problem)
         return value
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        body = cleaned.get("body")
+        if body and cleaned.get("for_notices") and (problem := templating.notice_problem(body)):
+            self.add_error("for_notices", problem)
+        return cleaned
+
 
 @admin.register(WhatsAppTemplate)
 class WhatsAppTemplateAdmin(admin.ModelAdmin):
     form = TemplateForm
-    list_display = ("name", "language", "number", "active")
-    list_filter = ("active", "number")
+    list_display = ("name", "language", "number", "active", "for_notices")
+    list_filter = ("active", "for_notices", "number")
     search_fields = ("name",)

@@ -96,7 +96,7 @@ class TemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WhatsAppTemplate
-        fields = ["id", "number", "name", "language", "body", "variables", "active", "created_at"]
+        fields = ["id", "number", "name", "language", "body", "variables", "active", "for_notices", "created_at"]
 
     def get_variables(self, template: WhatsAppTemplate) -> int:
         return templating.variable_count(template.body)
@@ -107,6 +107,9 @@ class TemplateInput(serializers.Serializer):
     language = serializers.CharField(max_length=15)
     body = serializers.CharField(max_length=templating.MAX_BODY, trim_whitespace=False)
     active = serializers.BooleanField(required=False, default=True)
+    for_notices = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Notices to customers who prefer WhatsApp go with it: {{1}} name, {{2}} subject, {{3}} link.")
 
 
 class TemplateListView(ApiView):

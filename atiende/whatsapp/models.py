@@ -100,6 +100,11 @@ class WhatsAppTemplate(models.Model):
     language = models.CharField(_("language code"), max_length=15, help_text=_("As in Meta's manager: es_MX, en_US, es."))
     body = models.TextField(_("body"), help_text=_("The template's text, with {{1}}, {{2}}… for the variables."))
     active = models.BooleanField(_("active"), default=True)
+    for_notices = models.BooleanField(
+        _("for notices"), default=False,
+        help_text=_("Notices to customers who prefer WhatsApp go with this template. Its variables, as many as it "
+                    "has: {{1}} the name the customer goes by, {{2}} the notice's subject, {{3}} a link to read the "
+                    "whole notice."))
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:

@@ -7,7 +7,9 @@ from django.db.models import Max, QuerySet
 
 from atiende.accounts.models import User
 from atiende.core import clock
+from atiende.core.db import in_chunks
 from atiende.core.exceptions import Forbidden, NotFound
+from atiende.customers.models import Identity, IdentityKind
 from atiende.tickets.channels import ReplyTemplate, ReplyWindow
 from atiende.tickets.models import AuthorKind, Channel, ChannelThread, Message, Ticket
 
@@ -110,3 +112,43 @@ def reply_window(ticket: Ticket) -> ReplyWindow | None:
     )
     return ReplyWindow(open=closes_at is not None and clock.now() < closes_at, closes_at=closes_at,
                        templates=templates)
+
+
+# --- notices: writing first, with a template ------------------------------------------------------
+
+def notice_templates(language: str) -> dict[str, WhatsAppTemplate]:
+    """By phone number id: each active number's active template for notices in `language` ("es",
+    "en"), whose Meta code is the language itself or a regional form of it (es_MX, es)."""
+    found: dict[str, WhatsAppTemplate] = {}
+    rows = (WhatsAppTemplate.objects.filter(for_notices=True, active=True, number__active=True)
+            .select_related("number").order_by("number__name", "number__pk", "-language", "pk"))
+    for template in rows:
+        if template.language.split("_")[0] == language:
+            found.setdefault(template.number.phone_number_id, template)
+    return found
+
+
+def outreach_addresses(customer_ids: list[int], language: str) -> dict[int, str]:
+    """Customers WhatsApp can reach with a notice, as thread keys `<phone number id>:<wa id>`: the
+    number of their latest conversation when it has a template for notices, else the first number
+    that has one, to their WhatsApp id. None without such a template: Meta takes nothing else from
+    a business that writes first."""
+    templates = notice_templates(language)
+    if not templates:
+        return {}
+    first_number = next(iter(templates))
+    found: dict[int, str] = {}
+    for chunk in in_chunks(customer_ids):
+        # Ordered so that the primary identity, else the oldest, is written last into the dict.
+        identities = dict(Identity.objects.filter(kind=IdentityKind.WHATSAPP, customer_id__in=chunk)
+                          .order_by("customer_id", "is_primary", "-id").values_list("customer_id", "value"))
+        threads = (ChannelThread.objects.filter(channel=Channel.WHATSAPP, ticket__requester_id__in=list(identities))
+                   .order_by("ticket__requester_id", "-updated_at", "-pk")
+                   .values_list("ticket__requester_id", "thread_key"))
+        for customer_id, key in threads:
+            number_id, _sep, wa_id = key.partition(":")
+            if number_id in templates and wa_id:
+                found.setdefault(customer_id, key)
+        for customer_id, wa_id in identities.items():
+            found.setdefault(customer_id, f"{first_number}:{wa_id}")
+    return found

@@ -96,7 +96,7 @@ def _save(number: WhatsAppNumber, values: dict[str, Any]) -> WhatsAppNumber:
 
 # --- templates ----------------------------------------------------------------------------------
 
-TEMPLATE_FIELDS = ("name", "language", "body", "active")
+TEMPLATE_FIELDS = ("name", "language", "body", "active", "for_notices")
 
 
 def template_create(*, actor: User, number: WhatsAppNumber, **values: Any) -> WhatsAppTemplate:
@@ -134,6 +134,8 @@ def _template_save(template: WhatsAppTemplate, values: dict[str, Any]) -> WhatsA
     problem = templating.body_problem(template.body)
     if problem:
         errors["body"] = problem
+    elif template.for_notices and (problem := templating.notice_problem(template.body)):
+        errors["for_notices"] = problem
     if errors:
         raise Invalid(fields=errors)
     try:

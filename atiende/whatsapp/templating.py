@@ -34,6 +34,28 @@ def body_problem(body: str) -> str:
     return ""
 
 
+NOTICE_VARIABLES = 3  # {{1}} the name the customer goes by, {{2}} the subject, {{3}} the link to the whole notice
+
+
+def notice_problem(body: str) -> str:
+    """Why a template cannot carry notices: it takes more variables than a notice fills."""
+    try:
+        count = variable_count(body)
+    except ValueError as exc:
+        return str(exc)
+    if count > NOTICE_VARIABLES:
+        return _("A template for notices takes at most three variables: {{1}} the name, {{2}} the subject, "
+                 "{{3}} the link to the notice.")
+    return ""
+
+
+def notice_values(count: int, *, name: str, subject: str, link: str) -> list[str]:
+    """The values of a notice template with `count` variables, each cut to what Meta accepts
+    (a line break, a tab or four spaces in a row would be refused: they become one space)."""
+    values = [" ".join(value.split())[:MAX_VALUE] or "-" for value in (name, subject, link)]
+    return values[:count]
+
+
 def value_problem(value: str) -> str:
     """Meta refuses a variable that is empty, has a line break or tab, or four spaces in a row."""
     if not value.strip():

@@ -111,3 +111,15 @@ def test_customer_time_zone_is_validated(world, zone):
     assert world.customer_a.time_zone == ""
     ok = api.patch(f"/api/v1/customers/{world.customer_a.pk}/", {"time_zone": "America/Tijuana"}, format="json")
     assert ok.json()["time_zone"] == "America/Tijuana"
+
+
+def test_a_customer_chooses_the_channel_for_notices_and_nothing_else(world):
+    api = world.client_for(world.customer_a.user)
+    url = f"/api/v1/customers/{world.customer_a.pk}/"
+    refused = api.patch(url, {"preferred_channel": "sms"}, format="json")
+    assert refused.status_code == 400 and "preferred_channel" in refused.json()["error"]["fields"]
+    assert api.patch(url, {"preferred_channel": "whatsapp"}, format="json").json()["preferred_channel"] == "whatsapp"
+    assert api.patch(url, {"preferred_channel": ""}, format="json").json()["preferred_channel"] == ""
+    other = api.patch(f"/api/v1/customers/{world.colleague_a.pk}/", {"preferred_channel": "telegram"}, format="json")
+    assert other.status_code in (403, 404)
+    assert Customer.objects.get(pk=world.colleague_a.pk).preferred_channel == ""

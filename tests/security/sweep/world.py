@@ -23,7 +23,8 @@ from atiende.kb.models import Article, ArticleAttachment, Category
 from atiende.kb.services import article_create, article_update, attachment_add, category_create
 from atiende.macros.services import macro_create
 from atiende.mail.models import OutboundEmail
-from atiende.notices.models import Notice
+from atiende.notices.models import Notice, NoticeRecipient
+from atiende.notices.tokens import make_reading_token
 from atiende.sla.models import Calendar, Policy
 from atiende.sla.services.policies import policy_create
 from atiende.telegram.services import bot_create
@@ -48,6 +49,13 @@ from tests.security import hostile
 from .api import Ids
 
 MAIL_SECRET = "sweep-mail-secret"
+
+
+def reading_token(customer: Customer) -> str:
+    """The reading link of the last notice sent to `customer`."""
+    return make_reading_token(NoticeRecipient.objects.filter(customer=customer).latest("pk").pk)
+
+
 HOURS = {"mon": [["09:00", "14:00"], ["15:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]],
          "thu": [["09:00", "18:00"]], "fri": [["09:00", "18:00"]]}
 
@@ -226,7 +234,7 @@ def build(world) -> Swept:
     notice_publish(actor=world.admin, body_es="Aviso v2", body_en="Notice v2")
     retention_rules_set(actor=world.admin, rules={key: {"enabled": True, "amount": 1, "unit": "days"} for key in KINDS})
     # Notices: a draft to A's organization and one sent to it (for /bandeja/avisos/<id>/…), and
-    # A's unsubscribe link (for /soporte/avisos/baja/<token>/).
+    # A's unsubscribe link (for /soporte/avisos/baja/<token>/) and reading link (/soporte/avisos/<token>/).
     from atiende.notices.services import notice_create, notice_send
     from atiende.notices.tokens import make_token as unsubscribe_token
 
@@ -341,7 +349,7 @@ def build(world) -> Swept:
         "public_id": ids.by_name["public_id"],
         "token": ["x", "a" * 300, "AAAA.BBBB.CCCC", "%00", "²", "\u00e9", make_token(survey.public_id),
                   make_token(survey.public_id)[:-2] + "xx", unsubscribe_token(world.customer_a.pk),
-                  make_token(nps.public_id, salt=NPS_SALT)],
+                  make_token(nps.public_id, salt=NPS_SALT), reading_token(world.customer_a)],
         "notice_id": [*notices, *Notice.objects.exclude(pk__in=notices).values_list("pk", flat=True), 999_999_999],
         "article_id": [*articles, 999_999_999], "workspace.number": [1, 2, 999_999_999],
         "guide_id": [guide.pk, 999_999_999],
