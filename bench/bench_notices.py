@@ -1,7 +1,7 @@
 """A notice to 10,000 customers: seconds to queue it, target ≤ 30 s.
 
-"Queued" is what `notice_send` does before it returns: the audience read (10,000 customers and
-their email addresses), one NoticeRecipient row per customer, the audit entry, and the send
+"Queued" is what `notice_send` does before it returns: the audience read (10,000 customers, the
+channel each prefers and their email addresses), one NoticeRecipient row per customer, the audit entry, and the send
 batches handed to the real broker (Redis, `--broker`) after the commit — 100 tasks of 100
 recipients. Nothing is sent: no worker consumes the queue, which is emptied afterwards.
 
@@ -69,8 +69,11 @@ def seed(size: int) -> None:
     have = Customer.objects.filter(organization=org).count()
     if have >= size:
         return
-    Customer.objects.bulk_create([Customer(name=f"Cliente {n:05d}", organization=org) for n in range(have, size)],
-                                 batch_size=2000)
+    # A third prefer WhatsApp and a third Telegram: the send asks those channels first (no number or
+    # bot is connected here, so they fall back to email, as a customer nothing else reaches does).
+    Customer.objects.bulk_create([Customer(name=f"Cliente {n:05d}", organization=org,
+                                           preferred_channel=("", "whatsapp", "telegram")[n % 3])
+                                  for n in range(have, size)], batch_size=2000)
     missing = Customer.objects.filter(organization=org, identities=None).values_list("pk", flat=True)
     Identity.objects.bulk_create([Identity(customer_id=pk, kind=IdentityKind.EMAIL, value=f"c{pk}@bench.example.mx",
                                            is_primary=True) for pk in missing], batch_size=2000)

@@ -116,7 +116,10 @@ def agent_times(kind: AppointmentType, ids: list[int], window: Window, *, ignore
     times = []
     for pk in ids:
         calendar = arithmetic_for(shifts[pk]) if pk in shifts else fallback
-        spans = [(seconds(a), seconds(b)) for a, b in calendar.open_spans(window.start, window.end + margin)]
+        # From a day before the window: a span cut at the window's start would put the grid on
+        # "now plus notice" (10:07:31) instead of on opening time.
+        spans = [(seconds(a), seconds(b)) for a, b in calendar.open_spans(window.start - timedelta(days=1),
+                                                                         window.end + margin)]
         times.append(AgentTime(pk, spans, held[pk], dict(sessions[pk])))
     return times
 

@@ -56,6 +56,19 @@ def test_slots_follow_office_hours_notice_and_other_appointments(world, kinds):
     assert "Mon 12:00" not in starts(monday) and len(monday) == 7
 
 
+def test_slots_keep_the_hour_grid_when_the_notice_ends_mid_hour(world, kinds):
+    """Starts are on the type's grid from opening time, not from "now plus notice" (10:07:31 is no
+    time to offer), and the first one can be booked as offered however long the customer took."""
+    with clock.frozen_at(NOW + timedelta(minutes=7, seconds=31, microseconds=250_000)):
+        monday = selectors.slot_list(user=world.customer_a.user, kind=kinds["remote"], start=clock.now(),
+                                     end=NOW + timedelta(hours=12))
+    assert starts(monday)[:2] == ["Mon 11:00", "Mon 12:00"]  # 10:00 is within the hour's notice of 9:07
+    with clock.frozen_at(NOW + timedelta(minutes=9, seconds=59, microseconds=999_000)):
+        booked = services.appointment_book(actor=world.customer_a.user, kind=kinds["remote"],
+                                           start=selectors.instant(monday[0].start).isoformat())
+    assert booked.start.astimezone(MX).strftime("%H:%M:%S") == "11:00:00"
+
+
 def test_a_customer_books_without_a_ticket_and_gets_one_with_both_invitations(world, kinds):
     before = Ticket.objects.count()
     appointment = services.appointment_book(actor=world.customer_a.user, kind=kinds["remote"], start=TUESDAY_10)
