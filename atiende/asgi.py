@@ -27,6 +27,11 @@ application = ProtocolTypeRouter({
     "websocket": ChatSocketsFirst(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
 })
 
+# The URLconf, and with it every view module (some 400 modules, 0.7 s): left to Django, each worker
+# imported it on its first request, with every request arriving meanwhile waiting for it (seconds
+# when a worker starts under load: docs/performance.md, mixed load), and after the freeze below.
+import atiende.urls  # noqa: E402, F401
+
 # The reply checker's dictionaries (seconds and 130 MB): loaded before the first keystroke is
 # checked, and before the freeze below so that the collector never rescans them.
 warm_reply_checker()

@@ -6,7 +6,8 @@ workers' memory sampled over the run (flat = no growth).
     .venv/bin/python bench/load_mixed.py --duration 120       # a 2-minute try
 
 Who is on it at once (an asyncio client; each actor waits 0.2–1 s between steps, `--think` to
-change it, so the mix — not one page in a closed loop — is what is measured):
+change it, so the mix — not one page in a closed loop — is what is measured; each starts at a
+random moment of its first pause, not all in the same instant):
 - agents (`--agents`, sessions of the bench's agents): the inbox `GET /bandeja/`, a ticket page
   `GET /tickets/<n>/` from their teams, and every third step a public reply through the API
   (`POST /api/v1/tickets/<id>/messages/`, the agent's token);
@@ -147,10 +148,18 @@ async def pause() -> None:
     await asyncio.sleep(random.uniform(*THINK_SECONDS))
 
 
+async def arrive() -> None:
+    """Each actor's first step at a random moment of the first pause, as people do: all started
+    at once, the first requests of every actor queued together (5-8 s on two cores with 40
+    agents), which is a server's restart, not the mix this measures."""
+    await asyncio.sleep(random.uniform(0, THINK_SECONDS[1]))
+
+
 async def agent(base: str, cookie: tuple[str, str], token: str, tickets: list, tally: Tally, until: float) -> None:
     import httpx
 
     async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30, limits=client_limits()) as client:
+        await arrive()
         step = 0
         while time.monotonic() < until:
             step += 1
@@ -170,6 +179,7 @@ async def customer(base: str, cookie: tuple[str, str], numbers: list[int], tally
     import httpx
 
     async with httpx.AsyncClient(base_url=base, cookies=dict([cookie]), timeout=30, limits=client_limits()) as client:
+        await arrive()
         while time.monotonic() < until:
             await timed(tally, "portal home", client.get("/soporte/"), 200)
             await pause()
@@ -182,6 +192,7 @@ async def api_client(base: str, token: str, team: int, tickets: list, tally: Tal
 
     headers = {"Authorization": f"Token {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, limits=client_limits()) as client:
+        await arrive()
         step = 0
         while time.monotonic() < until:
             step += 1

@@ -202,9 +202,21 @@ else:
 # redis-py 8 caps a pool at 100 connections and fails (no waiting) past that: thousands of chat
 # widgets' sockets leaving or arriving at once (a proxy restart) need more (bench_chat_sockets).
 REDIS_LAYER_MAX_CONNECTIONS = env_int("REDIS_LAYER_MAX_CONNECTIONS", 2000)
+# A worker's consumers wait for their events in one BZPOPMIN that Redis ends after 5 s on a quiet
+# channel. redis-py 8 gives up on any read after 5 s by default: the read lost that race, and the
+# consumer waiting in it died, one websocket every 5 quiet seconds per worker (docs/performance.md,
+# mixed load). Reads on the layer's connections must outlast the block.
+REDIS_LAYER_SOCKET_TIMEOUT = 15
+
+
+def redis_channel_layer(url: str) -> dict:
+    """The channel layer on Redis at `url` (atiende/live/tests/test_redis_layer.py)."""
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{
+        "address": url, "max_connections": REDIS_LAYER_MAX_CONNECTIONS, "socket_timeout": REDIS_LAYER_SOCKET_TIMEOUT}]}}
+
+
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [{"address": REDIS_URL, "max_connections": REDIS_LAYER_MAX_CONNECTIONS}]}}}
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # When an inbox's websocket is down (a proxy that drops upgrades), how often it re-reads its rows.

@@ -101,3 +101,15 @@ def test_the_innermost_middleware_is_sync_only():
     innermost = import_string(settings.MIDDLEWARE[-1])
     assert getattr(innermost, "async_capable", False) is False
     assert getattr(innermost, "sync_capable", True) is True
+
+
+def test_a_worker_loads_every_view_at_start_up_and_freezes_them():
+    """Not on its first request, where the requests of a busy start all waited for the import;
+    and before gc.freeze(), so that the collector never rescans the views' objects (atiende.asgi)."""
+    code = ("import gc, sys; import atiende.asgi; loaded = 'atiende.workspace.views' in sys.modules; "
+            "from django.urls import get_resolver; patterns = get_resolver().url_patterns; "
+            "print(loaded, any(o is patterns for o in gc.get_objects()))")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "atiende.settings.test"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "False"], result.stderr[-2000:]
