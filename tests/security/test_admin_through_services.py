@@ -5,11 +5,13 @@ superuser flag follows the role, and a refusal of the service is a message, neve
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
 from atiende.accounts.models import User
+from atiende.core import clock
 from atiende.core.models import AuditEntry
 from atiende.customers.models import Organization, SupportPlan
 from atiende.sla.models import Calendar, Clock, Metric
@@ -59,17 +61,24 @@ def test_an_organizations_new_plan_in_the_admin_moves_its_tickets_to_the_plans_p
 
 
 def test_a_calendar_edited_in_the_admin_retimes_running_clocks(world, django_capture_on_commit_callbacks):
+    """At 9:30 in Mexico City an hour's first response is due 10:30 there; moved to Tijuana (two
+    hours behind, so 7:30 and closed) it is due at 10:00 Tijuana. Pinned: at mid-morning both
+    offices are open and the due instant would be the same."""
     office = Calendar.objects.get(name="Horario de oficina (CDMX)")
     policy_create(actor=world.admin, name="Oficina", targets={"first_response": {"minutes": 60, "calendar": office.pk}})
-    ticket = ticket_create(actor=world.agent1, subject="Factura", body="Duplicada", requester=world.customer_a)
-    before = Clock.objects.get(ticket=ticket, metric=Metric.FIRST_RESPONSE).due_at
-    admin = _admin(world)
-    url = f"/admin/sla/calendar/{office.pk}/change/"
-    data = _form(admin, url, time_zone="America/Tijuana")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post(url, data)
+    monday_0930_cdmx = datetime(2027, 1, 11, 15, 30, tzinfo=UTC)
+    with clock.frozen_at(monday_0930_cdmx):
+        ticket = ticket_create(actor=world.agent1, subject="Factura", body="Duplicada", requester=world.customer_a)
+        assert Clock.objects.get(ticket=ticket, metric=Metric.FIRST_RESPONSE).due_at == datetime(2027, 1, 11, 16, 30,
+                                                                                                   tzinfo=UTC)
+        admin = _admin(world)
+        url = f"/admin/sla/calendar/{office.pk}/change/"
+        data = _form(admin, url, time_zone="America/Tijuana")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin.post(url, data)
     assert response.status_code == 302, response.content[:800]
-    assert Clock.objects.get(ticket=ticket, metric=Metric.FIRST_RESPONSE).due_at != before
+    assert Clock.objects.get(ticket=ticket, metric=Metric.FIRST_RESPONSE).due_at == datetime(2027, 1, 11, 18, 0,
+                                                                                               tzinfo=UTC)
 
 
 def test_an_agents_superuser_flag_follows_the_role_and_the_change_is_audited(world):
