@@ -231,9 +231,9 @@ def load(url: str, *, teams: int, agents: int, organizations: int, customers: in
         ])
         run_parallel(url, [
             f"""
-            INSERT INTO customers_customer (id, name, preferred_name, is_organization_admin, language, time_zone,
-                                            notes, created_at, user_id, organization_id)
-            SELECT g, {names}, '', g % 97 = 0, '', '', '',
+            INSERT INTO customers_customer (id, name, preferred_name, preferred_channel, is_organization_admin,
+                                            language, time_zone, notes, created_at, user_id, organization_id)
+            SELECT g, {names}, '', '', g % 97 = 0, '', '', '',
                    {now_sql} - (g % 900) * interval '1 day', {customer_user_offset} + g,
                    CASE WHEN g % 7 <> 0 THEN 1 + (g * 7919) % {organizations} END
             FROM generate_series({lo}, {hi}) g
