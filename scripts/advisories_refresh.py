@@ -82,6 +82,9 @@ def compact(record: dict, wanted: set[str]) -> list[tuple[str, dict]]:
                       "version and is left out of the comparison", file=sys.stderr)
         versions = [v for v in affected.get("versions", [])
                     if not ((parsed := as_version(v)) and affected_by_ranges(parsed, ranges))]
+        if not ranges and not affected.get("versions"):
+            print(f"warning: {record['id']} ({name}) names no versions, only commits: the audit "
+                  "cannot judge it from a lock file; read it", file=sys.stderr)
         entries.append((name, {
             "id": record["id"],
             "aliases": sorted(record.get("aliases", [])),
