@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
-sys.path.insert(0, str(SCRIPTS))  # the scripts import each other as plain modules, as when run
+sys.path.append(str(SCRIPTS))  # the scripts import each other as plain modules, as when run
 
 import advisories_refresh  # noqa: E402
 import audit_lock  # noqa: E402
