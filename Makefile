@@ -11,7 +11,7 @@ ATIENDE     := $(VENV)/bin/atiende
 PORT        ?= 8000
 export ATIENDE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-sqlite test-postgres test-servers setup lint messages bench-seed bench clean
+.PHONY: demo test test-sqlite test-postgres test-servers setup lint audit messages bench-seed bench clean
 
 $(BOOTSTRAP)/bin/uv:
 	$(PYTHON) -m venv $(BOOTSTRAP)
@@ -54,6 +54,10 @@ test-servers:
 
 lint: setup
 	$(VENV)/bin/ruff check atiende tests conftest.py scripts bench
+
+# uv.lock against the advisory snapshot in security/ (docs/decisions/0051-lock-file-audit.md).
+audit: setup
+	$(PY) scripts/audit_lock.py
 
 messages: setup
 	rm -f locale/en/LC_MESSAGES/django.po  # English msgids are the text: rebuilt, never fuzzy

@@ -18,6 +18,9 @@ echo "== lint (ruff) =="
 echo "== types (mypy, on a baseline that only shrinks) =="
 $PY scripts/mypy_baseline.py
 
+echo "== dependencies (known vulnerabilities in uv.lock) =="
+$PY scripts/audit_lock.py
+
 echo "== test suite on SQLite =="
 env -u DATABASE_URL $PY -m pytest "$@"
 
