@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -65,7 +66,9 @@ def broadcast_tickets_changed(*, ticket_ids: Iterable[int]) -> None:
     """Tickets were created or changed: the inboxes refresh (no ticket page has them open)."""
     ids = list(dict.fromkeys(ticket_ids))
     for start in range(0, len(ids), IDS_PER_EVENT):
-        broadcast_after_commit(INBOX_GROUP, {"type": "ticket.changed", "ticket_ids": ids[start:start + IDS_PER_EVENT]})
+        # The id lets a process check every agent's socket in one batch (live.batches).
+        event = {"type": "ticket.changed", "ticket_ids": ids[start:start + IDS_PER_EVENT], "event_id": uuid.uuid4().hex}
+        broadcast_after_commit(INBOX_GROUP, event)
 
 
 def broadcast_messages_created(*, messages: Sequence[tuple[int, int]]) -> None:

@@ -6,8 +6,11 @@ never echoes the request path.
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from typing import Any
 
+from django import db
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,7 @@ MESSAGES = {
     "attachment_too_large": _("The attachment is larger than the allowed size."),
     "throttled": _("Too many attempts. Try again later."),
     "server_error": _("Something went wrong on our side. The error was recorded."),
+    "service_unavailable": _("The service is busy or briefly unavailable. Try again in a few seconds."),
 }
 
 STATUS_CODES = {
@@ -42,7 +46,11 @@ STATUS_CODES = {
     413: "request_too_large",
     429: "throttled",
     500: "server_error",
+    503: "service_unavailable",
 }
+# Seconds a client (or a load balancer) should wait before retrying when the database could not
+# be reached or its pool had no free connection for the pool's whole timeout.
+RETRY_AFTER_SECONDS = 5
 
 
 def error_payload(code: str, message: str | None = None, fields: dict[str, Any] | None = None) -> dict:
@@ -73,7 +81,24 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """Django calls this inside its `except` block, so the error is still at hand."""
+    if database_unavailable(sys.exc_info()[1]):
+        response = error_response(request, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return error_response(request, status=500)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """A database we could not reach or get a connection from, as opposed to a bug: psycopg's
+    connection failures (the pool's timeout among them) carry no SQLSTATE, which every error the
+    server reports about a statement has; SQLite's busy database is "database is locked"."""
+    if not isinstance(error, db.OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.OperationalError):
+        return "locked" in str(cause)
+    return cause is not None and hasattr(cause, "sqlstate") and cause.sqlstate is None
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -25,6 +25,7 @@ from atiende.core.broadcast import INBOX_GROUP, serve_events_on, ticket_group
 from atiende.core.params import BadValue
 
 from . import presence, selectors, services
+from .batches import inbox_checks
 from .frames import BAD_FRAME, frame_type
 from .services import Activity
 
@@ -161,9 +162,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
 
     async def ticket_changed(self, event: dict) -> None:
         # Checked per event and per agent: nobody learns that a ticket outside their scope moved.
-        visible = await database_sync_to_async(selectors.visible_ticket_ids)(
-            user_id=self.scope["user"].pk, ticket_ids=event["ticket_ids"]
-        )
+        visible = await inbox_checks.visible(event=event, user_id=self.scope["user"].pk)
         if visible is None:
             await self.close(code=NOT_ALLOWED)
         elif visible:

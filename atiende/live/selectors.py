@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Value
+
 from atiende.accounts.models import User
 from atiende.accounts.permissions import is_agent
 from atiende.core.db import is_id
@@ -69,6 +71,41 @@ def visible_ticket_ids(*, user_id: int | None, ticket_ids: Iterable[int]) -> lis
     wanted = list(ticket_ids)
     visible = set(ticket_list(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
     return [pk for pk in wanted if pk in visible]
+
+
+def visible_ticket_ids_by_user(*, user_ids: Iterable[int], ticket_ids: Iterable[int]) -> dict[int, list[int] | None]:
+    """`visible_ticket_ids` for many users at once, in a fixed number of queries: one inbox event
+    reaches every agent's socket in a process, and asking for each socket in turn cost three
+    queries apiece (live.batches). The scope is each user's own `ticket_list`, unioned."""
+    wanted, asked = list(ticket_ids), set(user_ids)
+    users = {user.pk: user for user in User.objects.filter(pk__in=asked)}
+    agents = [user for user in users.values() if is_agent(user)]
+    teams: dict[int, list[int]] = {user.pk: [] for user in agents}
+    for user_id, team_id in User.teams.through.objects.filter(user_id__in=teams).values_list("user_id", "team_id"):
+        teams[user_id].append(team_id)
+    for user in agents:
+        user._team_ids = teams[user.pk]  # what accounts.selectors.team_ids_of would query for each
+    seen: dict[int, set[int]] = {user.pk: set() for user in agents}
+    for chunk in _chunks(agents, max(1, UNION_PARAMETERS // (len(wanted) + 8))):
+        parts = [
+            ticket_list(user=user).filter(pk__in=wanted).order_by().annotate(viewer=Value(user.pk)).values_list("viewer", "pk")
+            for user in chunk
+        ]
+        for viewer, pk in parts[0].union(*parts[1:], all=True):
+            seen[viewer].add(pk)
+    visible: dict[int, list[int] | None] = dict.fromkeys(asked)
+    for user_id, pks in seen.items():
+        visible[user_id] = [pk for pk in wanted if pk in pks]
+    return visible
+
+
+# SQLite allows 500 selects in one compound and, in older builds, 32,766 parameters.
+UNION_PARAMETERS = 20_000
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    size = min(size, 400)
+    return (items[start:start + size] for start in range(0, len(items), size))
 
 
 def presence_view(*, ticket_id: int, viewer_id: int) -> PresenceView:

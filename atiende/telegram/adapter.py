@@ -11,7 +11,6 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 
-from atiende.core.db import in_chunks
 from atiende.core.params import is_id_text
 from atiende.customers.models import IdentityKind
 from atiende.tickets.channels import (
@@ -22,6 +21,7 @@ from atiende.tickets.channels import (
     deliver_in_steps,
 )
 from atiende.tickets.models import Channel, ChannelThread, Delivery, Ticket
+from atiende.tickets.selectors import latest_thread_keys
 
 from . import botapi
 from .models import TelegramBot
@@ -95,16 +95,7 @@ def outreach_addresses(customer_ids: list[int]) -> dict[int, str]:
     """Customers a bot can write to first: those with a Telegram conversation on an active bot
     (a bot may write only to someone who started it), as its thread key `<bot id>:<chat id>`."""
     bots = {str(pk) for pk in TelegramBot.objects.filter(active=True).values_list("pk", flat=True)}
-    found: dict[int, str] = {}
-    for chunk in in_chunks(customer_ids):
-        threads = (ChannelThread.objects.filter(channel=Channel.TELEGRAM, ticket__requester_id__in=chunk)
-                   .order_by("ticket__requester_id", "-updated_at", "-pk")
-                   .values_list("ticket__requester_id", "thread_key"))
-        for customer_id, key in threads:
-            bot_id, _sep, chat_id = key.partition(":")
-            if bot_id in bots and chat_id:
-                found.setdefault(customer_id, key)
-    return found
+    return latest_thread_keys(channel=Channel.TELEGRAM, customer_ids=customer_ids, accounts=bots)
 
 
 def _send_in_parts(delivery: Delivery, bot, chat_id: str) -> str:

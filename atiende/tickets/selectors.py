@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from atiende.accounts.models import Team, User
 from atiende.accounts.permissions import is_agent
 from atiende.accounts.selectors import actor_name
-from atiende.core.db import is_id
+from atiende.core.db import in_chunks, is_id
 from atiende.core.exceptions import Forbidden, NotFound
 from atiende.core.html import sanitize_html
 from atiende.core.params import is_id_text
@@ -27,6 +27,7 @@ from . import channels, service_levels, text_search
 from .facts import fact_choices
 from .models import (
     Attachment,
+    ChannelThread,
     CopiedAgent,
     CopyState,
     CustomerMerge,
@@ -631,3 +632,19 @@ def ticket_reply_window(*, user: User, ticket: Ticket) -> channels.ReplyWindow |
     if not sees_internal(user):
         raise Forbidden()
     return channels.reply_window(ticket)
+
+
+def latest_thread_keys(*, channel: str, customer_ids: Iterable[int], accounts: set[str]) -> dict[int, str]:
+    """Per customer, the key of their most recently active conversation on `channel` held by one
+    of `accounts` (a key reads `<account>:<address>`: a WhatsApp number or a Telegram bot, then
+    the customer's id there). Where a channel may write first (notices) it writes there."""
+    found: dict[int, str] = {}
+    for chunk in in_chunks(list(customer_ids)):
+        threads = (ChannelThread.objects.filter(channel=channel, ticket__requester_id__in=chunk)
+                   .order_by("ticket__requester_id", "-updated_at", "-pk")
+                   .values_list("ticket__requester_id", "thread_key"))
+        for customer_id, key in threads:
+            account, _sep, address = key.partition(":")
+            if account in accounts and address:
+                found.setdefault(customer_id, key)
+    return found

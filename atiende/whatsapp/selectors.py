@@ -12,6 +12,7 @@ from atiende.core.exceptions import Forbidden, NotFound
 from atiende.customers.models import Identity, IdentityKind
 from atiende.tickets.channels import ReplyTemplate, ReplyWindow
 from atiende.tickets.models import AuthorKind, Channel, ChannelThread, Message, Ticket
+from atiende.tickets.selectors import latest_thread_keys
 
 from . import templating
 from .models import WhatsAppNumber, WhatsAppTemplate
@@ -142,13 +143,7 @@ def outreach_addresses(customer_ids: list[int], language: str) -> dict[int, str]
         # Ordered so that the primary identity, else the oldest, is written last into the dict.
         identities = dict(Identity.objects.filter(kind=IdentityKind.WHATSAPP, customer_id__in=chunk)
                           .order_by("customer_id", "is_primary", "-id").values_list("customer_id", "value"))
-        threads = (ChannelThread.objects.filter(channel=Channel.WHATSAPP, ticket__requester_id__in=list(identities))
-                   .order_by("ticket__requester_id", "-updated_at", "-pk")
-                   .values_list("ticket__requester_id", "thread_key"))
-        for customer_id, key in threads:
-            number_id, _sep, wa_id = key.partition(":")
-            if number_id in templates and wa_id:
-                found.setdefault(customer_id, key)
+        found.update(latest_thread_keys(channel=Channel.WHATSAPP, customer_ids=identities, accounts=set(templates)))
         for customer_id, wa_id in identities.items():
             found.setdefault(customer_id, f"{first_number}:{wa_id}")
     return found

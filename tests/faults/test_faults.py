@@ -14,6 +14,8 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -62,7 +64,11 @@ def test_the_database_going_away_fails_requests_cleanly_and_the_server_recovers_
         status, body = call(f"{url}/readyz")
         assert (status, body["checks"]["database"]) == (503, "unreachable")
         status, body = _create(stack, "Durante la falla", "durante")
-        assert status >= 500 and "error" in body, (status, body)
+        assert (status, body["error"]["code"]) == (503, "service_unavailable"), (status, body)
+        listing = urllib.request.Request(f"{url}/api/v1/tickets/", headers={"Authorization": f"Token {stack['token']}"})
+        with pytest.raises(urllib.error.HTTPError) as busy:  # and says when to come back
+            urllib.request.urlopen(listing, timeout=30)
+        assert (busy.value.code, busy.value.headers["Retry-After"]) == (503, "5")
         # Long enough that a connection pool retrying with an ever-doubling delay (1, 2, 4, 8,
         # 16 s) would sleep through the recovery and fail the requests below.
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)))
