@@ -10,6 +10,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from atiende.core.malloc import limit_arenas
+
+limit_arenas()  # before any request thread exists: see atiende.core.malloc
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atiende.settings.base")
 django_application = get_asgi_application()  # sets Django up before the consumers import models
 

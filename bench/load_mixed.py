@@ -371,6 +371,10 @@ def memory_report(memory: list) -> dict:
         peak = max(row.get(pid, 0) for _at, row in memory) / 1024
         growth[pid] = round(mean(last) - mean(first), 1)
         print(f"    {common.process_kind(pid):14} {pid}: {mean(first):.1f} -> {mean(last):.1f} (max {peak:.1f}), growth {growth[pid]:+.1f}")
+        # Minute by minute too: a worker that levels off and one that keeps growing can end alike.
+        minutes = [mean([row for at, row in memory if minute * 60 <= at < minute * 60 + 60])
+                   for minute in range(int(end // 60) + 1)]
+        print(f"      by minute: {' '.join(f'{value:.1f}' for value in minutes if value)}")
     return growth
 
 
