@@ -404,7 +404,9 @@ def main() -> None:
         args.server_pid = started[0].pid
         args.worker_pid = started[1].pid if len(started) > 1 else 0
     try:
-        agent_ids = [info["agent"]["id"], *[c["id"] for c in info.get("clients", [])]][:args.agents]
+        # At least one agent's session: the websockets and the mail's ticket numbers use it, so
+        # `--agents 0 --customers 0 --api-clients 0` leaves the sockets and the mail alone.
+        agent_ids = [info["agent"]["id"], *[c["id"] for c in info.get("clients", [])]][:max(1, args.agents)]
         setup = run_django_part(info, {"agent_ids": agent_ids, "customers": args.customers})
         tally, memory, events = asyncio.run(load(args, setup, info))
         result = report(args, tally, memory, events)
