@@ -59,6 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
 
+    _team_ids: list[int]  # not a column: accounts.selectors.team_ids_of's cache for one request
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -12,6 +12,7 @@ from django.db.models import Value
 
 from atiende.accounts.models import User
 from atiende.accounts.permissions import is_agent
+from atiende.accounts.selectors import team_ids_load
 from atiende.core.db import is_id
 from atiende.core.exceptions import NotFound
 from atiende.tickets.models import Message, MessageKind, Ticket
@@ -80,11 +81,7 @@ def visible_ticket_ids_by_user(*, user_ids: Iterable[int], ticket_ids: Iterable[
     by), unioned."""
     wanted, asked = list(ticket_ids), set(user_ids)
     agents = [user for user in User.objects.filter(pk__in=asked) if is_agent(user)]
-    teams: dict[int, list[int]] = {user.pk: [] for user in agents}
-    for user_id, team_id in User.teams.through.objects.filter(user_id__in=teams).values_list("user_id", "team_id"):
-        teams[user_id].append(team_id)
-    for user in agents:
-        user._team_ids = teams[user.pk]  # what accounts.selectors.team_ids_of would query for each
+    team_ids_load(agents)  # what ticket_scope would otherwise query for each
     seen: dict[int, set[int]] = {user.pk: set() for user in agents}
     for chunk in _chunks(agents, max(1, UNION_PARAMETERS // (len(wanted) + 8))):
         parts = [
