@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -65,10 +67,14 @@ class _RememberingHeaders(HeaderRegistry):
     the value again; values repeat across messages too. Header objects are immutable, so
     sharing them is safe. This makes parsing about three times faster.
 
-    Values that differ in every message (a Subject, a multipart Content-Type with its
-    boundary) are remembered apart, briefly, so that they do not push out those that come back:
-    a sender's From, the usual Content-Types. An import of 10,000 messages from 3,000 senders
-    then parses each sender's From about once instead of twice.
+    Only headers whose values come back in other messages are remembered across messages (a
+    sender's From, the usual Content-Types); the rest (a Message-ID, a Date, a Subject, a
+    multipart Content-Type with its boundary) only for the message being read. And only a few
+    hundred across messages in a long-lived process: a web worker taking mail one message at a
+    time gains little from more, and with a 4,096-entry cache of every header it grew by the
+    parse trees of every Message-ID it saw, about a megabyte a minute at one email a second
+    (docs/performance.md, mixed load). An import widens the cache while it runs
+    (`remembering_headers`): 10,000 messages from 3,000 senders then parse each From about once.
 
     The standard registry also builds a new class for every header object it makes; here each
     header name gets its class once (the same bases, so the same behaviour), which saves the
@@ -77,13 +83,18 @@ class _RememberingHeaders(HeaderRegistry):
 
     MAX_REMEMBERED_LENGTH = 998  # longer values are rare and would fill memory
     MAX_CLASSES = 512
+    REMEMBERED = 256  # across messages, outside an import
+    REPEATING = frozenset({"from", "to", "cc", "reply-to", "sender", "content-type", "content-transfer-encoding",
+                           "mime-version"})
 
     def __init__(self) -> None:
         super().__init__()
-        make = super().__call__
-        self._remembered = functools.lru_cache(maxsize=4096)(make)  # about 15 KB each
-        self._this_message = functools.lru_cache(maxsize=64)(make)
+        self._remember(self.REMEMBERED)
+        self._this_message = functools.lru_cache(maxsize=64)(super().__call__)
         self._classes: dict[str, type] = {}
+
+    def _remember(self, size: int) -> None:
+        self._remembered = functools.lru_cache(maxsize=size)(super().__call__)  # a few KB each
 
     def __getitem__(self, name: str) -> type:
         key = name.lower()  # the standard registry's lookup key
@@ -102,7 +113,7 @@ class _RememberingHeaders(HeaderRegistry):
         if len(value) > self.MAX_REMEMBERED_LENGTH:
             return super().__call__(name, value)
         key = name.lower()
-        if key == "subject" or (key == "content-type" and "boundary" in value.lower()):
+        if key not in self.REPEATING or (key == "content-type" and "boundary" in value.lower()):
             return self._this_message(name, value)
         return self._remembered(name, value)
 
@@ -115,8 +126,21 @@ UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 
 def forget_remembered_headers() -> None:
-    """Drop the parsed headers kept for speed (up to about 60 MB after a large import)."""
+    """Drop the parsed headers kept for speed."""
     MODERN_POLICY.header_factory.forget()
+
+
+@contextmanager
+def remembering_headers(size: int = 4096) -> Iterator[None]:
+    """While importing many messages: remember up to `size` headers across messages (some
+    20 MB at most), then drop them all and go back to the long-lived process's few."""
+    factory = MODERN_POLICY.header_factory
+    factory._remember(size)
+    try:
+        yield
+    finally:
+        factory._remember(factory.REMEMBERED)
+        factory.forget()
 
 
 class Quarantine(Exception):

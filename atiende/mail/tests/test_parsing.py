@@ -333,3 +333,34 @@ def test_a_crash_in_both_policies_is_quarantined_with_the_cause(monkeypatch):
     with pytest.raises(Quarantine) as caught:
         parse_message(sample("windows1252_body.eml"))
     assert (caught.value.code, caught.value.detail) == ("unreadable", "IndexError: boom")
+
+
+def _from_a_sender(n: int, sender: int) -> bytes:
+    return message(f"From: Cliente {sender} <cliente{sender}@correo.example.mx>", "To: soporte@nopal.mx",
+                   f"Subject: Pedido {n}", f"Message-ID: <{n}.unico@correo.example.mx>",
+                   f"Date: Mon, 7 Dec 2026 10:{n % 60:02d}:00 -0600")
+
+
+def test_a_long_lived_process_remembers_few_headers_and_none_that_never_come_back():
+    """A web worker taking mail for hours: its header cache stays small, and a Message-ID (new in
+    every message) never takes a place in it (it grew a megabyte a minute before)."""
+    factory = parsing.MODERN_POLICY.header_factory
+    factory.forget()
+    for n in range(1200):
+        parse_message(_from_a_sender(n, sender=n))
+    remembered = factory._remembered.cache_info()
+    assert remembered.currsize == remembered.maxsize == factory.REMEMBERED
+    assert factory._this_message.cache_info().currsize <= 64
+
+
+def test_an_import_remembers_each_senders_from_across_messages_and_forgets_after():
+    factory = parsing.MODERN_POLICY.header_factory
+    factory.forget()
+    with parsing.remembering_headers(size=4096):
+        for n in range(1500):
+            parse_message(_from_a_sender(n, sender=n % 500))  # 500 senders, three messages each
+        during = factory._remembered.cache_info()
+    assert during.hits >= 2 * 500  # each sender's From parsed once, then found
+    assert during.currsize < 1500  # no Message-ID, Date or Subject among them
+    after = factory._remembered.cache_info()
+    assert (after.currsize, after.maxsize) == (0, factory.REMEMBERED)

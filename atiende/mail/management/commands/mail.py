@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from atiende.mail.bulk import ingest_many
 from atiende.mail.models import Mailbox
-from atiende.mail.parsing import forget_remembered_headers
+from atiende.mail.parsing import remembering_headers
 from atiende.mail.polling import mailbox_poll, mailbox_watch
 from atiende.mail.services import Outcome
 
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         level = task_log.level
         task_log.setLevel(logging.WARNING)
         try:
-            with _collecting_between_batches():
+            with remembering_headers(), _collecting_between_batches():
                 self._ingest_items(paths)
         finally:
             task_log.setLevel(level)
@@ -211,9 +211,6 @@ def _collecting_between_batches() -> Iterator[None]:
     try:
         yield
     finally:
-        # The header cache holds most objects left; without it, the collections Python runs
-        # when the process exits take a fifth of the time (they took 1.5 s after 10,000 messages).
-        forget_remembered_headers()
         if was_enabled:
             gc.enable()
         gc.unfreeze()
