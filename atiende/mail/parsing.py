@@ -125,11 +125,6 @@ PARSER_POLICIES = (MODERN_POLICY, policy.compat32)
 UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 
-def forget_remembered_headers() -> None:
-    """Drop the parsed headers kept for speed."""
-    MODERN_POLICY.header_factory.forget()
-
-
 @contextmanager
 def remembering_headers(size: int = 4096) -> Iterator[None]:
     """While importing many messages: remember up to `size` headers across messages (some
