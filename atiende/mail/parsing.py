@@ -118,7 +118,8 @@ class _RememberingHeaders(HeaderRegistry):
         return self._remembered(name, value)
 
 
-MODERN_POLICY = policy.default.clone(header_factory=_RememberingHeaders())
+HEADERS = _RememberingHeaders()
+MODERN_POLICY = policy.default.clone(header_factory=HEADERS)
 # The modern policy first; compat32 when it crashes on a message (its header parsers raise on
 # some malformed values that the old, string-based policy simply keeps).
 PARSER_POLICIES = (MODERN_POLICY, policy.compat32)
@@ -129,13 +130,12 @@ UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 def remembering_headers(size: int = 4096) -> Iterator[None]:
     """While importing many messages: remember up to `size` headers across messages (some
     20 MB at most), then drop them all and go back to the long-lived process's few."""
-    factory = MODERN_POLICY.header_factory
-    factory._remember(size)
+    HEADERS._remember(size)
     try:
         yield
     finally:
-        factory._remember(factory.REMEMBERED)
-        factory.forget()
+        HEADERS._remember(HEADERS.REMEMBERED)
+        HEADERS.forget()
 
 
 class Quarantine(Exception):
