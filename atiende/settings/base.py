@@ -197,6 +197,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# `atiende serve`: how long a stopping worker waits for requests and sockets to end before it
+# cancels what is left. Uvicorn's own default waits forever, so one task that never ends (seen
+# after long runs with websockets) hung a deploy's SIGTERM. Keep it below the supervisor's stop
+# timeout (Docker 10 s, systemd 90 s).
+GRACEFUL_TIMEOUT = env_int("GRACEFUL_TIMEOUT", 8)
+if GRACEFUL_TIMEOUT < 1:
+    raise ImproperlyConfigured("GRACEFUL_TIMEOUT must be 1 second or more.")
+
 # Live updates (websockets): Redis between processes in production, in memory in the embedded
 # default, where `atiende serve` is one process.
 # redis-py 8 caps a pool at 100 connections and fails (no waiting) past that: thousands of chat

@@ -1,7 +1,8 @@
 """Scale-out (issue 18): two `atiende serve` nodes on one PostgreSQL and one Redis, as a company
 that outgrew one machine runs it. A websocket open on node A sees a reply posted through node B;
 sign-in throttles are shared (failures on either node count together); killing a whole node
-loses nothing committed, and its clients' retries land once on the other. (Periodic jobs run
+loses nothing committed, and its clients' retries land once on the other; a node asked to stop
+with websockets open stops within its graceful timeout. (Periodic jobs run
 once per period however many schedulers run: `core/tests/test_beat.py`.)"""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import asyncio
 import json
 import os
 import re
+import signal
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,12 +34,14 @@ def nodes(tmp_path_factory):
     redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").flushdb()
     name, base, token = make_install(tmp_path_factory.mktemp("scale"))
     env = {**base, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
-           "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "DATABASE_POOL_MIN": "1"}
+           "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}", "DATABASE_POOL_MIN": "1", "GRACEFUL_TIMEOUT": "2"}
     started = []
     try:
         for _node in range(2):
             started.append(serve(env, workers=1))
-        yield {"a": started[0][1], "b": started[1][1], "servers": [s for s, _url in started], "token": token}
+        # a session for the last test, before the throttle test locks the account's sign-in
+        yield {"a": started[0][1], "b": started[1][1], "servers": [s for s, _url in started], "token": token,
+               "session": _sign_in(started[1][1])[1]}
     finally:
         for server, _url in started:
             stop(server)
@@ -103,3 +108,27 @@ def test_killing_a_whole_node_loses_nothing(nodes):
         assert create(b, n) in (200, 201)
     subjects = [row["subject"] for row in call(f"{b}/api/v1/tickets/?page_size=100", token=token)[1]["results"]]
     assert all(subjects.count(f"Nodo caído {n}") == 1 for n in range(6)), subjects
+
+
+def test_a_node_with_websockets_open_stops_within_its_graceful_timeout(nodes):
+    """SIGTERM closes the sockets (1012, "service restart") and the node exits; whatever task is
+    left is cancelled after GRACEFUL_TIMEOUT (2 s here) instead of hanging the deploy."""
+    server, host = nodes["servers"][1], nodes["b"].removeprefix("http://")
+    headers = {"Cookie": f"sessionid={nodes['session']}", "Origin": nodes["b"]}
+
+    async def hold_sockets_through_the_stop() -> tuple[float, set]:
+        sockets = [await websockets.connect(f"ws://{host}/ws/inbox/", additional_headers=headers) for _ in range(10)]
+        await asyncio.sleep(0.5)
+        started = time.monotonic()
+        os.killpg(server.pid, signal.SIGTERM)
+        await asyncio.to_thread(server.wait, 30)
+        waited = time.monotonic() - started
+        codes = set()
+        for socket in sockets:
+            await socket.wait_closed()
+            codes.add(socket.close_code)
+        return waited, codes
+
+    waited, codes = asyncio.run(hold_sockets_through_the_stop())
+    assert server.returncode is not None and waited < 2 + 6, waited
+    assert codes == {1012}, codes

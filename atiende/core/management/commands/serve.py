@@ -35,4 +35,5 @@ class Command(BaseCommand):
         uvicorn.run(
             "atiende.asgi:application", host=host, port=port, workers=workers,
             proxy_headers=True, access_log=False, log_level="warning", lifespan="off",
+            timeout_graceful_shutdown=settings.GRACEFUL_TIMEOUT,
         )
