@@ -1,6 +1,7 @@
 """Where one page's time goes, in-process: SQL time against Python time, and the costliest functions.
 
     .venv/bin/python bench/profile_page.py /bandeja/ [--repeat 30] [--agent-id ID] [--top 25]
+    .venv/bin/python bench/profile_page.py /api/v1/tickets/100000/messages/ --post '{"body": "Hola"}'
 
 Runs against the bench database (BENCH_DATABASE_URL, default atiende_bench) with DEBUG off, as the
 designated agent of `bench/results/tokens.json` unless --agent-id is given. It loads the page
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime)")
     parser.add_argument("--callers", help="also print who calls the functions matching this pattern")
     parser.add_argument("--callees", help="also print what the functions matching this pattern call")
+    parser.add_argument("--post", metavar="JSON", help="POST this JSON body (API paths: as the agent's token)")
     args = parser.parse_args()
 
     os.environ.pop("ATIENDE_ENV", None)
@@ -63,10 +65,16 @@ def main() -> None:
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
+    token = json.loads((ROOT / "bench" / "results" / "tokens.json").read_text())["agent"]["token"]
+
     def get() -> None:
-        response = client.get(args.url)
-        if response.status_code != 200:
-            sys.exit(f"GET {args.url} -> {response.status_code}")
+        if args.post:
+            response = client.post(args.url, data=args.post, content_type="application/json",
+                                   headers={"Authorization": f"Token {token}"} if "/api/" in args.url else {})
+        else:
+            response = client.get(args.url)
+        if response.status_code not in (200, 201):
+            sys.exit(f"{'POST' if args.post else 'GET'} {args.url} -> {response.status_code}: {response.content[:300]!r}")
 
     get()
     walls, sqls, queries = [], [], []
