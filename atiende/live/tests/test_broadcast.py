@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 from atiende.core.broadcast import (
     IDS_PER_EVENT,
     INBOX_GROUP,
     broadcast_tickets_changed,
+    serve_events_on,
     ticket_group,
 )
 from atiende.tickets.models import Priority, Ticket
@@ -137,3 +140,61 @@ def test_the_bulk_import_paths_announce_their_tickets_and_messages(world):
         assert await received(layer, inbox) == [{"type": "ticket.changed", "ticket_ids": [new_ids[0]]}]
 
     async_to_sync(scenario)()
+
+
+class SlowLayer(InMemoryChannelLayer):
+    """The in-memory layer, slow to send (a Redis that takes its time) or failing to."""
+
+    delay = 0.5
+    fails = False
+
+    async def group_send(self, group, message):
+        await asyncio.sleep(self.delay)
+        if self.fails:
+            raise ConnectionError("layer gone")
+        await super().group_send(group, message)
+
+
+@pytest.fixture
+def serving_loop():
+    """A loop serving this process's websockets, in a thread of its own, as under `atiende serve`."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    serve_events_on(loop)
+    yield loop
+    serve_events_on(None)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+def test_a_write_does_not_wait_for_the_serving_loop_to_send_its_events(world, settings, serving_loop, caplog,
+                                                                       django_capture_on_commit_callbacks):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.SlowLayer"}}
+    layer = get_channel_layer()
+    channel = asyncio.run_coroutine_threadsafe(listen(INBOX_GROUP), serving_loop).result(5)[1]
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"priority": Priority.HIGH})
+    assert time.monotonic() - started < SlowLayer.delay  # the two sends take a second between them
+
+    event = asyncio.run_coroutine_threadsafe(layer.receive(channel), serving_loop).result(5)
+    assert event["ticket_ids"] == [world.ticket_a.pk]
+
+    SlowLayer.fails = True
+    try:
+        with caplog.at_level(logging.ERROR, logger="atiende.core.broadcast"), \
+                django_capture_on_commit_callbacks(execute=True):
+            ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"priority": Priority.LOW})
+        deadline = time.monotonic() + 5
+        while len(caplog.records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        SlowLayer.fails = False
+    assert Ticket.objects.get(pk=world.ticket_a.pk).priority == Priority.LOW
+    assert sorted(record.getMessage() for record in caplog.records) == [
+        "Live event ticket.changed to inbox could not be sent",
+        f"Live event ticket.updated to ticket.{world.ticket_a.pk} could not be sent",
+    ]
