@@ -47,6 +47,6 @@ gc.freeze()
 # A request allocates tens of thousands of objects: at CPython's default threshold (700) a
 # worker collected young objects some 70 times a request, promoted the request's still-live ones
 # and ran 13-19 full collections in 3 minutes of the mixed load, each pausing every thread of the
-# worker for 30-210 ms. At 10,000: one full collection in 5 minutes, young ones ~5 ms each, and
-# every page's p50 and p99 lower (docs/performance.md, session 16). 50,000 made each pause longer.
+# worker for 30-210 ms. At 10,000: one full collection in 5 minutes, young ones ~5 ms each, every
+# page's p50 and most p99s lower (docs/performance.md, session 16). 50,000 made each pause longer.
 gc.set_threshold(10_000, 10, 10)

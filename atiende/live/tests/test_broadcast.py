@@ -178,7 +178,7 @@ def test_a_write_does_not_wait_for_the_serving_loop_to_send_its_events(world, se
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         ticket_update(actor=world.admin, ticket=world.ticket_a, changes={"priority": Priority.HIGH})
-    assert time.monotonic() - started < SlowLayer.delay  # the two sends take a second between them
+    assert time.monotonic() - started < SlowLayer.delay  # waited for, the two sends took a second
 
     event = asyncio.run_coroutine_threadsafe(layer.receive(channel), serving_loop).result(5)
     assert event["ticket_ids"] == [world.ticket_a.pk]
