@@ -44,6 +44,16 @@ def test_production_starts_when_safe(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("0", "GRACEFUL_TIMEOUT must be 1 second or more."),
+    ("soon", "GRACEFUL_TIMEOUT must be a whole number, not 'soon'."),
+])
+def test_a_bad_graceful_timeout_stops_the_start_with_a_clear_message(value, message, tmp_path):
+    result = run_check(GRACEFUL_TIMEOUT=value, ATIENDE_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_email_url_parsing():
     plain = parse_email_url("smtp://user%40x.mx:p%3Ass@mail.example.mx:2525")
     assert (plain.host, plain.port, plain.user, plain.password, plain.use_tls, plain.use_ssl) == (
